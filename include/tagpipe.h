@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/* tagpipe.h: tag people, offices, places, organizations and topics in news text. */
+
+/*
+ * Ownership: objects from `_new` are released with the matching `_free`
+ * (which accepts NULL); returned strings and arrays are borrowed from their
+ * owner and stay valid until the owner is freed or its next tagging call,
+ * unless marked (transfer full).
+ */
+
+#ifndef TAGPIPE_H
+#define TAGPIPE_H
+
+#include <glib.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TP_VERSION_MAJOR 0
+#define TP_VERSION_MINOR 1
+#define TP_VERSION_PATCH 0
+#define TP_VERSION "0.1.0"
+#define TP_VERSION_HEX ((TP_VERSION_MAJOR << 16) | (TP_VERSION_MINOR << 8) | TP_VERSION_PATCH)
+
+#if defined(_WIN32)
+#define TP_API
+#else
+#define TP_API __attribute__((visibility("default")))
+#endif
+
+/* Errors reported by the library, in the domain TP_ERROR. */
+#define TP_ERROR (tp_error_quark())
+typedef enum {
+    TP_ERROR_IO,     /* a file could not be read */
+    TP_ERROR_PARSE,  /* input is not well formed (JSON, gazetteer line, model line) */
+    TP_ERROR_FORMAT, /* well formed but not acceptable (wrong type, bad UTF-8, member clash) */
+    TP_ERROR_LIMIT,  /* beyond what tagpipe or Jansson can represent */
+} TpErrorCode;
+
+TP_API GQuark tp_error_quark(void);
+
+typedef enum {
+    TP_ENTITY_PERSON,
+    TP_ENTITY_OFFICE,
+    TP_ENTITY_PLACE,
+    TP_ENTITY_ORGANIZATION,
+    TP_ENTITY_N_TYPES
+} TpEntityType;
+
+/* Units of the offsets written by tp_tagger_tag_line(). */
+typedef enum {
+    TP_OFFSETS_CODEPOINTS, /* Unicode code points (Python str indexing); the default */
+    TP_OFFSETS_BYTES,      /* UTF-8 bytes */
+    TP_OFFSETS_UTF16,      /* UTF-16 code units (JavaScript string indexing) */
+} TpOffsetUnit;
+
+/* One entity found in a text. Strings are borrowed from the TpTagger that
+ * produced it (or its TpKnowledge) and stay valid until the next tagging call
+ * on that tagger. `country`, `id` and `holder` may be NULL. */
+typedef struct {
+    TpEntityType type;
+    gsize start_byte; /* half-open range in the UTF-8 text, in bytes */
+    gsize end_byte;
+    gsize start_cp; /* the same range in Unicode code points */
+    gsize end_cp;
+    const char *name;    /* canonical name */
+    const char *id;      /* stable id from the gazetteer, or a document-local id */
+    const char *country; /* ISO 3166-1 alpha-2, or NULL */
+    const char *source;  /* "gazetteer" or "heuristic" */
+    double score;        /* confidence in [0,1] */
+} TpEntity;
+
+/* One topic of a text, with its score in [0,1]. Strings are borrowed from
+ * the TpKnowledge. */
+typedef struct {
+    const char *label; /* lower-case IPTC name, e.g. "politics" */
+    const char *code;  /* e.g. "medtop:11000000" */
+    double score;
+} TpTopic;
+
+/* Loaded gazetteers and models: immutable once tagging starts, shared
+ * read-only by every thread. */
+typedef struct TpKnowledge TpKnowledge;
+
+/* Per-thread tagging state: scratch buffers, the stemmer, the last result.
+ * A TpTagger must not be used by two threads at once. */
+typedef struct TpTagger TpTagger;
+
+/*
+ * Create an empty knowledge object. Add gazetteers and a topic model with the
+ * calls below, then hand it to tp_tagger_new(). Free it with
+ * tp_knowledge_free() after every tagger made from it has been freed.
+ */
+TP_API TpKnowledge *tp_knowledge_new(void);
+TP_API void tp_knowledge_free(TpKnowledge *knowledge);
+
+/*
+ * Load one gazetteer or lexicon file (format in gazetteers/FORMAT.md; the
+ * header line says which). On a bad line nothing of the file is kept and
+ * `error` (TP_ERROR_PARSE or _FORMAT) says "FILE:LINE: problem"; TP_ERROR_IO
+ * when the file cannot be read. Not thread-safe: load before tagging.
+ */
+TP_API gboolean tp_knowledge_load_file(TpKnowledge *knowledge, const char *path,
+                                       GError **error);
+
+/*
+ * Load every `*.tsv` of `dir` and of `dir/lexicon`, in name order, with
+ * tp_knowledge_load_file(). Stops at the first failure.
+ */
+TP_API gboolean tp_knowledge_load_dir(TpKnowledge *knowledge, const char *dir, GError **error);
+
+/*
+ * Load the topic model `path` (format "# tagpipe-topic-model 1"). Replaces a
+ * model loaded before. Errors as for tp_knowledge_load_file().
+ */
+TP_API gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char *path,
+                                              GError **error);
+
+/*
+ * Print, per loaded file, its entry and alias counts per type, and totals,
+ * as lines of text appended to `out`.
+ */
+TP_API void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out);
+
+/*
+ * Create a tagger over `knowledge`, which must outlive it and must not be
+ * changed any more. Cheap enough to make one per thread. Returns NULL with
+ * `error` set if the topic model's stemmer language is unavailable.
+ */
+TP_API TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error);
+TP_API void tp_tagger_free(TpTagger *tagger);
+
+/*
+ * Tag one text: `text` is UTF-8 of `len` bytes (-1: NUL-terminated). On
+ * success `*out_entities` points to `*out_n` entities sorted by start, end
+ * and type, owned by the tagger until its next call. Fails with
+ * TP_ERROR_FORMAT if `text` is not valid UTF-8.
+ */
+TP_API gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
+                                   const TpEntity **out_entities, gsize *out_n,
+                                   GError **error);
+
+/*
+ * Topics of the text given to the last tp_tagger_tag_text() calls since
+ * tp_tagger_reset() (a document may have several fields), best first. At
+ * most `max` topics scoring at least `min_score`. Owned by the tagger.
+ */
+TP_API const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max,
+                                       gsize *out_n);
+
+/* Forget the document seen so far: the next tp_tagger_tag_text() starts a new one. */
+TP_API void tp_tagger_reset(TpTagger *tagger);
+
+/* What tp_tagger_tag_line() reads and writes. */
+typedef struct {
+    const char *const *fields; /* NULL-terminated dotted paths; NULL means {"text"} */
+    TpOffsetUnit offsets;
+    double min_topic_score;
+    gsize max_topics;
+} TpLineOptions;
+
+/*
+ * Tag one JSON object given as `len` bytes of `line` (no line terminator)
+ * and append to `out` the same bytes with "entities" and "topics" members
+ * spliced in before the closing brace. Fails, appending nothing, when the
+ * line is not a JSON object Jansson can hold, is not valid UTF-8, has a
+ * selected field that is not a string, or already has such members; the
+ * error message then says what is wrong, without file or line.
+ */
+TP_API gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
+                                   const TpLineOptions *options, GString *out,
+                                   GError **error);
+
+/* Lower-case name of an entity type ("person", "office", "place", "organization"). */
+TP_API const char *tp_entity_type_name(TpEntityType type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TAGPIPE_H */

@@ -1,0 +1,544 @@
+/* SPDX-License-Identifier: MIT */
+/* main.c: the tagpipe command: options, reading lines, the worker threads, ordered output. */
+
+#include "tagpipe.h"
+#include "tp_build.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Exit statuses, as listed in --help and the README. */
+enum {
+    EXIT_OK = 0,        /* every line tagged */
+    EXIT_UNTAGGED = 1,  /* some lines (or input files) could not be tagged */
+    EXIT_USAGE = 2,     /* bad command line */
+    EXIT_LOAD = 3,      /* gazetteers or models failed to load */
+    EXIT_WRITE = 4,     /* output could not be written */
+};
+
+typedef enum { ON_ERROR_PASS, ON_ERROR_SKIP, ON_ERROR_FAIL } OnError;
+
+/* ---- options: the one place each tunable is defined ---- */
+
+static char **opt_fields = NULL;
+static int opt_threads = 0;
+static char *opt_gazetteer_dir = NULL;
+static char **opt_gazetteer_files = NULL;
+static char *opt_models_dir = NULL;
+static char *opt_on_error = NULL;
+static char *opt_offsets = NULL;
+static double opt_min_topic_score = 0.1;
+static int opt_max_topics = 3;
+static gboolean opt_unbuffered = FALSE;
+static gboolean opt_list_gazetteers = FALSE;
+static gboolean opt_version = FALSE;
+static char **opt_inputs = NULL;
+
+static const GOptionEntry option_entries[] = {
+    {"field", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_fields,
+     "Tag the string member NAME, a dotted path such as article.body (repeatable; default: "
+     "text)",
+     "NAME"},
+    {"threads", 'j', 0, G_OPTION_ARG_INT, &opt_threads,
+     "Tag with N threads (default: the number of online CPUs); output is the same for every N",
+     "N"},
+    {"gazetteers", 0, 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
+     "Load the shipped gazetteers from DIR instead of the default location", "DIR"},
+    {"gazetteer", 'g', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_gazetteer_files,
+     "Also load the gazetteer or lexicon FILE (repeatable)", "FILE"},
+    {"models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models_dir,
+     "Load the topic model from DIR instead of the default location", "DIR"},
+    {"on-error", 0, 0, G_OPTION_ARG_STRING, &opt_on_error,
+     "What to do with a line that cannot be tagged: pass (write it unchanged; default), skip "
+     "(write nothing) or fail (stop)",
+     "POLICY"},
+    {"offsets", 0, 0, G_OPTION_ARG_STRING, &opt_offsets,
+     "Units of start/end: codepoint (default), byte or utf16", "UNIT"},
+    {"min-topic-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_topic_score,
+     "Leave out topics scoring below X (default 0.1)", "X"},
+    {"max-topics", 0, 0, G_OPTION_ARG_INT, &opt_max_topics,
+     "Write at most N topics per line (default 3)", "N"},
+    {"unbuffered", 'u', 0, G_OPTION_ARG_NONE, &opt_unbuffered,
+     "Flush the output after every line", NULL},
+    {"list-gazetteers", 0, 0, G_OPTION_ARG_NONE, &opt_list_gazetteers,
+     "Print each loaded gazetteer with its entry and alias counts per type, then exit", NULL},
+    {"version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL},
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "[FILE...]"},
+    {NULL, 0, 0, 0, NULL, NULL, NULL},
+};
+
+static const char summary[] =
+    "Tag people, offices, places, organizations and topics in JSON lines.\n"
+    "Reads one JSON object per line from the FILEs (or standard input, also\n"
+    "named -) and writes each line back with \"entities\" and \"topics\" added.\n"
+    "\n"
+    "  echo '{\"text\":\"Mr Trump met the mayor of Paris.\"}' | tagpipe";
+
+static const char description[] =
+    "Exit status:\n"
+    "  0  every line was tagged\n"
+    "  1  some lines (or input files) could not be tagged; each is reported on stderr\n"
+    "  2  usage error\n"
+    "  3  the gazetteers or models could not be loaded\n"
+    "  4  the output could not be written\n";
+
+static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+static void usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("tagpipe: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\nTry 'tagpipe --help'.\n", stderr);
+    va_end(ap);
+    exit(EXIT_USAGE);
+}
+
+/* ---- where the shipped data lives ---- */
+
+/* The source tree's data when this binary runs from its build folder, else the
+ * installed copy. */
+static char *default_data_dir(const char *what)
+{
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+    if (exe && g_str_has_prefix(exe, TAGPIPE_BUILD_DIR "/"))
+        return g_build_filename(TAGPIPE_SOURCE_DIR, what, NULL);
+    return g_build_filename(TAGPIPE_DATA_DIR, what, NULL);
+}
+
+static TpKnowledge *load_knowledge(void)
+{
+    TpKnowledge *k = tp_knowledge_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *gdir = opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir)
+                                              : default_data_dir("gazetteers");
+    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : default_data_dir("models");
+    g_autofree char *model = g_build_filename(mdir, "topics.model", NULL);
+    gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
+    for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
+        ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
+    if (ok)
+        ok = tp_knowledge_load_topic_model(k, model, &error);
+    if (!ok) {
+        fprintf(stderr, "tagpipe: %s\n", error->message);
+        tp_knowledge_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+/* ---- jobs: one input line on its way through ---- */
+
+typedef struct {
+    const char *source; /* input name for messages, "<stdin>" */
+    guint64 lineno;
+    char *line; /* without its terminator */
+    gsize len;
+    GString *out;  /* the output line, without newline; NULL: write nothing */
+    char *problem; /* why the line was not tagged, or NULL */
+    gboolean done;
+} Job;
+
+typedef struct {
+    const TpKnowledge *k;
+    TpLineOptions lopt;
+    OnError on_error;
+    /* Shared by reader, workers and writer, under `lock`. */
+    GMutex lock;
+    GCond cond_done;  /* a job finished */
+    GCond cond_space; /* a slot was freed */
+    Job **ring;
+    guint64 cap;
+    guint64 next_in;
+    guint64 next_out;
+    gsize bytes_in_flight;
+    gboolean input_ended;
+    gboolean stop;       /* --on-error=fail tripped, or a write failed */
+    GAsyncQueue *queue;  /* jobs for the workers; a NULL-line job ends a worker */
+    gint n_untagged; /* atomic */
+    int write_errno;     /* 0 or the errno of the failed write */
+} Run;
+
+/* A blank line (white space only) passes through as it is. */
+static gboolean is_blank(const char *s, gsize len)
+{
+    for (gsize i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t')
+            return FALSE;
+    return TRUE;
+}
+
+static void process_job(TpTagger *tagger, const Run *run, Job *job)
+{
+    if (is_blank(job->line, job->len)) {
+        job->out = g_string_new_len(job->line, job->len);
+        return;
+    }
+    job->out = g_string_sized_new(job->len + 256);
+    g_autoptr(GError) error = NULL;
+    if (tagger == NULL) {
+        job->problem = g_strdup("no tagger for this thread");
+    } else if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
+        job->problem = g_strdup(error->message);
+    }
+    if (job->problem) {
+        g_string_truncate(job->out, 0);
+        if (run->on_error == ON_ERROR_PASS) {
+            g_string_append_len(job->out, job->line, job->len);
+        } else {
+            g_string_free(job->out, TRUE);
+            job->out = NULL;
+        }
+    }
+}
+
+static void job_free(Job *job)
+{
+    if (job == NULL)
+        return;
+    g_free(job->line);
+    if (job->out)
+        g_string_free(job->out, TRUE);
+    g_free(job->problem);
+    g_free(job);
+}
+
+/* Report and write one finished job; FALSE when the run must stop. */
+static gboolean emit_job(Run *run, Job *job)
+{
+    if (job->problem) {
+        fprintf(stderr, "tagpipe: %s:%" G_GUINT64_FORMAT ": %s\n", job->source, job->lineno,
+                job->problem);
+        g_atomic_int_inc(&run->n_untagged);
+        if (run->on_error == ON_ERROR_FAIL)
+            return FALSE;
+    }
+    if (job->out) {
+        g_string_append_c(job->out, '\n');
+        if (fwrite(job->out->str, 1, job->out->len, stdout) != job->out->len ||
+            (opt_unbuffered && fflush(stdout) != 0)) {
+            run->write_errno = errno ? errno : EIO;
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* ---- threads ---- */
+
+static gpointer worker_main(gpointer data)
+{
+    Run *run = data;
+    g_autoptr(GError) error = NULL;
+    TpTagger *tagger = tp_tagger_new(run->k, &error);
+    for (;;) {
+        Job *job = g_async_queue_pop(run->queue);
+        if (job->line == NULL) {
+            job_free(job);
+            break;
+        }
+        process_job(tagger, run, job);
+        g_mutex_lock(&run->lock);
+        job->done = TRUE;
+        g_cond_broadcast(&run->cond_done);
+        g_mutex_unlock(&run->lock);
+    }
+    tp_tagger_free(tagger);
+    return NULL;
+}
+
+/* Writes jobs in input order as they finish. */
+static gpointer writer_main(gpointer data)
+{
+    Run *run = data;
+    g_mutex_lock(&run->lock);
+    for (;;) {
+        Job *job = run->next_out < run->next_in ? run->ring[run->next_out % run->cap] : NULL;
+        if (job == NULL || !job->done) {
+            if (run->input_ended && run->next_out == run->next_in)
+                break;
+            /* Nothing ready: let what was written so far reach the reader. */
+            g_mutex_unlock(&run->lock);
+            gboolean flushed = run->stop || fflush(stdout) == 0;
+            int err = errno;
+            g_mutex_lock(&run->lock);
+            if (!flushed && !run->stop) {
+                run->write_errno = err ? err : EIO;
+                run->stop = TRUE;
+                g_cond_broadcast(&run->cond_space);
+            }
+            job = run->next_out < run->next_in ? run->ring[run->next_out % run->cap] : NULL;
+            if (job == NULL || !job->done)
+                g_cond_wait(&run->cond_done, &run->lock);
+            continue;
+        }
+        g_mutex_unlock(&run->lock);
+        gboolean go_on = run->stop || emit_job(run, job);
+        g_mutex_lock(&run->lock);
+        if (!go_on)
+            run->stop = TRUE;
+        run->ring[run->next_out % run->cap] = NULL;
+        run->next_out++;
+        run->bytes_in_flight -= job->len;
+        job_free(job);
+        g_cond_broadcast(&run->cond_space);
+    }
+    g_mutex_unlock(&run->lock);
+    return NULL;
+}
+
+/* ---- reading ---- */
+
+/* Bounds on the work in flight, so memory stays flat however long the input. */
+#define MAX_BYTES_IN_FLIGHT ((gsize)64 << 20)
+#define JOBS_PER_THREAD 64
+
+typedef struct {
+    char *buf;
+    size_t cap;
+} LineReader;
+
+/* Read one line into `r->buf`, terminator removed (LF, or CRLF). Returns its
+ * length, or -1 at end of input. */
+static gssize read_line(LineReader *r, FILE *in, gboolean *out_read_error)
+{
+    errno = 0;
+    ssize_t n = getline(&r->buf, &r->cap, in);
+    if (n < 0) {
+        *out_read_error = ferror(in) != 0;
+        return -1;
+    }
+    if (n > 0 && r->buf[n - 1] == '\n')
+        n--;
+    if (n > 0 && r->buf[n - 1] == '\r')
+        n--;
+    return n;
+}
+
+/* Tag one input stream in this thread. */
+static gboolean run_inline(Run *run, TpTagger *tagger, FILE *in, const char *name)
+{
+    LineReader r = {0};
+    gboolean read_error = FALSE;
+    gssize n;
+    guint64 lineno = 0;
+    gboolean go_on = TRUE;
+    while (go_on && (n = read_line(&r, in, &read_error)) >= 0) {
+        Job job = {.source = name, .lineno = ++lineno, .line = r.buf, .len = (gsize)n};
+        process_job(tagger, run, &job);
+        go_on = emit_job(run, &job);
+        if (job.out)
+            g_string_free(job.out, TRUE);
+        g_free(job.problem);
+    }
+    free(r.buf);
+    if (read_error) {
+        fprintf(stderr, "tagpipe: %s: read error: %s\n", name, g_strerror(errno));
+        g_atomic_int_inc(&run->n_untagged);
+    }
+    return go_on;
+}
+
+/* Feed one input stream to the workers; FALSE when the run must stop. */
+static gboolean run_threaded(Run *run, FILE *in, const char *name)
+{
+    LineReader r = {0};
+    gboolean read_error = FALSE;
+    gssize n;
+    guint64 lineno = 0;
+    gboolean go_on = TRUE;
+    while ((n = read_line(&r, in, &read_error)) >= 0) {
+        Job *job = g_new0(Job, 1);
+        job->source = name;
+        job->lineno = ++lineno;
+        job->len = (gsize)n;
+        job->line = g_memdup2(r.buf, (gsize)n + 1);
+        job->line[n] = '\0';
+
+        g_mutex_lock(&run->lock);
+        while (!run->stop && (run->next_in - run->next_out >= run->cap ||
+                              (run->bytes_in_flight > 0 &&
+                               run->bytes_in_flight + job->len > MAX_BYTES_IN_FLIGHT)))
+            g_cond_wait(&run->cond_space, &run->lock);
+        go_on = !run->stop;
+        if (go_on) {
+            run->ring[run->next_in % run->cap] = job;
+            run->next_in++;
+            run->bytes_in_flight += job->len;
+        }
+        g_mutex_unlock(&run->lock);
+        if (!go_on) {
+            job_free(job);
+            break;
+        }
+        g_async_queue_push(run->queue, job);
+    }
+    free(r.buf);
+    if (read_error) {
+        fprintf(stderr, "tagpipe: %s: read error: %s\n", name, g_strerror(errno));
+        g_atomic_int_inc(&run->n_untagged);
+    }
+    return go_on;
+}
+
+static gboolean parse_policy(const char *s, OnError *out)
+{
+    if (s == NULL || strcmp(s, "pass") == 0)
+        *out = ON_ERROR_PASS;
+    else if (strcmp(s, "skip") == 0)
+        *out = ON_ERROR_SKIP;
+    else if (strcmp(s, "fail") == 0)
+        *out = ON_ERROR_FAIL;
+    else
+        return FALSE;
+    return TRUE;
+}
+
+static gboolean parse_offsets(const char *s, TpOffsetUnit *out)
+{
+    if (s == NULL || strcmp(s, "codepoint") == 0)
+        *out = TP_OFFSETS_CODEPOINTS;
+    else if (strcmp(s, "byte") == 0)
+        *out = TP_OFFSETS_BYTES;
+    else if (strcmp(s, "utf16") == 0)
+        *out = TP_OFFSETS_UTF16;
+    else
+        return FALSE;
+    return TRUE;
+}
+
+/* Open each input in turn and hand it to the inline or threaded loop. */
+static void run_inputs(Run *run, TpTagger *inline_tagger)
+{
+    static const char *const stdin_only[] = {"-", NULL};
+    const char *const *inputs =
+        (opt_inputs && opt_inputs[0]) ? (const char *const *)opt_inputs : stdin_only;
+    for (guint i = 0; inputs[i]; i++) {
+        gboolean is_stdin = strcmp(inputs[i], "-") == 0;
+        FILE *in = is_stdin ? stdin : fopen(inputs[i], "rb");
+        if (in == NULL) {
+            fprintf(stderr, "tagpipe: %s: %s\n", inputs[i], g_strerror(errno));
+            g_atomic_int_inc(&run->n_untagged);
+            continue;
+        }
+        const char *name = is_stdin ? "<stdin>" : inputs[i];
+        gboolean go_on = inline_tagger ? run_inline(run, inline_tagger, in, name)
+                                       : run_threaded(run, in, name);
+        if (!is_stdin)
+            fclose(in);
+        if (!go_on)
+            break;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_option_context_set_summary(ctx, summary);
+    g_option_context_set_description(ctx, description);
+    g_option_context_add_main_entries(ctx, option_entries, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &error))
+        usage_error("%s", error->message);
+
+    if (opt_version) {
+        printf("tagpipe %s (%s)\n", TP_VERSION, TAGPIPE_GIT_VERSION);
+        return EXIT_OK;
+    }
+    Run run = {0};
+    if (!parse_policy(opt_on_error, &run.on_error))
+        usage_error("--on-error must be pass, skip or fail, not '%s'", opt_on_error);
+    if (!parse_offsets(opt_offsets, &run.lopt.offsets))
+        usage_error("--offsets must be codepoint, byte or utf16, not '%s'", opt_offsets);
+    if (opt_threads < 0 || opt_threads > 1024)
+        usage_error("--threads must be between 1 and 1024, not %d", opt_threads);
+    if (opt_max_topics < 0)
+        usage_error("--max-topics must not be negative");
+    if (!(opt_min_topic_score >= 0.0 && opt_min_topic_score <= 1.0))
+        usage_error("--min-topic-score must be between 0 and 1");
+    for (guint i = 0; opt_fields && opt_fields[i]; i++)
+        if (*opt_fields[i] == '\0')
+            usage_error("--field needs a name");
+    int threads = opt_threads ? opt_threads : (int)g_get_num_processors();
+
+    TpKnowledge *k = load_knowledge();
+    if (k == NULL)
+        return EXIT_LOAD;
+    if (opt_list_gazetteers) {
+        g_autoptr(GString) s = g_string_new(NULL);
+        tp_knowledge_describe(k, s);
+        fputs(s->str, stdout);
+        tp_knowledge_free(k);
+        return fclose(stdout) == 0 ? EXIT_OK : EXIT_WRITE;
+    }
+
+    run.k = k;
+    run.lopt.fields = (const char *const *)opt_fields;
+    run.lopt.min_topic_score = opt_min_topic_score;
+    run.lopt.max_topics = (gsize)opt_max_topics;
+    g_mutex_init(&run.lock);
+    g_cond_init(&run.cond_done);
+    g_cond_init(&run.cond_space);
+    static char outbuf[1 << 16];
+    setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+
+    if (threads == 1) {
+        TpTagger *tagger = tp_tagger_new(k, &error);
+        if (tagger == NULL) {
+            fprintf(stderr, "tagpipe: %s\n", error->message);
+            tp_knowledge_free(k);
+            return EXIT_LOAD;
+        }
+        run_inputs(&run, tagger);
+        tp_tagger_free(tagger);
+    } else {
+        /* Jansson's hash seed is set once, before any thread parses (its docs). */
+        json_object_seed(0);
+        run.cap = (guint64)threads * JOBS_PER_THREAD;
+        run.ring = g_new0(Job *, run.cap);
+        run.queue = g_async_queue_new();
+        GThread **workers = g_new(GThread *, threads);
+        for (int i = 0; i < threads; i++)
+            workers[i] = g_thread_new("tagpipe-worker", worker_main, &run);
+        GThread *writer = g_thread_new("tagpipe-writer", writer_main, &run);
+        run_inputs(&run, NULL);
+        g_mutex_lock(&run.lock);
+        run.input_ended = TRUE;
+        g_cond_broadcast(&run.cond_done);
+        g_mutex_unlock(&run.lock);
+        for (int i = 0; i < threads; i++)
+            g_async_queue_push(run.queue, g_new0(Job, 1)); /* end of work */
+        for (int i = 0; i < threads; i++)
+            g_thread_join(workers[i]);
+        g_thread_join(writer);
+        g_free(workers);
+        g_async_queue_unref(run.queue);
+        g_free(run.ring);
+    }
+
+    int status = run.n_untagged ? EXIT_UNTAGGED : EXIT_OK;
+    if (run.write_errno == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        run.write_errno = errno ? errno : EIO;
+    if (fclose(stdout) != 0 && run.write_errno == 0)
+        run.write_errno = errno ? errno : EIO;
+    if (run.write_errno) {
+        fprintf(stderr, "tagpipe: write error: %s\n", g_strerror(run.write_errno));
+        status = EXIT_WRITE;
+    }
+    g_mutex_clear(&run.lock);
+    g_cond_clear(&run.cond_done);
+    g_cond_clear(&run.cond_space);
+    tp_knowledge_free(k);
+    g_strfreev(opt_fields);
+    g_strfreev(opt_gazetteer_files);
+    g_strfreev(opt_inputs);
+    g_free(opt_gazetteer_dir);
+    g_free(opt_models_dir);
+    g_free(opt_on_error);
+    g_free(opt_offsets);
+    return status;
+}

@@ -1,0 +1,720 @@
+/* SPDX-License-Identifier: MIT */
+/* tp_gazetteer.c: gazetteer and lexicon loading, and the token trie that matches them. */
+
+#include "tp_private.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GAZ_HEADER "# tagpipe-gazetteer 1"
+#define LEX_HEADER "# tagpipe-lexicon 1"
+#define NO_VALUE G_MAXUINT32
+
+typedef struct {
+    guint32 classes;
+    const char *country; /* demonyms */
+    const char *formal;  /* nickname -> formal given name */
+} LexWord;
+
+struct TpGazetteer {
+    GStringChunk *strings;
+    GArray *entries;    /* TpGazEntry */
+    GArray *lines;      /* guint32: source line of each entry, for messages */
+    GArray *values;     /* TpGazValue */
+    GArray *node_first; /* guint32 per trie node: first value or NO_VALUE */
+    GHashTable *ids;    /* id -> entry index + 1 */
+    GHashTable *tokens; /* folded token -> token id + 1 */
+    guint32 n_tokens;
+    /* Trie edges: open addressing on (node << 32 | token id) -> child node. */
+    guint64 *edge_keys;
+    guint32 *edge_vals;
+    gsize edge_cap;
+    gsize edge_count;
+    GPtrArray *files;    /* TpGazFile */
+    GHashTable *lexicon; /* folded word -> LexWord */
+    TpTokens tt;         /* scratch for tokenizing aliases */
+};
+
+static const char *const type_names[TP_ENTITY_N_TYPES] = {"person", "office", "place",
+                                                          "organization"};
+
+const char *tp_entity_type_name(TpEntityType type)
+{
+    g_return_val_if_fail(type < TP_ENTITY_N_TYPES, NULL);
+    return type_names[type];
+}
+
+static void gaz_file_free(gpointer p)
+{
+    TpGazFile *f = p;
+    g_free(f->path);
+    g_free(f);
+}
+
+TpGazetteer *tp_gazetteer_new(void)
+{
+    TpGazetteer *gaz = g_new0(TpGazetteer, 1);
+    gaz->strings = g_string_chunk_new(1 << 16);
+    gaz->entries = g_array_new(FALSE, FALSE, sizeof(TpGazEntry));
+    gaz->lines = g_array_new(FALSE, FALSE, sizeof(guint32));
+    gaz->values = g_array_new(FALSE, FALSE, sizeof(TpGazValue));
+    gaz->node_first = g_array_new(FALSE, FALSE, sizeof(guint32));
+    guint32 none = NO_VALUE;
+    g_array_append_val(gaz->node_first, none); /* the root */
+    gaz->ids = g_hash_table_new(g_str_hash, g_str_equal);
+    gaz->tokens = g_hash_table_new(g_str_hash, g_str_equal);
+    gaz->edge_cap = 1024;
+    gaz->edge_keys = g_new0(guint64, gaz->edge_cap);
+    gaz->edge_vals = g_new0(guint32, gaz->edge_cap);
+    gaz->files = g_ptr_array_new_with_free_func(gaz_file_free);
+    gaz->lexicon = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    tp_tokens_init(&gaz->tt);
+    return gaz;
+}
+
+void tp_gazetteer_free(TpGazetteer *gaz)
+{
+    if (gaz == NULL)
+        return;
+    g_string_chunk_free(gaz->strings);
+    g_array_free(gaz->entries, TRUE);
+    g_array_free(gaz->lines, TRUE);
+    g_array_free(gaz->values, TRUE);
+    g_array_free(gaz->node_first, TRUE);
+    g_hash_table_destroy(gaz->ids);
+    g_hash_table_destroy(gaz->tokens);
+    g_free(gaz->edge_keys);
+    g_free(gaz->edge_vals);
+    g_ptr_array_free(gaz->files, TRUE);
+    g_hash_table_destroy(gaz->lexicon);
+    tp_tokens_clear(&gaz->tt);
+    g_free(gaz);
+}
+
+const TpGazEntry *tp_gazetteer_entry(const TpGazetteer *gaz, guint32 i)
+{
+    return &g_array_index(gaz->entries, TpGazEntry, i);
+}
+
+const TpGazValue *tp_gazetteer_value(const TpGazetteer *gaz, guint32 i)
+{
+    return &g_array_index(gaz->values, TpGazValue, i);
+}
+
+/* ---- the trie ---- */
+
+static guint64 mix64(guint64 x)
+{
+    /* splitmix64's finalizer: spreads node and token bits over the table. */
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+static guint64 edge_key(guint32 node, guint32 token_id)
+{
+    /* +1 keeps key 0 free to mark empty slots. */
+    return ((guint64)node << 32 | token_id) + 1;
+}
+
+static void edges_grow(TpGazetteer *gaz)
+{
+    gsize old_cap = gaz->edge_cap;
+    guint64 *old_keys = gaz->edge_keys;
+    guint32 *old_vals = gaz->edge_vals;
+    gaz->edge_cap *= 2;
+    gaz->edge_keys = g_new0(guint64, gaz->edge_cap);
+    gaz->edge_vals = g_new0(guint32, gaz->edge_cap);
+    for (gsize i = 0; i < old_cap; i++) {
+        if (old_keys[i] == 0)
+            continue;
+        gsize j = mix64(old_keys[i]) & (gaz->edge_cap - 1);
+        while (gaz->edge_keys[j] != 0)
+            j = (j + 1) & (gaz->edge_cap - 1);
+        gaz->edge_keys[j] = old_keys[i];
+        gaz->edge_vals[j] = old_vals[i];
+    }
+    g_free(old_keys);
+    g_free(old_vals);
+}
+
+guint32 tp_gazetteer_child(const TpGazetteer *gaz, guint32 node, guint32 token_id)
+{
+    guint64 key = edge_key(node, token_id);
+    gsize j = mix64(key) & (gaz->edge_cap - 1);
+    while (gaz->edge_keys[j] != 0) {
+        if (gaz->edge_keys[j] == key)
+            return gaz->edge_vals[j];
+        j = (j + 1) & (gaz->edge_cap - 1);
+    }
+    return 0;
+}
+
+static guint32 child_or_new(TpGazetteer *gaz, guint32 node, guint32 token_id)
+{
+    guint32 child = tp_gazetteer_child(gaz, node, token_id);
+    if (child)
+        return child;
+    if ((gaz->edge_count + 1) * 2 > gaz->edge_cap)
+        edges_grow(gaz);
+    guint64 key = edge_key(node, token_id);
+    gsize j = mix64(key) & (gaz->edge_cap - 1);
+    while (gaz->edge_keys[j] != 0)
+        j = (j + 1) & (gaz->edge_cap - 1);
+    child = gaz->node_first->len;
+    guint32 none = NO_VALUE;
+    g_array_append_val(gaz->node_first, none);
+    gaz->edge_keys[j] = key;
+    gaz->edge_vals[j] = child;
+    gaz->edge_count++;
+    return child;
+}
+
+guint32 tp_gazetteer_token_id(const TpGazetteer *gaz, const char *key)
+{
+    gpointer v = g_hash_table_lookup(gaz->tokens, key);
+    return v ? GPOINTER_TO_UINT(v) - 1 : G_MAXUINT32;
+}
+
+static guint32 token_id_or_new(TpGazetteer *gaz, const char *key)
+{
+    guint32 id = tp_gazetteer_token_id(gaz, key);
+    if (id != G_MAXUINT32)
+        return id;
+    id = gaz->n_tokens++;
+    g_hash_table_insert(gaz->tokens, g_string_chunk_insert_const(gaz->strings, key),
+                        GUINT_TO_POINTER(id + 1));
+    return id;
+}
+
+guint32 tp_gazetteer_first_value(const TpGazetteer *gaz, guint32 node)
+{
+    return g_array_index(gaz->node_first, guint32, node);
+}
+
+/* Shapes of tokens [first, last] of `text` joined by single spaces: the form
+ * exact-case aliases are compared in. */
+static void span_shape(GString *out, const char *text, const TpTokens *tt, guint first,
+                       guint last)
+{
+    g_string_truncate(out, 0);
+    for (guint k = first; k <= last; k++) {
+        const TpToken *t = tp_tok(tt, k);
+        if (k > first)
+            g_string_append_c(out, ' ');
+        tp_text_shape(out, text + t->start, t->end - t->start);
+    }
+}
+
+/* ---- loading ---- */
+
+typedef struct {
+    char *text; /* without flag */
+    guint32 flags;
+} ParsedAlias;
+
+typedef struct {
+    TpEntityType type;
+    char *id;
+    char *name;
+    char *country;
+    char *kind;
+    double prior;
+    GArray *aliases; /* ParsedAlias */
+    guint32 line;
+} ParsedEntry;
+
+static void parsed_entry_clear(gpointer p)
+{
+    ParsedEntry *e = p;
+    g_free(e->id);
+    g_free(e->name);
+    g_free(e->country);
+    g_free(e->kind);
+    for (guint i = 0; e->aliases && i < e->aliases->len; i++)
+        g_free(g_array_index(e->aliases, ParsedAlias, i).text);
+    if (e->aliases)
+        g_array_free(e->aliases, TRUE);
+}
+
+static gboolean first_letter_upper(const char *s)
+{
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_isalpha(c))
+            return g_unichar_isupper(c) || g_unichar_istitle(c);
+    }
+    return FALSE;
+}
+
+static gboolean fail(GError **error, int code, const char *path, guint line, const char *fmt,
+                     ...) G_GNUC_PRINTF(5, 6);
+
+static gboolean fail(GError **error, int code, const char *path, guint line, const char *fmt,
+                     ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (line)
+        g_set_error(error, TP_ERROR, code, "%s:%u: %s", path, line, msg);
+    else
+        g_set_error(error, TP_ERROR, code, "%s: %s", path, msg);
+    return FALSE;
+}
+
+static gboolean parse_type(const char *s, TpEntityType *out)
+{
+    for (int t = 0; t < TP_ENTITY_N_TYPES; t++) {
+        if (strcmp(s, type_names[t]) == 0) {
+            *out = (TpEntityType)t;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean valid_id(const char *id)
+{
+    const char *slash = strchr(id, '/');
+    if (slash == NULL || slash == id || slash[1] == '\0')
+        return FALSE;
+    for (const char *p = id; *p; p++)
+        if (g_ascii_isspace(*p) || *p == '|' || *p == ';')
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean valid_country(const char *s)
+{
+    return strlen(s) == 2 && g_ascii_isupper(s[0]) && g_ascii_isupper(s[1]);
+}
+
+/* Parse the attribute column into `e`; returns an error message or NULL. */
+static char *parse_attributes(const char *col, ParsedEntry *e)
+{
+    g_auto(GStrv) pairs = g_strsplit(col, ";", -1);
+    for (guint i = 0; pairs[i]; i++) {
+        char *kv = g_strstrip(pairs[i]);
+        if (*kv == '\0')
+            continue;
+        char *eq = strchr(kv, '=');
+        if (eq == NULL || eq == kv)
+            return g_strdup_printf("attribute '%s' is not key=value", kv);
+        *eq = '\0';
+        const char *key = kv, *val = eq + 1;
+        if (strcmp(key, "country") == 0) {
+            if (!valid_country(val))
+                return g_strdup_printf("country '%s' is not an ISO 3166-1 alpha-2 code", val);
+            g_free(e->country);
+            e->country = g_strdup(val);
+        } else if (strcmp(key, "kind") == 0) {
+            g_free(e->kind);
+            e->kind = g_strdup(val);
+        } else if (strcmp(key, "prior") == 0) {
+            char *endp = NULL;
+            errno = 0;
+            double p = g_ascii_strtod(val, &endp);
+            if (errno || endp == val || *endp != '\0' || !(p >= 0.0 && p <= 1.0))
+                return g_strdup_printf("prior '%s' is not a number in [0,1]", val);
+            e->prior = p;
+        }
+    }
+    return NULL;
+}
+
+static char *parse_aliases(const char *col, ParsedEntry *e)
+{
+    e->aliases = g_array_new(FALSE, FALSE, sizeof(ParsedAlias));
+    if (*col == '\0' || strcmp(col, "-") == 0)
+        return NULL;
+    g_auto(GStrv) parts = g_strsplit(col, "|", -1);
+    for (guint i = 0; parts[i]; i++) {
+        char *a = g_strstrip(parts[i]);
+        ParsedAlias pa = {0};
+        if (*a == '=') {
+            pa.flags |= TP_ALIAS_EXACT;
+            a++;
+        } else if (*a == '~') {
+            pa.flags |= TP_ALIAS_COMMON;
+            a++;
+        }
+        if (*a == '\0')
+            return g_strdup_printf("empty alias (number %u)", i + 1);
+        if (*a == '=' || *a == '~')
+            return g_strdup_printf("alias '%s' has two flags", a - 1);
+        pa.text = g_strdup(a);
+        g_array_append_val(e->aliases, pa);
+    }
+    return NULL;
+}
+
+/* Parse one gazetteer line; returns an error message or NULL. */
+static char *parse_gazetteer_line(char *line, ParsedEntry *e)
+{
+    g_auto(GStrv) cols = g_strsplit(line, "\t", -1);
+    guint n = g_strv_length(cols);
+    if (n < 4 || n > 5)
+        return g_strdup_printf("expected 4 or 5 tab-separated fields, found %u", n);
+    if (!parse_type(cols[0], &e->type))
+        return g_strdup_printf("unknown type '%s'", cols[0]);
+    if (!valid_id(cols[1]))
+        return g_strdup_printf("malformed id '%s' (expected KIND/KEY without spaces)", cols[1]);
+    e->id = g_strdup(cols[1]);
+    char *name = g_strstrip(cols[2]);
+    if (*name == '\0')
+        return g_strdup("empty canonical name");
+    e->name = g_strdup(name);
+    e->prior = 0.5;
+    char *msg = parse_aliases(cols[3], e);
+    if (msg == NULL && n == 5)
+        msg = parse_attributes(cols[4], e);
+    return msg;
+}
+
+/* Add `alias` of entry `entry_index` to the trie; FALSE if it has no token. */
+static gboolean add_alias(TpGazetteer *gaz, guint32 entry_index, const char *alias,
+                          guint32 flags)
+{
+    tp_tokenize(&gaz->tt, alias, strlen(alias));
+    if (gaz->tt.toks->len == 0)
+        return FALSE;
+    guint32 node = 0;
+    for (guint k = 0; k < gaz->tt.toks->len; k++) {
+        const TpToken *t = tp_tok(&gaz->tt, k);
+        node = child_or_new(gaz, node, token_id_or_new(gaz, tp_tok_key(&gaz->tt, t)));
+    }
+    if (first_letter_upper(alias))
+        flags |= TP_ALIAS_UPPER;
+    const char *shape = NULL;
+    if (flags & (TP_ALIAS_EXACT | TP_ALIAS_COMMON)) {
+        g_autoptr(GString) s = g_string_new(NULL);
+        span_shape(s, alias, &gaz->tt, 0, gaz->tt.toks->len - 1);
+        shape = g_string_chunk_insert_const(gaz->strings, s->str);
+    }
+    /* The same surface twice for one entry (name and alias folding alike) adds nothing. */
+    guint32 *first = &g_array_index(gaz->node_first, guint32, node);
+    for (guint32 v = *first; v != NO_VALUE; v = tp_gazetteer_value(gaz, v)->next) {
+        const TpGazValue *old = tp_gazetteer_value(gaz, v);
+        if (old->entry == entry_index &&
+            (old->flags & ~TP_ALIAS_NAME) == (flags & ~TP_ALIAS_NAME) && old->shape == shape)
+            return TRUE;
+    }
+    TpGazValue val = {.entry = entry_index, .flags = flags, .shape = shape, .next = *first};
+    *first = gaz->values->len;
+    g_array_append_val(gaz->values, val);
+    return TRUE;
+}
+
+static gboolean commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file,
+                               guint32 file_index, GError **error)
+{
+    for (guint i = 0; i < parsed->len; i++) {
+        ParsedEntry *pe = &g_array_index(parsed, ParsedEntry, i);
+        guint32 index = gaz->entries->len;
+        TpGazEntry e = {
+            .type = pe->type,
+            .file = file_index,
+            .id = g_string_chunk_insert_const(gaz->strings, pe->id),
+            .name = g_string_chunk_insert_const(gaz->strings, pe->name),
+            .country = pe->country ? g_string_chunk_insert_const(gaz->strings, pe->country)
+                                   : NULL,
+            .kind = pe->kind ? g_string_chunk_insert_const(gaz->strings, pe->kind) : NULL,
+            .prior = pe->prior,
+        };
+        g_array_append_val(gaz->entries, e);
+        g_array_append_val(gaz->lines, pe->line);
+        g_hash_table_insert(gaz->ids, (gpointer)e.id, GUINT_TO_POINTER(index + 1));
+        file->n_entries[e.type]++;
+
+        /* The canonical name is matched too, with the flag of an alias spelled the same. */
+        gboolean name_listed = FALSE;
+        for (guint k = 0; k < pe->aliases->len; k++) {
+            ParsedAlias *pa = &g_array_index(pe->aliases, ParsedAlias, k);
+            if (strcmp(pa->text, pe->name) == 0)
+                name_listed = TRUE;
+            if (!add_alias(gaz, index, pa->text, pa->flags))
+                return fail(error, TP_ERROR_PARSE, file->path, pe->line,
+                            "alias '%s' has no word to match", pa->text);
+            file->n_aliases[e.type]++;
+        }
+        if (!name_listed && !add_alias(gaz, index, pe->name, TP_ALIAS_NAME))
+            return fail(error, TP_ERROR_PARSE, file->path, pe->line,
+                        "name '%s' has no word to match", pe->name);
+    }
+    return TRUE;
+}
+
+static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **lines,
+                                     TpGazFile *file, guint32 file_index, GError **error)
+{
+    g_autoptr(GArray) parsed = g_array_new(FALSE, TRUE, sizeof(ParsedEntry));
+    g_array_set_clear_func(parsed, parsed_entry_clear);
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+    /* Parse and check the whole file before changing anything: a bad line
+     * leaves the gazetteer as it was. */
+    for (guint i = 1; lines[i]; i++) {
+        char *line = lines[i];
+        gsize len = strlen(line);
+        if (len && line[len - 1] == '\r')
+            line[--len] = '\0';
+        if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
+            continue;
+        ParsedEntry pe = {.line = i + 1};
+        g_autofree char *msg = parse_gazetteer_line(line, &pe);
+        if (msg) {
+            parsed_entry_clear(&pe);
+            return fail(error, TP_ERROR_PARSE, path, i + 1, "%s", msg);
+        }
+        gpointer old = g_hash_table_lookup(gaz->ids, pe.id);
+        gpointer here = g_hash_table_lookup(seen, pe.id);
+        if (old || here) {
+            g_autofree char *where =
+                old ? g_strdup_printf(
+                          "%s:%u",
+                          ((TpGazFile *)g_ptr_array_index(
+                               gaz->files, tp_gazetteer_entry(gaz, GPOINTER_TO_UINT(old) - 1)
+                                               ->file))
+                              ->path,
+                          g_array_index(gaz->lines, guint32, GPOINTER_TO_UINT(old) - 1))
+                    : g_strdup_printf("line %u", GPOINTER_TO_UINT(here));
+            gboolean r = fail(error, TP_ERROR_FORMAT, path, i + 1,
+                              "duplicate id '%s' (first defined at %s)", pe.id, where);
+            parsed_entry_clear(&pe);
+            return r;
+        }
+        g_array_append_val(parsed, pe);
+        g_hash_table_insert(seen, g_array_index(parsed, ParsedEntry, parsed->len - 1).id,
+                            GUINT_TO_POINTER(i + 1));
+    }
+    return commit_entries(gaz, parsed, file, file_index, error);
+}
+
+static gboolean parse_lex_class(const char *s, guint32 *out)
+{
+    static const struct {
+        const char *name;
+        guint32 cls;
+    } classes[] = {
+        {"given-name", TP_LEX_GIVEN_NAME}, {"surname", TP_LEX_SURNAME},
+        {"particle", TP_LEX_PARTICLE},     {"honorific", TP_LEX_HONORIFIC},
+        {"title", TP_LEX_TITLE},           {"org-head", TP_LEX_ORG_HEAD},
+        {"org-suffix", TP_LEX_ORG_SUFFIX}, {"demonym", TP_LEX_DEMONYM},
+        {"portfolio", TP_LEX_PORTFOLIO},   {"office-word", TP_LEX_OFFICE_WORD},
+        {"stopword", TP_LEX_STOPWORD},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(classes); i++) {
+        if (strcmp(s, classes[i].name) == 0) {
+            *out = classes[i].cls;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **lines,
+                                   TpGazFile *file, GError **error)
+{
+    typedef struct {
+        char *key;
+        guint32 cls;
+        char *country;
+        char *formal;
+    } LexLine;
+    g_autoptr(GArray) parsed = g_array_new(FALSE, TRUE, sizeof(LexLine));
+    gboolean ok = TRUE;
+
+    for (guint i = 1; lines[i] && ok; i++) {
+        char *line = lines[i];
+        gsize len = strlen(line);
+        if (len && line[len - 1] == '\r')
+            line[--len] = '\0';
+        if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
+            continue;
+        g_auto(GStrv) cols = g_strsplit(line, "\t", -1);
+        guint n = g_strv_length(cols);
+        LexLine ll = {0};
+        if (n < 2 || n > 3) {
+            ok = fail(error, TP_ERROR_PARSE, path, i + 1,
+                      "expected 2 or 3 tab-separated fields, found %u", n);
+        } else if (!parse_lex_class(cols[0], &ll.cls)) {
+            ok = fail(error, TP_ERROR_PARSE, path, i + 1, "unknown lexicon class '%s'",
+                      cols[0]);
+        } else if (*g_strstrip(cols[1]) == '\0') {
+            ok = fail(error, TP_ERROR_PARSE, path, i + 1, "empty word");
+        } else {
+            g_autoptr(GString) key = g_string_new(NULL);
+            tp_text_fold(key, cols[1], strlen(cols[1]));
+            ll.key = g_string_free(g_steal_pointer(&key), FALSE);
+            g_auto(GStrv) pairs = n == 3 ? g_strsplit(cols[2], ";", -1) : g_new0(char *, 1);
+            for (guint k = 0; pairs[k] && ok; k++) {
+                char *kv = g_strstrip(pairs[k]);
+                char *eq = strchr(kv, '=');
+                if (*kv == '\0')
+                    continue;
+                if (eq == NULL || eq == kv) {
+                    ok = fail(error, TP_ERROR_PARSE, path, i + 1,
+                              "attribute '%s' is not key=value", kv);
+                } else if (g_str_has_prefix(kv, "country=")) {
+                    if (!valid_country(eq + 1))
+                        ok = fail(error, TP_ERROR_PARSE, path, i + 1,
+                                  "country '%s' is not an ISO 3166-1 alpha-2 code", eq + 1);
+                    else
+                        ll.country = g_strdup(eq + 1);
+                } else if (g_str_has_prefix(kv, "formal=")) {
+                    ll.formal = g_strdup(eq + 1);
+                }
+            }
+            g_array_append_val(parsed, ll);
+            continue;
+        }
+    }
+    for (guint i = 0; i < parsed->len; i++) {
+        LexLine *ll = &g_array_index(parsed, LexLine, i);
+        if (ok) {
+            LexWord *w = g_hash_table_lookup(gaz->lexicon, ll->key);
+            if (w == NULL) {
+                w = g_new0(LexWord, 1);
+                g_hash_table_insert(gaz->lexicon,
+                                    g_string_chunk_insert_const(gaz->strings, ll->key), w);
+            }
+            w->classes |= ll->cls;
+            if (ll->country && w->country == NULL)
+                w->country = g_string_chunk_insert_const(gaz->strings, ll->country);
+            if (ll->formal && w->formal == NULL)
+                w->formal = g_string_chunk_insert_const(gaz->strings, ll->formal);
+            file->n_lexicon++;
+        }
+        g_free(ll->key);
+        g_free(ll->country);
+        g_free(ll->formal);
+    }
+    return ok;
+}
+
+gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error)
+{
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+    GError *io = NULL;
+    if (!g_file_get_contents(path, &contents, &len, &io)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
+        g_error_free(io);
+        return FALSE;
+    }
+    if (!g_utf8_validate(contents, len, NULL) || memchr(contents, '\0', len))
+        return fail(error, TP_ERROR_FORMAT, path, 0, "not valid UTF-8 text");
+
+    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
+    const char *header = lines[0] ? lines[0] : "";
+    gsize hlen = strlen(header);
+    if (hlen && header[hlen - 1] == '\r')
+        lines[0][--hlen] = '\0';
+
+    TpGazFile *file = g_new0(TpGazFile, 1);
+    file->path = g_strdup(path);
+    gboolean ok;
+    if (strcmp(header, GAZ_HEADER) == 0) {
+        ok = load_gazetteer_lines(gaz, path, lines, file, gaz->files->len, error);
+    } else if (strcmp(header, LEX_HEADER) == 0) {
+        file->lexicon = TRUE;
+        ok = load_lexicon_lines(gaz, path, lines, file, error);
+    } else {
+        ok = fail(error, TP_ERROR_FORMAT, path, 1,
+                  "expected header '" GAZ_HEADER "' or '" LEX_HEADER "'");
+    }
+    if (!ok) {
+        gaz_file_free(file);
+        return FALSE;
+    }
+    g_ptr_array_add(gaz->files, file);
+    return TRUE;
+}
+
+guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key)
+{
+    const LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
+    return w ? w->classes : 0;
+}
+
+void tp_gazetteer_describe(const TpGazetteer *gaz, GString *out)
+{
+    guint tot_e[TP_ENTITY_N_TYPES] = {0}, tot_a[TP_ENTITY_N_TYPES] = {0}, tot_lex = 0;
+    for (guint i = 0; i < gaz->files->len; i++) {
+        const TpGazFile *f = g_ptr_array_index(gaz->files, i);
+        if (f->lexicon) {
+            g_string_append_printf(out, "%s\tlexicon\t%u words\n", f->path, f->n_lexicon);
+            tot_lex += f->n_lexicon;
+            continue;
+        }
+        for (int t = 0; t < TP_ENTITY_N_TYPES; t++) {
+            if (f->n_entries[t] == 0)
+                continue;
+            g_string_append_printf(out, "%s\t%s\t%u entries\t%u aliases\n", f->path,
+                                   type_names[t], f->n_entries[t], f->n_aliases[t]);
+            tot_e[t] += f->n_entries[t];
+            tot_a[t] += f->n_aliases[t];
+        }
+    }
+    for (int t = 0; t < TP_ENTITY_N_TYPES; t++)
+        g_string_append_printf(out, "total\t%s\t%u entries\t%u aliases\n", type_names[t],
+                               tot_e[t], tot_a[t]);
+    g_string_append_printf(out, "total\tlexicon\t%u words\n", tot_lex);
+}
+
+/* ---- matching ---- */
+
+/* Does the text at tokens [first, last] give the evidence alias `v` needs? */
+static gboolean case_evidence(const TpGazetteer *gaz, const TpGazValue *v, const char *text,
+                              const TpTokens *tt, guint first, guint last, GString *shape)
+{
+    const TpToken *t0 = tp_tok(tt, first);
+    if (v->flags & (TP_ALIAS_EXACT | TP_ALIAS_COMMON)) {
+        span_shape(shape, text, tt, first, last);
+        if (strcmp(shape->str, v->shape) != 0)
+            return FALSE;
+        /* A common word at a sentence start or in all-caps copy proves nothing. */
+        if ((v->flags & TP_ALIAS_COMMON) && (t0->flags & (TP_TOK_SENT | TP_TOK_LINECAPS)))
+            return FALSE;
+        return TRUE;
+    }
+    if (tp_gazetteer_entry(gaz, v->entry)->type == TP_ENTITY_OFFICE)
+        return TRUE;
+    if ((v->flags & TP_ALIAS_UPPER) && !(t0->flags & TP_TOK_CAP))
+        return FALSE;
+    return TRUE;
+}
+
+void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens *tt,
+                        GString *shape_scratch, GArray *out)
+{
+    guint n = tt->toks->len;
+    g_autofree guint32 *ids = g_new(guint32, n ? n : 1);
+    for (guint i = 0; i < n; i++)
+        ids[i] = tp_gazetteer_token_id(gaz, tp_tok_key(tt, tp_tok(tt, i)));
+
+    for (guint i = 0; i < n; i++) {
+        guint32 node = 0;
+        for (guint j = i; j < n; j++) {
+            if (ids[j] == G_MAXUINT32 || (j > i && (tp_tok(tt, j)->flags & TP_TOK_NL)))
+                break;
+            node = tp_gazetteer_child(gaz, node, ids[j]);
+            if (node == 0)
+                break;
+            for (guint32 v = tp_gazetteer_first_value(gaz, node); v != NO_VALUE;
+                 v = tp_gazetteer_value(gaz, v)->next) {
+                if (case_evidence(gaz, tp_gazetteer_value(gaz, v), text, tt, i, j,
+                                  shape_scratch)) {
+                    TpGazMatch m = {.first = i, .last = j, .value = v};
+                    g_array_append_val(out, m);
+                }
+            }
+        }
+    }
+}

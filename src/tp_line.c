@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* tp_line.c: one JSON line in, the same bytes with "entities" and "topics" spliced in out. */
+
+#include "tp_private.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+static const char *const default_fields[] = {"text", NULL};
+
+/* Round before json_real so that output does not depend on printf's last digit. */
+static json_t *score_value(double x)
+{
+    return json_real(round(x * 1000.0) / 1000.0);
+}
+
+/* Follow a dotted path ("article.body") through nested objects. NULL when a
+ * step is missing or not an object. */
+static json_t *lookup_path(json_t *root, const char *path)
+{
+    json_t *cur = root;
+    const char *p = path;
+    while (cur && json_is_object(cur)) {
+        const char *dot = strchr(p, '.');
+        if (dot == NULL)
+            return json_object_get(cur, p);
+        g_autofree char *step = g_strndup(p, dot - p);
+        cur = json_object_get(cur, step);
+        p = dot + 1;
+    }
+    return NULL;
+}
+
+/* Converts byte offsets of one text to the requested unit, walking forward
+ * from the last position asked (entities come sorted by start). */
+typedef struct {
+    const char *text;
+    TpOffsetUnit unit;
+    gsize byte;
+    gsize units;
+} OffsetCursor;
+
+static gsize offset_at(OffsetCursor *c, gsize byte, gsize cp)
+{
+    if (c->unit == TP_OFFSETS_CODEPOINTS)
+        return cp;
+    if (c->unit == TP_OFFSETS_BYTES)
+        return byte;
+    if (byte < c->byte) {
+        c->byte = 0;
+        c->units = 0;
+    }
+    c->units += tp_utf16_length(c->text + c->byte, byte - c->byte);
+    c->byte = byte;
+    return c->units;
+}
+
+static gboolean set_new(json_t *obj, const char *key, json_t *value)
+{
+    return value != NULL && json_object_set_new(obj, key, value) == 0;
+}
+
+static json_t *entity_json(const TpEntity *e, const char *text, const char *field,
+                           OffsetCursor *cur)
+{
+    json_t *o = json_object();
+    gsize start = offset_at(cur, e->start_byte, e->start_cp);
+    gsize end = offset_at(cur, e->end_byte, e->end_cp);
+    gboolean ok = o != NULL &&
+                  set_new(o, "text", json_stringn(text + e->start_byte,
+                                                  e->end_byte - e->start_byte)) &&
+                  set_new(o, "type", json_string(tp_entity_type_name(e->type))) &&
+                  set_new(o, "start", json_integer((json_int_t)start)) &&
+                  set_new(o, "end", json_integer((json_int_t)end)) &&
+                  set_new(o, "field", json_string(field)) &&
+                  set_new(o, "name", json_string(e->name)) &&
+                  (e->id == NULL || set_new(o, "id", json_string(e->id))) &&
+                  set_new(o, "source", json_string(e->source)) &&
+                  (e->country == NULL || set_new(o, "country", json_string(e->country))) &&
+                  set_new(o, "score", score_value(e->score));
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static gboolean fail_limit(GError **error, const char *what)
+{
+    g_set_error(error, TP_ERROR, TP_ERROR_LIMIT, "out of memory building %s", what);
+    return FALSE;
+}
+
+/* Parse `line` and check it is an object tagpipe may extend. */
+static json_t *parse_object(const char *line, gsize len, GError **error)
+{
+    const char *bad = NULL;
+    if (!g_utf8_validate_len(line, len, &bad)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
+                    (gsize)(bad - line) + 1);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(line, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL, &jerr);
+    if (root == NULL) {
+        /* Jansson's own limits (a \u0000, an integer past 64 bits, a real
+         * past double, deep nesting) are limits, not malformed JSON. */
+        int code = TP_ERROR_PARSE;
+        if (jerr.text[0] && (strstr(jerr.text, "too big") || strstr(jerr.text, "overflow") ||
+                             strstr(jerr.text, "\\u0000") || strstr(jerr.text, "nesting")))
+            code = TP_ERROR_LIMIT;
+        g_set_error(error, TP_ERROR, code, "invalid JSON: %s (column %d)", jerr.text,
+                    jerr.column);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        static const char *const kinds[] = {"an object", "an array",  "a string", "an integer",
+                                            "a real",    "true",      "false",    "null"};
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "not a JSON object but %s",
+                    kinds[json_typeof(root)]);
+        json_decref(root);
+        return NULL;
+    }
+    static const char *const ours[] = {"entities", "topics"};
+    for (guint i = 0; i < G_N_ELEMENTS(ours); i++) {
+        if (json_object_get(root, ours[i])) {
+            g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
+                        "already has a \"%s\" member (tagged twice?)", ours[i]);
+            json_decref(root);
+            return NULL;
+        }
+    }
+    return root;
+}
+
+/* Position of the object's closing brace: the last non-blank byte. */
+static gssize closing_brace(const char *line, gsize len)
+{
+    gsize i = len;
+    while (i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t' || line[i - 1] == '\r' ||
+                     line[i - 1] == '\n'))
+        i--;
+    return (i > 0 && line[i - 1] == '}') ? (gssize)(i - 1) : -1;
+}
+
+gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
+                            const TpLineOptions *options, GString *out, GError **error)
+{
+    g_return_val_if_fail(tagger != NULL && line != NULL && out != NULL, FALSE);
+    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3};
+    const TpLineOptions *opt = options ? options : &defaults;
+    const char *const *fields = opt->fields ? opt->fields : default_fields;
+
+    json_t *root = parse_object(line, len, error);
+    if (root == NULL)
+        return FALSE;
+    gboolean ok = FALSE;
+    json_t *frag = json_object();
+    json_t *ents = json_array();
+    json_t *tops = json_array();
+    char *dumped = NULL;
+    if (!frag || !ents || !tops || json_object_set(frag, "entities", ents) ||
+        json_object_set(frag, "topics", tops)) {
+        fail_limit(error, "the output");
+        goto out;
+    }
+
+    tp_tagger_reset(tagger);
+    for (guint f = 0; fields[f]; f++) {
+        json_t *v = lookup_path(root, fields[f]);
+        if (v == NULL || json_is_null(v))
+            continue;
+        if (!json_is_string(v)) {
+            g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "field \"%s\" is not a string",
+                        fields[f]);
+            goto out;
+        }
+        const char *text = json_string_value(v);
+        gsize text_len = json_string_length(v);
+        const TpEntity *es = NULL;
+        gsize n = 0;
+        if (!tp_tagger_tag_text(tagger, text, (gssize)text_len, &es, &n, error))
+            goto out;
+        OffsetCursor cur = {.text = text, .unit = opt->offsets};
+        for (gsize i = 0; i < n; i++) {
+            json_t *e = entity_json(&es[i], text, fields[f], &cur);
+            if (e == NULL || json_array_append_new(ents, e)) {
+                fail_limit(error, "an entity");
+                goto out;
+            }
+        }
+    }
+
+    gsize n_topics = 0;
+    const TpTopic *ts = tp_tagger_topics(tagger, opt->min_topic_score, opt->max_topics, &n_topics);
+    for (gsize i = 0; i < n_topics; i++) {
+        json_t *t = json_object();
+        if (!t || !set_new(t, "label", json_string(ts[i].label)) ||
+            (ts[i].code && !set_new(t, "code", json_string(ts[i].code))) ||
+            !set_new(t, "score", score_value(ts[i].score)) || json_array_append_new(tops, t)) {
+            json_decref(t);
+            fail_limit(error, "a topic");
+            goto out;
+        }
+    }
+
+    dumped = json_dumps(frag, JSON_COMPACT | JSON_REAL_PRECISION(3));
+    gssize brace = closing_brace(line, len);
+    if (dumped == NULL || brace < 0) {
+        fail_limit(error, "the output");
+        goto out;
+    }
+    /* Splice the members of `frag` (without its braces) before the closing brace. */
+    g_string_append_len(out, line, brace);
+    if (json_object_size(root) > 0)
+        g_string_append_c(out, ',');
+    g_string_append_len(out, dumped + 1, strlen(dumped) - 2);
+    g_string_append_len(out, line + brace, len - brace);
+    ok = TRUE;
+out:
+    free(dumped);
+    json_decref(ents);
+    json_decref(tops);
+    json_decref(frag);
+    json_decref(root);
+    return ok;
+}

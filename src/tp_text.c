@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/* tp_text.c: text normalization (folding for matching) and the tokenizer. */
+
+#include "tp_private.h"
+
+#include <string.h>
+
+/* Typographic variants that news copy mixes freely: curly and straight
+ * quotes, the many dashes. Returns the ASCII stand-in, or 0. */
+static char unify_punct(gunichar c)
+{
+    switch (c) {
+    case 0x2018: /* left single quotation mark */
+    case 0x2019: /* right single quotation mark */
+    case 0x201B:
+    case 0x02BC: /* modifier letter apostrophe */
+    case 0x2032: /* prime */
+    case 0x0060: /* grave accent */
+    case 0x00B4: /* acute accent */
+        return '\'';
+    case 0x201C:
+    case 0x201D:
+    case 0x201E:
+    case 0x201F:
+    case 0x2033:
+    case 0x00AB: /* guillemets */
+    case 0x00BB:
+        return '"';
+    case 0x2010: /* hyphen */
+    case 0x2011:
+    case 0x2012:
+    case 0x2013: /* en dash */
+    case 0x2014: /* em dash */
+    case 0x2015:
+    case 0x2212: /* minus sign */
+    case 0xFE58:
+    case 0xFE63:
+    case 0xFF0D:
+        return '-';
+    default:
+        return 0;
+    }
+}
+
+/* Letters that carry no combining mark in NFD but that readers treat as a
+ * plain Latin letter when diacritics are dropped (Søren, Łódź, Đoković). */
+static const char *fold_letter(gunichar c)
+{
+    switch (c) {
+    case 0x00F8: return "o";  /* ø */
+    case 0x0111: return "d";  /* đ */
+    case 0x00F0: return "d";  /* ð */
+    case 0x0142: return "l";  /* ł */
+    case 0x0131: return "i";  /* dotless ı */
+    case 0x00E6: return "ae"; /* æ */
+    case 0x0153: return "oe"; /* œ */
+    case 0x00FE: return "th"; /* þ */
+    case 0x0127: return "h";  /* ħ */
+    default: return NULL;
+    }
+}
+
+static gboolean is_ascii(const char *s, gsize len)
+{
+    for (gsize i = 0; i < len; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return FALSE;
+    return TRUE;
+}
+
+/* Append `s` to `out` with quotes and dashes unified. */
+static void append_unified(GString *out, const char *s, gsize len)
+{
+    const char *end = s + len;
+    for (const char *p = s; p < end; p = g_utf8_next_char(p)) {
+        if ((unsigned char)*p < 0x80) {
+            g_string_append_c(out, *p);
+            continue;
+        }
+        gunichar c = g_utf8_get_char(p);
+        char u = unify_punct(c);
+        if (u)
+            g_string_append_c(out, u);
+        else
+            g_string_append_len(out, p, g_utf8_next_char(p) - p);
+    }
+}
+
+void tp_text_fold(GString *out, const char *s, gsize len)
+{
+    if (is_ascii(s, len)) {
+        /* For ASCII, NFKC and NFD are the identity and case folding is tolower. */
+        for (gsize i = 0; i < len; i++)
+            g_string_append_c(out, g_ascii_tolower(s[i]));
+        return;
+    }
+    g_autoptr(GString) unified = g_string_sized_new(len);
+    append_unified(unified, s, len);
+    g_autofree char *nfkc = g_utf8_normalize(unified->str, unified->len, G_NORMALIZE_NFKC);
+    if (nfkc == NULL)
+        return;
+    g_autofree char *folded = g_utf8_casefold(nfkc, -1);
+    g_autofree char *nfd = g_utf8_normalize(folded, -1, G_NORMALIZE_NFD);
+    g_autoptr(GString) bare = g_string_sized_new(len);
+    for (const char *p = nfd; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_ismark(c))
+            continue;
+        const char *f = fold_letter(c);
+        if (f)
+            g_string_append(bare, f);
+        else
+            g_string_append_unichar(bare, c);
+    }
+    g_autofree char *nfc = g_utf8_normalize(bare->str, bare->len, G_NORMALIZE_NFC);
+    if (nfc)
+        g_string_append(out, nfc);
+}
+
+void tp_text_shape(GString *out, const char *s, gsize len)
+{
+    if (is_ascii(s, len)) {
+        g_string_append_len(out, s, len);
+        return;
+    }
+    g_autoptr(GString) unified = g_string_sized_new(len);
+    append_unified(unified, s, len);
+    g_autofree char *nfc = g_utf8_normalize(unified->str, unified->len, G_NORMALIZE_NFC);
+    if (nfc)
+        g_string_append(out, nfc);
+}
+
+gsize tp_utf16_length(const char *s, gsize len)
+{
+    gsize n = 0;
+    for (gsize i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if ((b & 0xC0) != 0x80)
+            n += (b >= 0xF0) ? 2 : 1; /* four-byte sequences need a surrogate pair */
+    }
+    return n;
+}
+
+void tp_tokens_init(TpTokens *tt)
+{
+    tt->toks = g_array_new(FALSE, FALSE, sizeof(TpToken));
+    tt->keys = g_string_new(NULL);
+    tt->scratch = g_string_new(NULL);
+}
+
+void tp_tokens_clear(TpTokens *tt)
+{
+    if (tt->toks)
+        g_array_free(tt->toks, TRUE);
+    if (tt->keys)
+        g_string_free(tt->keys, TRUE);
+    if (tt->scratch)
+        g_string_free(tt->scratch, TRUE);
+    memset(tt, 0, sizeof(*tt));
+}
+
+static gboolean is_word_char(gunichar c)
+{
+    return g_unichar_isalnum(c) || g_unichar_ismark(c);
+}
+
+static gboolean is_apostrophe(gunichar c)
+{
+    return c == '\'' || c == 0x2019 || c == 0x02BC;
+}
+
+/* Abbreviations after which a full stop does not end the sentence ("Mr.
+ * Trump", "Gen. Milley", "St. Louis"); English news style. */
+static gboolean is_title_abbrev(const char *key)
+{
+    static const char *const abbrevs[] = {
+        "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "capt", "cpt",
+        "sgt", "maj", "adm", "cmdr", "st", "ft", "mt", "jr", "sr", "rev", "hon", "pres", "supt",
+        "insp", "det", "no", "vs", "v", "messrs", "mme", "mlle", "inc", "corp", "co", "ltd",
+        "bros", "dept", "univ", "assn", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct",
+        "nov", "dec", NULL};
+    for (guint i = 0; abbrevs[i]; i++)
+        if (strcmp(key, abbrevs[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* The character at `q`, or 0 at the end of the text. */
+static gunichar peek(const char *q, const char *end)
+{
+    return q < end ? g_utf8_get_char(q) : 0;
+}
+
+/* Length in bytes of the word starting at `p`, following the rules that keep
+ * names whole: inner apostrophes (O'Brien, but "Ukraine's" splits before
+ * "'s"), initials with dots ("U.S.", "J."), and digit groups ("1,000.5"). */
+static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev)
+{
+    const char *q = p;
+    guint n_chars = 0;
+    *out_abbrev = FALSE;
+
+    /* Initials: a single letter and a full stop, repeated ("J.", "U.S."),
+     * when what follows the stop is not a letter that goes on a word. */
+    for (;;) {
+        gunichar c = peek(q, end);
+        if (!g_unichar_isalpha(c))
+            break;
+        const char *dot = g_utf8_next_char(q);
+        if (dot >= end || *dot != '.')
+            break;
+        const char *after = dot + 1;
+        gunichar nx = peek(after, end);
+        if (is_word_char(nx) && !(g_unichar_isalpha(nx) && after < end &&
+                                  peek(g_utf8_next_char(after), end) == '.'))
+            break;
+        q = after;
+        *out_abbrev = TRUE;
+    }
+    if (*out_abbrev)
+        return q - p;
+
+    while (q < end) {
+        gunichar c = g_utf8_get_char(q);
+        const char *next = g_utf8_next_char(q);
+        if (is_word_char(c)) {
+            q = next;
+            n_chars++;
+            continue;
+        }
+        if (n_chars == 0 || next >= end)
+            break;
+        gunichar nx = g_utf8_get_char(next);
+        if (is_apostrophe(c) && g_unichar_isalpha(nx)) {
+            /* Split off a possessive "'s" (followed by a non-word character). */
+            const char *after_s = g_utf8_next_char(next);
+            if ((nx == 's' || nx == 'S') &&
+                (after_s >= end || !is_word_char(g_utf8_get_char(after_s))))
+                break;
+            q = next;
+            continue;
+        }
+        if ((c == '.' || c == ',') && g_unichar_isdigit(nx) &&
+            g_unichar_isdigit(g_utf8_get_char(g_utf8_prev_char(q)))) {
+            q = next;
+            continue;
+        }
+        break;
+    }
+    return q - p;
+}
+
+static guint32 word_flags(const char *p, gsize len)
+{
+    guint32 flags = TP_TOK_WORD;
+    guint n_upper = 0, n_lower = 0;
+    gboolean first = TRUE;
+    for (const char *q = p; q < p + len; q = g_utf8_next_char(q)) {
+        gunichar c = g_utf8_get_char(q);
+        if (first && g_unichar_isdigit(c))
+            flags |= TP_TOK_DIGIT;
+        if (g_unichar_isupper(c) || g_unichar_istitle(c)) {
+            if (first)
+                flags |= TP_TOK_CAP;
+            n_upper++;
+        } else if (g_unichar_islower(c)) {
+            if (first)
+                flags |= TP_TOK_LOWER;
+            n_lower++;
+        }
+        if (g_unichar_isalnum(c))
+            first = FALSE;
+    }
+    if (n_upper >= 2 && n_lower == 0)
+        flags |= TP_TOK_ALLCAPS;
+    return flags;
+}
+
+static gboolean ends_sentence(gunichar c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 /* … */ || c == ':' || c == ';';
+}
+
+static void mark_line_caps(TpTokens *tt, guint from, guint n_upper, guint n_lower)
+{
+    if (n_upper < 2 || n_lower > 0)
+        return;
+    for (guint i = from; i < tt->toks->len; i++)
+        g_array_index(tt->toks, TpToken, i).flags |= TP_TOK_LINECAPS;
+}
+
+void tp_tokenize(TpTokens *tt, const char *text, gsize len)
+{
+    g_array_set_size(tt->toks, 0);
+    g_string_truncate(tt->keys, 0);
+
+    const char *p = text;
+    const char *end = text + len;
+    guint32 cp = 0;
+    gboolean sent_pending = TRUE;
+    guint32 pending_flags = TP_TOK_NL; /* the text's start counts as a line start */
+    guint line_first = 0, line_upper = 0, line_lower = 0;
+
+    while (p < end) {
+        gunichar c = g_utf8_get_char(p);
+        const char *next = g_utf8_next_char(p);
+        if (g_unichar_isspace(c) || c == 0xFEFF || c == 0x200B) {
+            if (c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029) {
+                mark_line_caps(tt, line_first, line_upper, line_lower);
+                line_first = tt->toks->len;
+                line_upper = line_lower = 0;
+                pending_flags |= TP_TOK_NL;
+                sent_pending = TRUE;
+            }
+            pending_flags |= TP_TOK_SPACE;
+            p = next;
+            cp++;
+            continue;
+        }
+
+        TpToken t = {0};
+        t.start = (guint32)(p - text);
+        t.start_cp = cp;
+        gboolean abbrev = FALSE;
+        gsize wlen = is_word_char(c) ? scan_word(p, end, &abbrev) : 0;
+        if (wlen > 0) {
+            t.end = t.start + (guint32)wlen;
+            t.flags = word_flags(p, wlen) | (abbrev ? TP_TOK_ABBREV : 0);
+            if (sent_pending)
+                t.flags |= TP_TOK_SENT;
+            sent_pending = FALSE;
+            cp += (guint32)g_utf8_strlen(p, wlen);
+        } else {
+            t.end = (guint32)(next - text);
+            cp++;
+            if (ends_sentence(c)) {
+                /* "Mr. Healey": a title abbreviation's full stop ends nothing. */
+                const TpToken *prev = tt->toks->len ? tp_tok(tt, tt->toks->len - 1) : NULL;
+                gboolean title = c == '.' && prev && (prev->flags & TP_TOK_WORD) &&
+                                 prev->end == t.start && is_title_abbrev(tp_tok_key(tt, prev));
+                if (!title)
+                    sent_pending = TRUE;
+            }
+        }
+        t.end_cp = cp;
+        t.flags |= pending_flags;
+        pending_flags = 0;
+
+        for (const char *q = p; q < text + t.end; q = g_utf8_next_char(q)) {
+            gunichar lc = g_utf8_get_char(q);
+            if (g_unichar_isupper(lc))
+                line_upper++;
+            else if (g_unichar_islower(lc))
+                line_lower++;
+        }
+
+        t.key = (guint32)tt->keys->len;
+        tp_text_fold(tt->keys, p, t.end - t.start);
+        t.key_len = (guint32)(tt->keys->len - t.key);
+        g_string_append_c(tt->keys, '\0');
+        g_array_append_val(tt->toks, t);
+        p = text + t.end;
+    }
+    mark_line_caps(tt, line_first, line_upper, line_lower);
+}

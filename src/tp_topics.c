@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/* tp_topics.c: the topic model file, per-document features, and topic scores. */
+
+#include "tp_private.h"
+
+#include <errno.h>
+#include <libstemmer.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MODEL_HEADER "# tagpipe-topic-model 1"
+
+typedef struct {
+    char *key;
+    char *label;
+    char *code;
+    double bias;
+} ModelTopic;
+
+typedef struct {
+    guint32 topic;
+    float weight;
+} Weight;
+
+struct TpTopicModel {
+    char *stemmer;      /* Snowball language, e.g. "english" */
+    GArray *topics;     /* ModelTopic */
+    GHashTable *feats;  /* feature string -> index + 1 */
+    GArray *feat_first; /* guint32 per feature: first index into weights */
+    GArray *weights;    /* Weight, grouped by feature; feat_first[n] ends the last group */
+    gboolean bigrams;
+};
+
+struct TpTopicScratch {
+    const TpTopicModel *m;
+    struct sb_stemmer *stemmer;
+    guint16 *counts;  /* per feature, for the current document */
+    GArray *touched;  /* guint32 feature indices with a count */
+    GString *buf;
+    GString *prev;    /* previous stem, for bigrams */
+    double *scores;
+    TpTopic *out;
+};
+
+static void model_topic_clear(gpointer p)
+{
+    ModelTopic *t = p;
+    g_free(t->key);
+    g_free(t->label);
+    g_free(t->code);
+}
+
+void tp_topic_model_free(TpTopicModel *m)
+{
+    if (m == NULL)
+        return;
+    g_free(m->stemmer);
+    g_array_free(m->topics, TRUE);
+    g_hash_table_destroy(m->feats);
+    g_array_free(m->feat_first, TRUE);
+    g_array_free(m->weights, TRUE);
+    g_free(m);
+}
+
+static gboolean model_fail(GError **error, const char *path, guint line, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static gboolean model_fail(GError **error, const char *path, guint line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: %s", path, line, msg);
+    return FALSE;
+}
+
+static gboolean parse_double(const char *s, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    *out = g_ascii_strtod(s, &end);
+    return errno == 0 && end != s && *end == '\0' && isfinite(*out);
+}
+
+static gint topic_index(const TpTopicModel *m, const char *key)
+{
+    for (guint i = 0; i < m->topics->len; i++)
+        if (strcmp(g_array_index(m->topics, ModelTopic, i).key, key) == 0)
+            return (gint)i;
+    return -1;
+}
+
+static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const char *path,
+                                 guint line, GError **error)
+{
+    const char *kind = cols[0];
+    if (strcmp(kind, "stemmer") == 0 && n == 2) {
+        g_free(m->stemmer);
+        m->stemmer = g_strdup(cols[1]);
+    } else if (strcmp(kind, "topic") == 0 && (n == 4 || n == 5)) {
+        if (topic_index(m, cols[1]) >= 0)
+            return model_fail(error, path, line, "topic '%s' defined twice", cols[1]);
+        if (m->feat_first->len > 0)
+            return model_fail(error, path, line, "topic after the first feature");
+        ModelTopic t = {.key = g_strdup(cols[1]),
+                        .code = *cols[2] && strcmp(cols[2], "-") ? g_strdup(cols[2]) : NULL,
+                        .label = g_strdup(cols[3])};
+        g_array_append_val(m->topics, t);
+    } else if (strcmp(kind, "bias") == 0 && n == 3) {
+        gint ti = topic_index(m, cols[1]);
+        double w;
+        if (ti < 0)
+            return model_fail(error, path, line, "unknown topic '%s'", cols[1]);
+        if (!parse_double(cols[2], &w))
+            return model_fail(error, path, line, "bad weight '%s'", cols[2]);
+        g_array_index(m->topics, ModelTopic, ti).bias = w;
+    } else if (strcmp(kind, "feature") == 0 && n == 3) {
+        if (g_hash_table_contains(m->feats, cols[1]))
+            return model_fail(error, path, line, "feature '%s' defined twice", cols[1]);
+        guint32 first = m->weights->len;
+        g_auto(GStrv) pairs = g_strsplit(cols[2], " ", -1);
+        for (guint i = 0; pairs[i]; i++) {
+            if (*pairs[i] == '\0')
+                continue;
+            char *colon = strrchr(pairs[i], ':');
+            double w;
+            if (colon == NULL)
+                return model_fail(error, path, line, "weight '%s' is not TOPIC:WEIGHT",
+                                  pairs[i]);
+            *colon = '\0';
+            gint ti = topic_index(m, pairs[i]);
+            if (ti < 0)
+                return model_fail(error, path, line, "unknown topic '%s'", pairs[i]);
+            if (!parse_double(colon + 1, &w))
+                return model_fail(error, path, line, "bad weight '%s'", colon + 1);
+            Weight wt = {.topic = (guint32)ti, .weight = (float)w};
+            g_array_append_val(m->weights, wt);
+        }
+        g_array_append_val(m->feat_first, first);
+        g_hash_table_insert(m->feats, g_strdup(cols[1]), GUINT_TO_POINTER(m->feat_first->len));
+        if (g_str_has_prefix(cols[1], "b:"))
+            m->bigrams = TRUE;
+    } else {
+        return model_fail(error, path, line, "unknown or malformed line '%s' with %u fields",
+                          kind, n);
+    }
+    return TRUE;
+}
+
+TpTopicModel *tp_topic_model_load(const char *path, GError **error)
+{
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+    GError *io = NULL;
+    if (!g_file_get_contents(path, &contents, &len, &io)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
+        g_error_free(io);
+        return NULL;
+    }
+    if (!g_utf8_validate(contents, len, NULL)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: not valid UTF-8 text", path);
+        return NULL;
+    }
+    TpTopicModel *m = g_new0(TpTopicModel, 1);
+    m->stemmer = g_strdup("english");
+    m->topics = g_array_new(FALSE, TRUE, sizeof(ModelTopic));
+    g_array_set_clear_func(m->topics, model_topic_clear);
+    m->feats = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    m->feat_first = g_array_new(FALSE, FALSE, sizeof(guint32));
+    m->weights = g_array_new(FALSE, FALSE, sizeof(Weight));
+
+    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
+    gboolean ok = TRUE;
+    gboolean ended = FALSE;
+    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), MODEL_HEADER) != 0) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path,
+                    MODEL_HEADER);
+        ok = FALSE;
+    }
+    for (guint i = 1; ok && lines[i]; i++) {
+        char *l = g_strchomp(lines[i]);
+        if (*l == '\0' || *l == '#') {
+            if (strcmp(l, "# end") == 0)
+                ended = TRUE;
+            continue;
+        }
+        g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
+        ok = parse_model_line(m, cols, g_strv_length(cols), path, i + 1, error);
+    }
+    /* A model cut short (a partial copy, a full disk) must not load as a weaker model. */
+    if (ok && !ended) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: truncated: no '# end' line", path);
+        ok = FALSE;
+    }
+    if (ok && m->topics->len == 0) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: defines no topic", path);
+        ok = FALSE;
+    }
+    if (!ok) {
+        tp_topic_model_free(m);
+        return NULL;
+    }
+    guint32 end = m->weights->len;
+    g_array_append_val(m->feat_first, end);
+    return m;
+}
+
+TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error)
+{
+    struct sb_stemmer *st = sb_stemmer_new(m->stemmer, NULL);
+    if (st == NULL) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "no Snowball stemmer for language '%s'",
+                    m->stemmer);
+        return NULL;
+    }
+    TpTopicScratch *s = g_new0(TpTopicScratch, 1);
+    s->m = m;
+    s->stemmer = st;
+    s->counts = g_new0(guint16, m->feat_first->len);
+    s->touched = g_array_new(FALSE, FALSE, sizeof(guint32));
+    s->buf = g_string_new(NULL);
+    s->prev = g_string_new(NULL);
+    s->scores = g_new0(double, m->topics->len);
+    s->out = g_new0(TpTopic, m->topics->len);
+    return s;
+}
+
+void tp_topic_scratch_free(TpTopicScratch *s)
+{
+    if (s == NULL)
+        return;
+    sb_stemmer_delete(s->stemmer);
+    g_free(s->counts);
+    g_array_free(s->touched, TRUE);
+    g_string_free(s->buf, TRUE);
+    g_string_free(s->prev, TRUE);
+    g_free(s->scores);
+    g_free(s->out);
+    g_free(s);
+}
+
+void tp_topic_scratch_reset(TpTopicScratch *s)
+{
+    for (guint i = 0; i < s->touched->len; i++)
+        s->counts[g_array_index(s->touched, guint32, i)] = 0;
+    g_array_set_size(s->touched, 0);
+    g_string_truncate(s->prev, 0);
+}
+
+static void count_feature(TpTopicScratch *s, const char *feat)
+{
+    gpointer v = g_hash_table_lookup(s->m->feats, feat);
+    if (v == NULL)
+        return;
+    guint32 fi = GPOINTER_TO_UINT(v) - 1;
+    if (s->counts[fi] == 0)
+        g_array_append_val(s->touched, fi);
+    if (s->counts[fi] < G_MAXUINT16)
+        s->counts[fi]++;
+}
+
+void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt)
+{
+    (void)text;
+    g_string_truncate(s->prev, 0);
+    for (guint i = 0; i < tt->toks->len; i++) {
+        const TpToken *t = tp_tok(tt, i);
+        if (!(t->flags & TP_TOK_WORD) || (t->flags & TP_TOK_DIGIT)) {
+            /* Bigrams do not reach across punctuation. */
+            if (!(t->flags & TP_TOK_WORD))
+                g_string_truncate(s->prev, 0);
+            continue;
+        }
+        /* Token keys are already NFKC and case folded, as the stemmer wants. */
+        const sb_symbol *stem =
+            sb_stemmer_stem(s->stemmer, (const sb_symbol *)tp_tok_key(tt, t), (int)t->key_len);
+        if (stem == NULL)
+            continue;
+        int stem_len = sb_stemmer_length(s->stemmer);
+        g_string_assign(s->buf, "w:");
+        g_string_append_len(s->buf, (const char *)stem, stem_len);
+        count_feature(s, s->buf->str);
+        if (s->m->bigrams) {
+            if (s->prev->len) {
+                g_string_assign(s->buf, "b:");
+                g_string_append_len(s->buf, s->prev->str, s->prev->len);
+                g_string_append_c(s->buf, '_');
+                g_string_append_len(s->buf, (const char *)stem, stem_len);
+                count_feature(s, s->buf->str);
+            }
+            g_string_truncate(s->prev, 0);
+            g_string_append_len(s->prev, (const char *)stem, stem_len);
+        }
+    }
+}
+
+static int cmp_topic(const void *a, const void *b)
+{
+    const TpTopic *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return strcmp(x->label, y->label);
+}
+
+const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, gsize *out_n)
+{
+    const TpTopicModel *m = s->m;
+    guint nt = m->topics->len;
+    for (guint k = 0; k < nt; k++)
+        s->scores[k] = g_array_index(m->topics, ModelTopic, k).bias;
+    /* Each feature counts sub-linearly: a word repeated ten times is strong
+     * evidence, but not ten times as strong. */
+    for (guint i = 0; i < s->touched->len; i++) {
+        guint32 fi = g_array_index(s->touched, guint32, i);
+        double x = 1.0 + log((double)s->counts[fi]);
+        guint32 a = g_array_index(m->feat_first, guint32, fi);
+        guint32 b = g_array_index(m->feat_first, guint32, fi + 1);
+        for (guint32 j = a; j < b; j++) {
+            const Weight *w = &g_array_index(m->weights, Weight, j);
+            s->scores[w->topic] += w->weight * x;
+        }
+    }
+    /* Softmax: scores in [0,1] that sum to one over the taxonomy. */
+    double top = -INFINITY, sum = 0.0;
+    for (guint k = 0; k < nt; k++)
+        top = MAX(top, s->scores[k]);
+    for (guint k = 0; k < nt; k++)
+        sum += (s->scores[k] = exp(s->scores[k] - top));
+    gsize n = 0;
+    for (guint k = 0; k < nt; k++) {
+        const ModelTopic *mt = &g_array_index(m->topics, ModelTopic, k);
+        double p = s->scores[k] / sum;
+        if (p < min_score)
+            continue;
+        s->out[n++] = (TpTopic){.label = mt->label, .code = mt->code, .score = p};
+    }
+    qsort(s->out, n, sizeof(TpTopic), cmp_topic);
+    *out_n = MIN(n, max);
+    return s->out;
+}
