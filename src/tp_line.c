@@ -106,10 +106,11 @@ static json_t *parse_object(const char *line, gsize len, GError **error)
     if (root == NULL) {
         /* Jansson's own limits (a \u0000, an integer past 64 bits, a real
          * past double, deep nesting) are limits, not malformed JSON. */
-        int code = TP_ERROR_PARSE;
-        if (jerr.text[0] && (strstr(jerr.text, "too big") || strstr(jerr.text, "overflow") ||
-                             strstr(jerr.text, "\\u0000") || strstr(jerr.text, "nesting")))
-            code = TP_ERROR_LIMIT;
+        enum json_error_code jcode = json_error_code(&jerr);
+        int code = (jcode == json_error_numeric_overflow || jcode == json_error_null_character ||
+                    jcode == json_error_stack_overflow)
+                       ? TP_ERROR_LIMIT
+                       : TP_ERROR_PARSE;
         g_set_error(error, TP_ERROR, code, "invalid JSON: %s (column %d)", jerr.text,
                     jerr.column);
         return NULL;

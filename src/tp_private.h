@@ -156,6 +156,14 @@ void tp_topic_add_tokens(TpTopicScratch *scratch, const char *text, const TpToke
 const TpTopic *tp_topic_scores(TpTopicScratch *scratch, double min_score, gsize max,
                                gsize *out_n);
 
+/* ---- heuristics (tp_heuristics.c) ---- */
+
+/* Append to `entities` (TpEntity) the bylines' authors: "By Henry Moore" on a
+ * line of its own. Tokens marked in `taken` belong to other entities. Names
+ * and document-local ids are stored in `strings`. */
+void tp_heuristics_bylines(const char *text, const TpTokens *tt, const guint8 *taken,
+                           GStringChunk *strings, GArray *entities);
+
 /* ---- knowledge and tagger (tp_tagger.c) ---- */
 
 struct TpKnowledge {

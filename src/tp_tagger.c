@@ -15,6 +15,8 @@ struct TpTagger {
     GArray *chosen;   /* Candidate */
     GArray *entities; /* TpEntity */
     GString *shape;
+    GByteArray *taken;     /* per token: part of a kept gazetteer match */
+    GStringChunk *strings; /* names and ids made for this text */
     TpTopicScratch *topics; /* NULL without a topic model */
 };
 
@@ -114,6 +116,8 @@ TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error)
     t->chosen = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
     t->entities = g_array_new(FALSE, FALSE, sizeof(TpEntity));
     t->shape = g_string_new(NULL);
+    t->taken = g_byte_array_new();
+    t->strings = g_string_chunk_new(4096);
     t->topics = topics;
     return t;
 }
@@ -127,6 +131,8 @@ void tp_tagger_free(TpTagger *tagger)
     g_array_free(tagger->chosen, TRUE);
     g_array_free(tagger->entities, TRUE);
     g_string_free(tagger->shape, TRUE);
+    g_byte_array_free(tagger->taken, TRUE);
+    g_string_chunk_free(tagger->strings);
     tp_topic_scratch_free(tagger->topics);
     g_free(tagger);
 }
@@ -197,7 +203,10 @@ static void resolve_overlaps(TpTagger *t)
     g_array_sort(best, cmp_span_length);
 
     guint n_tok = t->tt.toks->len;
-    g_autofree guint8 *taken = g_new0(guint8, n_tok ? n_tok : 1);
+    g_byte_array_set_size(t->taken, n_tok);
+    guint8 *taken = t->taken->data;
+    if (n_tok)
+        memset(taken, 0, n_tok);
     guint kept = 0;
     for (guint i = 0; i < best->len; i++) {
         TpGazMatch m = g_array_index(best, TpGazMatch, i);
@@ -300,6 +309,9 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         };
         g_array_append_val(tagger->entities, ent);
     }
+    g_string_chunk_clear(tagger->strings);
+    tp_heuristics_bylines(text, &tagger->tt, tagger->taken->data, tagger->strings,
+                          tagger->entities);
     g_array_sort(tagger->entities, cmp_entity);
 
     if (tagger->topics)
