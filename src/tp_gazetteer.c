@@ -377,13 +377,22 @@ static char *parse_gazetteer_line(char *line, ParsedEntry *e)
     return msg;
 }
 
-/* Add `alias` of entry `entry_index` to the trie; FALSE if it has no token. */
-static gboolean add_alias(TpGazetteer *gaz, guint32 entry_index, const char *alias,
+/* Can `alias` ever match? It needs a word, not only punctuation. */
+static gboolean alias_has_word(TpGazetteer *gaz, const char *alias)
+{
+    tp_tokenize(&gaz->tt, alias, strlen(alias));
+    for (guint k = 0; k < gaz->tt.toks->len; k++)
+        if (tp_tok(&gaz->tt, k)->flags & TP_TOK_WORD)
+            return TRUE;
+    return FALSE;
+}
+
+/* Add `alias` of entry `entry_index` to the trie (it has a word: checked
+ * when the file was parsed). */
+static void add_alias(TpGazetteer *gaz, guint32 entry_index, const char *alias,
                           guint32 flags)
 {
     tp_tokenize(&gaz->tt, alias, strlen(alias));
-    if (gaz->tt.toks->len == 0)
-        return FALSE;
     guint32 node = 0;
     for (guint k = 0; k < gaz->tt.toks->len; k++) {
         const TpToken *t = tp_tok(&gaz->tt, k);
@@ -403,16 +412,15 @@ static gboolean add_alias(TpGazetteer *gaz, guint32 entry_index, const char *ali
         const TpGazValue *old = tp_gazetteer_value(gaz, v);
         if (old->entry == entry_index &&
             (old->flags & ~TP_ALIAS_NAME) == (flags & ~TP_ALIAS_NAME) && old->shape == shape)
-            return TRUE;
+            return;
     }
     TpGazValue val = {.entry = entry_index, .flags = flags, .shape = shape, .next = *first};
     *first = gaz->values->len;
     g_array_append_val(gaz->values, val);
-    return TRUE;
 }
 
-static gboolean commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file,
-                               guint32 file_index, GError **error)
+static void commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file,
+                           guint32 file_index)
 {
     for (guint i = 0; i < parsed->len; i++) {
         ParsedEntry *pe = &g_array_index(parsed, ParsedEntry, i);
@@ -438,16 +446,12 @@ static gboolean commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file
             ParsedAlias *pa = &g_array_index(pe->aliases, ParsedAlias, k);
             if (strcmp(pa->text, pe->name) == 0)
                 name_listed = TRUE;
-            if (!add_alias(gaz, index, pa->text, pa->flags))
-                return fail(error, TP_ERROR_PARSE, file->path, pe->line,
-                            "alias '%s' has no word to match", pa->text);
+            add_alias(gaz, index, pa->text, pa->flags);
             file->n_aliases[e.type]++;
         }
-        if (!name_listed && !add_alias(gaz, index, pe->name, TP_ALIAS_NAME))
-            return fail(error, TP_ERROR_PARSE, file->path, pe->line,
-                        "name '%s' has no word to match", pe->name);
+        if (!name_listed)
+            add_alias(gaz, index, pe->name, TP_ALIAS_NAME);
     }
-    return TRUE;
 }
 
 static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **lines,
@@ -468,6 +472,17 @@ static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **
             continue;
         ParsedEntry pe = {.line = i + 1};
         g_autofree char *msg = parse_gazetteer_line(line, &pe);
+        if (msg) {
+            parsed_entry_clear(&pe);
+            return fail(error, TP_ERROR_PARSE, path, i + 1, "%s", msg);
+        }
+        if (!alias_has_word(gaz, pe.name))
+            msg = g_strdup_printf("name '%s' has no word to match", pe.name);
+        for (guint k = 0; msg == NULL && k < pe.aliases->len; k++) {
+            const char *a = g_array_index(pe.aliases, ParsedAlias, k).text;
+            if (!alias_has_word(gaz, a))
+                msg = g_strdup_printf("alias '%s' has no word to match", a);
+        }
         if (msg) {
             parsed_entry_clear(&pe);
             return fail(error, TP_ERROR_PARSE, path, i + 1, "%s", msg);
@@ -493,7 +508,8 @@ static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **
         g_hash_table_insert(seen, g_array_index(parsed, ParsedEntry, parsed->len - 1).id,
                             GUINT_TO_POINTER(i + 1));
     }
-    return commit_entries(gaz, parsed, file, file_index, error);
+    commit_entries(gaz, parsed, file, file_index);
+    return TRUE;
 }
 
 static gboolean parse_lex_class(const char *s, guint32 *out)
@@ -707,10 +723,18 @@ void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens
             node = tp_gazetteer_child(gaz, node, ids[j]);
             if (node == 0)
                 break;
+            guint span_begin = out->len;
             for (guint32 v = tp_gazetteer_first_value(gaz, node); v != NO_VALUE;
                  v = tp_gazetteer_value(gaz, v)->next) {
-                if (case_evidence(gaz, tp_gazetteer_value(gaz, v), text, tt, i, j,
-                                  shape_scratch)) {
+                const TpGazValue *val = tp_gazetteer_value(gaz, v);
+                if (!case_evidence(gaz, val, text, tt, i, j, shape_scratch))
+                    continue;
+                /* One match per entry and span, however many of its aliases fold alike. */
+                gboolean seen = FALSE;
+                for (guint k = span_begin; k < out->len && !seen; k++)
+                    seen = tp_gazetteer_value(gaz, g_array_index(out, TpGazMatch, k).value)
+                               ->entry == val->entry;
+                if (!seen) {
                     TpGazMatch m = {.first = i, .last = j, .value = v};
                     g_array_append_val(out, m);
                 }

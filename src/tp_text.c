@@ -323,7 +323,13 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len)
         t.start_cp = cp;
         gboolean abbrev = FALSE;
         gsize wlen = is_word_char(c) ? scan_word(p, end, &abbrev) : 0;
-        if (wlen > 0) {
+        if (wlen == 0 && is_apostrophe(c) && tt->toks->len &&
+            tp_tok(tt, tt->toks->len - 1)->end == t.start && (peek(next, end) | 0x20) == 's' &&
+            !is_word_char(peek(next + 1, end))) {
+            /* The possessive "'s" that scan_word split off: one token of its own. */
+            t.end = (guint32)(next + 1 - text);
+            cp += 2;
+        } else if (wlen > 0) {
             t.end = t.start + (guint32)wlen;
             t.flags = word_flags(p, wlen) | (abbrev ? TP_TOK_ABBREV : 0);
             if (sent_pending)
