@@ -36,8 +36,8 @@ static gboolean is_name_word(const TpToken *t)
 /* A byline: a line that is "By" and a name of two to four capitalized words,
  * ending the line or followed by a comma ("By Henry Moore, Political
  * Editor"). News sites put the author there; nothing else reads like it. */
-void tp_heuristics_bylines(const char *text, const TpTokens *tt, const guint8 *taken,
-                           GStringChunk *strings, GArray *entities)
+void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *strings,
+                           GArray *out)
 {
     guint n = tt->toks->len;
     for (guint i = 0; i + 2 < n; i++) {
@@ -46,7 +46,7 @@ void tp_heuristics_bylines(const char *text, const TpTokens *tt, const guint8 *t
             strcmp(tp_tok_key(tt, by), "by") != 0)
             continue;
         guint j = i + 1;
-        while (j < n && j - i <= 4 && is_name_word(tp_tok(tt, j)) && !taken[j] &&
+        while (j < n && j - i <= 4 && is_name_word(tp_tok(tt, j)) &&
                (j == i + 1 || !(tp_tok(tt, j)->flags & TP_TOK_NL)))
             j++;
         guint words = j - i - 1;
@@ -59,17 +59,14 @@ void tp_heuristics_bylines(const char *text, const TpTokens *tt, const guint8 *t
         }
         const TpToken *a = tp_tok(tt, i + 1), *b = tp_tok(tt, j - 1);
         g_autofree char *name = g_strndup(text + a->start, b->end - a->start);
-        TpEntity e = {
+        TpHeuristic h = {
+            .first = i + 1,
+            .last = j - 1,
             .type = TP_ENTITY_PERSON,
-            .start_byte = a->start,
-            .end_byte = b->end,
-            .start_cp = a->start_cp,
-            .end_cp = b->end_cp,
             .name = g_string_chunk_insert_const(strings, name),
             .id = local_id(strings, TP_ENTITY_PERSON, name),
-            .source = "heuristic",
             .score = 0.7,
         };
-        g_array_append_val(entities, e);
+        g_array_append_val(out, h);
     }
 }

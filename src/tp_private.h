@@ -158,11 +158,21 @@ const TpTopic *tp_topic_scores(TpTopicScratch *scratch, double min_score, gsize 
 
 /* ---- heuristics (tp_heuristics.c) ---- */
 
-/* Append to `entities` (TpEntity) the bylines' authors: "By Henry Moore" on a
- * line of its own. Tokens marked in `taken` belong to other entities. Names
- * and document-local ids are stored in `strings`. */
-void tp_heuristics_bylines(const char *text, const TpTokens *tt, const guint8 *taken,
-                           GStringChunk *strings, GArray *entities);
+/* An entity proposed from cues in the text, over tokens [first, last]. It
+ * competes with gazetteer matches in the one overlap resolution. */
+typedef struct {
+    guint32 first;
+    guint32 last;
+    TpEntityType type;
+    const char *name; /* in the tagger's per-text string chunk */
+    const char *id;
+    double score;
+} TpHeuristic;
+
+/* Append to `out` (TpHeuristic) the authors of bylines: "By Henry Moore" on a
+ * line of its own. Names and document-local ids are stored in `strings`. */
+void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *strings,
+                           GArray *out);
 
 /* ---- knowledge and tagger (tp_tagger.c) ---- */
 

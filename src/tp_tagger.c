@@ -8,11 +8,22 @@
 
 G_DEFINE_QUARK(tp-error-quark, tp_error)
 
+/* One proposed entity: a gazetteer match (value != NO_MATCH) or a heuristic. */
+#define NO_MATCH G_MAXUINT32
+typedef struct {
+    guint32 first;
+    guint32 last;
+    guint32 value;     /* gazetteer value, or NO_MATCH */
+    guint32 heuristic; /* index into TpTagger.heuristics when value == NO_MATCH */
+    double weight;     /* among candidates of one span */
+} Candidate;
+
 struct TpTagger {
     const TpKnowledge *k;
     TpTokens tt;
     GArray *matches;  /* TpGazMatch */
     GArray *chosen;   /* Candidate */
+    GArray *heuristics; /* TpHeuristic */
     GArray *entities; /* TpEntity */
     GString *shape;
     GByteArray *taken;     /* per token: part of a kept gazetteer match */
@@ -113,7 +124,8 @@ TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error)
     t->k = knowledge;
     tp_tokens_init(&t->tt);
     t->matches = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
-    t->chosen = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
+    t->chosen = g_array_new(FALSE, FALSE, sizeof(Candidate));
+    t->heuristics = g_array_new(FALSE, FALSE, sizeof(TpHeuristic));
     t->entities = g_array_new(FALSE, FALSE, sizeof(TpEntity));
     t->shape = g_string_new(NULL);
     t->taken = g_byte_array_new();
@@ -129,6 +141,7 @@ void tp_tagger_free(TpTagger *tagger)
     tp_tokens_clear(&tagger->tt);
     g_array_free(tagger->matches, TRUE);
     g_array_free(tagger->chosen, TRUE);
+    g_array_free(tagger->heuristics, TRUE);
     g_array_free(tagger->entities, TRUE);
     g_string_free(tagger->shape, TRUE);
     g_byte_array_free(tagger->taken, TRUE);
@@ -156,10 +169,10 @@ const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max, g
 
 /* ---- resolving matches ---- */
 
-static const TpGazEntry *match_entry(const TpTagger *t, const TpGazMatch *m)
+static const TpGazEntry *value_entry(const TpTagger *t, guint32 value)
 {
     const TpGazetteer *gaz = t->k->gaz;
-    return tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, m->value)->entry);
+    return tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, value)->entry);
 }
 
 /* How much a match is worth against others on the same span: the entry's
@@ -167,40 +180,50 @@ static const TpGazEntry *match_entry(const TpTagger *t, const TpGazMatch *m)
 static double match_weight(const TpTagger *t, const TpGazMatch *m)
 {
     const TpGazValue *v = tp_gazetteer_value(t->k->gaz, m->value);
-    double w = match_entry(t, m)->prior;
+    double w = value_entry(t, m->value)->prior;
     if (v->flags & TP_ALIAS_EXACT)
         w += 0.01;
     return w;
 }
 
-static int cmp_span_length(gconstpointer a, gconstpointer b)
+/* Longest first; on equal length the heavier, then the leftmost. */
+static int cmp_candidate(gconstpointer a, gconstpointer b)
 {
-    const TpGazMatch *x = a, *y = b;
+    const Candidate *x = a, *y = b;
     guint lx = x->last - x->first, ly = y->last - y->first;
     if (lx != ly)
         return lx > ly ? -1 : 1;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1;
     if (x->first != y->first)
         return x->first < y->first ? -1 : 1;
     return 0;
 }
 
-/* Keep, for each span, its best entry; then the longest spans first, leftmost
- * first, dropping any span that overlaps one already kept. */
+/* The one overlap rule set: for each span its best gazetteer entry; then all
+ * candidates, gazetteer and heuristic alike, longest first, each kept unless
+ * it overlaps one kept before. */
 static void resolve_overlaps(TpTagger *t)
 {
-    GArray *best = t->chosen;
-    g_array_set_size(best, 0);
+    GArray *cands = t->chosen;
+    g_array_set_size(cands, 0);
     for (guint i = 0; i < t->matches->len; i++) {
         const TpGazMatch *m = &g_array_index(t->matches, TpGazMatch, i);
-        TpGazMatch *last = best->len ? &g_array_index(best, TpGazMatch, best->len - 1) : NULL;
-        if (last && last->first == m->first && last->last == m->last) {
-            if (match_weight(t, m) > match_weight(t, last))
-                *last = *m;
+        Candidate c = {m->first, m->last, m->value, 0, match_weight(t, m)};
+        Candidate *last = cands->len ? &g_array_index(cands, Candidate, cands->len - 1) : NULL;
+        if (last && last->first == c.first && last->last == c.last) {
+            if (c.weight > last->weight)
+                *last = c;
             continue;
         }
-        g_array_append_val(best, *m);
+        g_array_append_val(cands, c);
     }
-    g_array_sort(best, cmp_span_length);
+    for (guint i = 0; i < t->heuristics->len; i++) {
+        const TpHeuristic *h = &g_array_index(t->heuristics, TpHeuristic, i);
+        Candidate c = {h->first, h->last, NO_MATCH, i, h->score};
+        g_array_append_val(cands, c);
+    }
+    g_array_sort(cands, cmp_candidate);
 
     guint n_tok = t->tt.toks->len;
     g_byte_array_set_size(t->taken, n_tok);
@@ -208,17 +231,17 @@ static void resolve_overlaps(TpTagger *t)
     if (n_tok)
         memset(taken, 0, n_tok);
     guint kept = 0;
-    for (guint i = 0; i < best->len; i++) {
-        TpGazMatch m = g_array_index(best, TpGazMatch, i);
+    for (guint i = 0; i < cands->len; i++) {
+        Candidate c = g_array_index(cands, Candidate, i);
         gboolean free_span = TRUE;
-        for (guint k = m.first; k <= m.last && free_span; k++)
+        for (guint k = c.first; k <= c.last && free_span; k++)
             free_span = !taken[k];
         if (!free_span)
             continue;
-        memset(taken + m.first, 1, m.last - m.first + 1);
-        g_array_index(best, TpGazMatch, kept++) = m;
+        memset(taken + c.first, 1, c.last - c.first + 1);
+        g_array_index(cands, Candidate, kept++) = c;
     }
-    g_array_set_size(best, kept);
+    g_array_set_size(cands, kept);
 }
 
 /* A person's honorific just before the name belongs to the mention ("Mr
@@ -244,7 +267,7 @@ static guint extend_honorific(const TpTagger *t, guint first)
 
 /* Confidence of a gazetteer match: longer and exact-case matches are surer;
  * a common word that passed its checks is the least sure. */
-static double match_score(const TpTagger *t, const TpGazMatch *m)
+static double match_score(const TpTagger *t, const Candidate *m)
 {
     const TpGazValue *v = tp_gazetteer_value(t->k->gaz, m->value);
     if (v->flags & TP_ALIAS_COMMON)
@@ -285,33 +308,40 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     tp_tokenize(&tagger->tt, text, n);
     g_array_set_size(tagger->matches, 0);
     tp_gazetteer_match(tagger->k->gaz, text, &tagger->tt, tagger->shape, tagger->matches);
+    g_string_chunk_clear(tagger->strings);
+    g_array_set_size(tagger->heuristics, 0);
+    tp_heuristics_bylines(text, &tagger->tt, tagger->strings, tagger->heuristics);
     resolve_overlaps(tagger);
 
     g_array_set_size(tagger->entities, 0);
     for (guint i = 0; i < tagger->chosen->len; i++) {
-        const TpGazMatch *m = &g_array_index(tagger->chosen, TpGazMatch, i);
-        const TpGazEntry *e = match_entry(tagger, m);
-        guint first = m->first;
-        if (e->type == TP_ENTITY_PERSON)
+        const Candidate *c = &g_array_index(tagger->chosen, Candidate, i);
+        TpEntity ent = {.source = "gazetteer"};
+        guint first = c->first;
+        if (c->value != NO_MATCH) {
+            const TpGazEntry *e = value_entry(tagger, c->value);
+            ent.type = e->type;
+            ent.name = e->name;
+            ent.id = e->id;
+            ent.country = e->country;
+            ent.score = match_score(tagger, c);
+        } else {
+            const TpHeuristic *h = &g_array_index(tagger->heuristics, TpHeuristic, c->heuristic);
+            ent.type = h->type;
+            ent.name = h->name;
+            ent.id = h->id;
+            ent.source = "heuristic";
+            ent.score = h->score;
+        }
+        if (ent.type == TP_ENTITY_PERSON)
             first = extend_honorific(tagger, first);
-        const TpToken *a = tp_tok(&tagger->tt, first), *b = tp_tok(&tagger->tt, m->last);
-        TpEntity ent = {
-            .type = e->type,
-            .start_byte = a->start,
-            .end_byte = b->end,
-            .start_cp = a->start_cp,
-            .end_cp = b->end_cp,
-            .name = e->name,
-            .id = e->id,
-            .country = e->country,
-            .source = "gazetteer",
-            .score = match_score(tagger, m),
-        };
+        const TpToken *a = tp_tok(&tagger->tt, first), *b = tp_tok(&tagger->tt, c->last);
+        ent.start_byte = a->start;
+        ent.end_byte = b->end;
+        ent.start_cp = a->start_cp;
+        ent.end_cp = b->end_cp;
         g_array_append_val(tagger->entities, ent);
     }
-    g_string_chunk_clear(tagger->strings);
-    tp_heuristics_bylines(text, &tagger->tt, tagger->taken->data, tagger->strings,
-                          tagger->entities);
     g_array_sort(tagger->entities, cmp_entity);
 
     if (tagger->topics)
