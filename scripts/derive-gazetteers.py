@@ -331,6 +331,10 @@ class Words:
     def given_name(self, w):
         return self.given.get(w.upper(), 0) >= GIVEN_NAME_FREQ
 
+    def surname(self, w):
+        """One of the 1990 census's most common surnames."""
+        return w.upper() in self.surnames
+
     def all_common(self, alias, level=35):
         """Every word of a multi-word alias is a common English word (scowl
         level <= 35, stricter than for single words)."""
@@ -349,14 +353,17 @@ def is_acronym(a):
     return bool(ACRONYM_RE.match(a))
 
 
-def flag_for(words, alias, prominent=False, given_ok=False):
+def flag_for(words, alias, prominent=False, given_ok=False, surname_ok=None):
     """The flag policy (FORMAT.md): '=' for acronyms that are words or two
     letters long, '~' for aliases that are common English words (scowl) or
     common given names (census), '' otherwise.
 
     prominent: the entry is prominent enough (a country) that its
     capitalized single-word name is read as the entry; given_ok: do not flag
-    given names (large places whose name is also a first name)."""
+    given names (large places whose name is also a first name); surname_ok:
+    do not flag common surnames (default: as given_ok)."""
+    if surname_ok is None:
+        surname_ok = given_ok
     if is_acronym(alias):
         bare = alias.replace(".", "")
         if len(bare) <= 2 or words.common(bare):
@@ -372,21 +379,23 @@ def flag_for(words, alias, prominent=False, given_ok=False):
             return "" if prominent else "~"
         if words.given_name(t) and not (prominent or given_ok):
             return "~"
+        if words.surname(t) and not (prominent or surname_ok):
+            return "~"
         return ""
     if words.all_common(alias):
         return "" if prominent else "~"
     return ""
 
 
-def finalize_flags(words, e, prominent=False, given_ok=False):
+def finalize_flags(words, e, prominent=False, given_ok=False, surname_ok=None):
     """Apply the flag policy to the canonical name and every alias of e; an
     alias that folds to a flagged one ('Genève', '~Geneva') gets its flag."""
-    flag = flag_for(words, e.name, prominent, given_ok)
+    flag = flag_for(words, e.name, prominent, given_ok, surname_ok)
     if flag:
         e.add(e.name, flag)
     for a in e.aliases:
         if not a[0]:
-            a[0] = flag_for(words, a[1], prominent, given_ok)
+            a[0] = flag_for(words, a[1], prominent, given_ok, surname_ok)
     tilde = {fold(a) for fl, a in e.aliases if fl == "~"}
     for a in e.aliases:
         if not a[0] and fold(a[1]) in tilde:
@@ -486,7 +495,8 @@ def uninvert(name, paren=False):
                 out.append(head)
             else:
                 out.append(head)
-                out.append(tail)
+                if tail[0].isupper():
+                    out.append(tail)
         elif base:
             out.append(base)
         if paren:
@@ -747,6 +757,24 @@ def build_countries(k, words, countries, cldr, pops, profiles, gec_iso):
 # --------------------------------------------------------------------------
 # Places: first-level subdivisions (ISO 3166-2, CLDR English names)
 
+# English news names of subdivisions that neither ISO nor CLDR give
+# (curated, as of 2026-11-23).
+UA_OBLASTS = {"05": "Vinnytsia", "07": "Volyn", "09": "Luhansk", "12": "Dnipropetrovsk", "14": "Donetsk",
+              "18": "Zhytomyr", "21": "Zakarpattia", "23": "Zaporizhzhia", "26": "Ivano-Frankivsk",
+              "32": "Kyiv", "35": "Kirovohrad", "46": "Lviv", "48": "Mykolaiv", "51": "Odesa",
+              "53": "Poltava", "56": "Rivne", "59": "Sumy", "61": "Ternopil", "63": "Kharkiv",
+              "65": "Kherson", "68": "Khmelnytskyi", "71": "Cherkasy", "74": "Chernihiv", "77": "Chernivtsi"}
+SUBDIVISION_ALIASES_CURATED = {
+    "RU-CE": ["Chechnya", "Chechen Republic"], "RU-DA": ["Dagestan"], "RU-IN": ["Ingushetia"],
+    "UA-43": ["Autonomous Republic of Crimea"], "UA-21": ["Transcarpathia"],
+    "CN-XZ": ["Tibet Autonomous Region"], "CN-XJ": ["Xinjiang Uyghur Autonomous Region"],
+    "IQ-AR": ["Erbil"], "IN-JK": ["Jammu & Kashmir"],
+}
+for _k, _v in UA_OBLASTS.items():
+    SUBDIVISION_ALIASES_CURATED.setdefault("UA-" + _k, []).extend(
+        [_v + " Oblast", _v + " oblast", _v + " region"])
+
+
 def build_subdivisions(words, countries_by_a2, pops):
     subs = json.load(open(os.path.join(ISO_JSON, "iso_3166-2.json"), encoding="utf-8"))["3166-2"]
     iso_en = read_mo(os.path.join(ISO_LOCALE, "iso_3166-2.mo"))
@@ -789,10 +817,15 @@ def build_subdivisions(words, countries_by_a2, pops):
             "country": a2, "kind": "subdivision",
             "prior": round(0.45 + 0.01 * math.log10(max(pops.get(a2, 1), 1)), 4),
             "parent": "place/iso:" + a2, "source": "iso-codes,cldr"})
-        for c in cands:
+        for c in cands + SUBDIVISION_ALIASES_CURATED.get(code, []):
             e.add(c)
-            if c.lower().endswith(" region") and len(c) > 12:
-                pass
+        if code in SUBDIVISION_ALIASES_CURATED:
+            e.attrs["source"] += ",curated"
+        if code == "RU-CE":
+            e.name = "Chechnya"
+            e.aliases = [a for a in e.aliases if a[1] != "Chechen"]
+        if code.startswith("UA-") and code[3:] in UA_OBLASTS and code != "UA-30":
+            e.name = UA_OBLASTS[code[3:]] + " Oblast"
         finalize_flags(words, e)
         out.append(e)
     return out
@@ -899,8 +932,8 @@ def build_cities(words, npm, place_keys_other):
             seen.add(k)
             kept.append([fl, a])
         e.aliases = kept
-        big = pop >= 1000000 or capital
-        finalize_flags(words, e, prominent=False, given_ok=big)
+        finalize_flags(words, e, prominent=False, given_ok=pop >= 1000000,
+                       surname_ok=pop >= 1000000 or capital)
         if pop >= 1000000:
             # a big city's own name is read as the city even when it is a word
             e.aliases = [[("" if fl == "~" and not words.level.get(a.lower(), 99) <= 20 else fl), a]
