@@ -101,8 +101,7 @@ TP_API void tp_knowledge_free(TpKnowledge *knowledge);
  * `error` (TP_ERROR_PARSE or _FORMAT) says "FILE:LINE: problem"; TP_ERROR_IO
  * when the file cannot be read. Not thread-safe: load before tagging.
  */
-TP_API gboolean tp_knowledge_load_file(TpKnowledge *knowledge, const char *path,
-                                       GError **error);
+TP_API gboolean tp_knowledge_load_file(TpKnowledge *knowledge, const char *path, GError **error);
 
 /*
  * Load every `*.tsv` of `dir` and of `dir/lexicon`, in name order, with
@@ -138,16 +137,14 @@ TP_API void tp_tagger_free(TpTagger *tagger);
  * TP_ERROR_FORMAT if `text` is not valid UTF-8.
  */
 TP_API gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
-                                   const TpEntity **out_entities, gsize *out_n,
-                                   GError **error);
+                                   const TpEntity **out_entities, gsize *out_n, GError **error);
 
 /*
  * Topics of the text given to the last tp_tagger_tag_text() calls since
  * tp_tagger_reset() (a document may have several fields), best first. At
  * most `max` topics scoring at least `min_score`. Owned by the tagger.
  */
-TP_API const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max,
-                                       gsize *out_n);
+TP_API const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max, gsize *out_n);
 
 /* Forget the document seen so far: the next tp_tagger_tag_text() starts a new one. */
 TP_API void tp_tagger_reset(TpTagger *tagger);
@@ -169,8 +166,7 @@ typedef struct {
  * error message then says what is wrong, without file or line.
  */
 TP_API gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
-                                   const TpLineOptions *options, GString *out,
-                                   GError **error);
+                                   const TpLineOptions *options, GString *out, GError **error);
 
 /* Lower-case name of an entity type ("person", "office", "place", "organization"). */
 TP_API const char *tp_entity_type_name(TpEntityType type);

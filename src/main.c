@@ -12,11 +12,11 @@
 
 /* Exit statuses, as listed in --help and the README. */
 enum {
-    EXIT_OK = 0,        /* every line tagged */
-    EXIT_UNTAGGED = 1,  /* some lines (or input files) could not be tagged */
-    EXIT_USAGE = 2,     /* bad command line */
-    EXIT_LOAD = 3,      /* gazetteers or models failed to load */
-    EXIT_WRITE = 4,     /* output could not be written */
+    EXIT_OK = 0,       /* every line tagged */
+    EXIT_UNTAGGED = 1, /* some lines (or input files) could not be tagged */
+    EXIT_USAGE = 2,    /* bad command line */
+    EXIT_LOAD = 3,     /* gazetteers or models failed to load */
+    EXIT_WRITE = 4,    /* output could not be written */
 };
 
 typedef enum { ON_ERROR_PASS, ON_ERROR_SKIP, ON_ERROR_FAIL } OnError;
@@ -61,8 +61,8 @@ static const GOptionEntry option_entries[] = {
      "Leave out topics scoring below X (default 0.1)", "X"},
     {"max-topics", 0, 0, G_OPTION_ARG_INT, &opt_max_topics,
      "Write at most N topics per line (default 3)", "N"},
-    {"unbuffered", 'u', 0, G_OPTION_ARG_NONE, &opt_unbuffered,
-     "Flush the output after every line", NULL},
+    {"unbuffered", 'u', 0, G_OPTION_ARG_NONE, &opt_unbuffered, "Flush the output after every line",
+     NULL},
     {"list-gazetteers", 0, 0, G_OPTION_ARG_NONE, &opt_list_gazetteers,
      "Print each loaded gazetteer with its entry and alias counts per type, then exit", NULL},
     {"version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL},
@@ -87,8 +87,7 @@ static const char description[] =
 
 static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
-static void usage_error(const char *fmt, ...)
-{
+static void usage_error(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     fputs("tagpipe: ", stderr);
@@ -102,20 +101,18 @@ static void usage_error(const char *fmt, ...)
 
 /* The source tree's data when this binary runs from its build folder, else the
  * installed copy. */
-static char *default_data_dir(const char *what)
-{
+static char *default_data_dir(const char *what) {
     g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
     if (exe && g_str_has_prefix(exe, TAGPIPE_BUILD_DIR "/"))
         return g_build_filename(TAGPIPE_SOURCE_DIR, what, NULL);
     return g_build_filename(TAGPIPE_DATA_DIR, what, NULL);
 }
 
-static TpKnowledge *load_knowledge(void)
-{
+static TpKnowledge *load_knowledge(void) {
     TpKnowledge *k = tp_knowledge_new();
     g_autoptr(GError) error = NULL;
-    g_autofree char *gdir = opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir)
-                                              : default_data_dir("gazetteers");
+    g_autofree char *gdir =
+        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : default_data_dir("gazetteers");
     g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : default_data_dir("models");
     g_autofree char *model = g_build_filename(mdir, "topics.model", NULL);
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
@@ -157,23 +154,21 @@ typedef struct {
     guint64 next_out;
     gsize bytes_in_flight;
     gboolean input_ended;
-    gboolean stop;       /* --on-error=fail tripped, or a write failed */
-    GAsyncQueue *queue;  /* jobs for the workers; a NULL-line job ends a worker */
-    gint n_untagged; /* atomic */
-    int write_errno;     /* 0 or the errno of the failed write */
+    gboolean stop;      /* --on-error=fail tripped, or a write failed */
+    GAsyncQueue *queue; /* jobs for the workers; a NULL-line job ends a worker */
+    gint n_untagged;    /* atomic */
+    int write_errno;    /* 0 or the errno of the failed write */
 } Run;
 
 /* A blank line (white space only) passes through as it is. */
-static gboolean is_blank(const char *s, gsize len)
-{
+static gboolean is_blank(const char *s, gsize len) {
     for (gsize i = 0; i < len; i++)
         if (s[i] != ' ' && s[i] != '\t')
             return FALSE;
     return TRUE;
 }
 
-static void process_job(TpTagger *tagger, const Run *run, Job *job)
-{
+static void process_job(TpTagger *tagger, const Run *run, Job *job) {
     if (is_blank(job->line, job->len)) {
         job->out = g_string_new_len(job->line, job->len);
         return;
@@ -196,8 +191,7 @@ static void process_job(TpTagger *tagger, const Run *run, Job *job)
     }
 }
 
-static void job_free(Job *job)
-{
+static void job_free(Job *job) {
     if (job == NULL)
         return;
     g_free(job->line);
@@ -208,8 +202,7 @@ static void job_free(Job *job)
 }
 
 /* Report and write one finished job; FALSE when the run must stop. */
-static gboolean emit_job(Run *run, Job *job)
-{
+static gboolean emit_job(Run *run, Job *job) {
     if (job->problem) {
         fprintf(stderr, "tagpipe: %s:%" G_GUINT64_FORMAT ": %s\n", job->source, job->lineno,
                 job->problem);
@@ -230,8 +223,7 @@ static gboolean emit_job(Run *run, Job *job)
 
 /* ---- threads ---- */
 
-static gpointer worker_main(gpointer data)
-{
+static gpointer worker_main(gpointer data) {
     Run *run = data;
     g_autoptr(GError) error = NULL;
     TpTagger *tagger = tp_tagger_new(run->k, &error);
@@ -252,8 +244,7 @@ static gpointer worker_main(gpointer data)
 }
 
 /* Writes jobs in input order as they finish. */
-static gpointer writer_main(gpointer data)
-{
+static gpointer writer_main(gpointer data) {
     Run *run = data;
     g_mutex_lock(&run->lock);
     for (;;) {
@@ -304,8 +295,7 @@ typedef struct {
 
 /* Read one line into `r->buf`, terminator removed (LF, or CRLF). Returns its
  * length, or -1 at end of input. */
-static gssize read_line(LineReader *r, FILE *in, gboolean *out_read_error)
-{
+static gssize read_line(LineReader *r, FILE *in, gboolean *out_read_error) {
     errno = 0;
     ssize_t n = getline(&r->buf, &r->cap, in);
     if (n < 0) {
@@ -320,8 +310,7 @@ static gssize read_line(LineReader *r, FILE *in, gboolean *out_read_error)
 }
 
 /* Tag one input stream in this thread. */
-static gboolean run_inline(Run *run, TpTagger *tagger, FILE *in, const char *name)
-{
+static gboolean run_inline(Run *run, TpTagger *tagger, FILE *in, const char *name) {
     LineReader r = {0};
     gboolean read_error = FALSE;
     gssize n;
@@ -344,8 +333,7 @@ static gboolean run_inline(Run *run, TpTagger *tagger, FILE *in, const char *nam
 }
 
 /* Feed one input stream to the workers; FALSE when the run must stop. */
-static gboolean run_threaded(Run *run, FILE *in, const char *name)
-{
+static gboolean run_threaded(Run *run, FILE *in, const char *name) {
     LineReader r = {0};
     gboolean read_error = FALSE;
     gssize n;
@@ -385,8 +373,7 @@ static gboolean run_threaded(Run *run, FILE *in, const char *name)
     return go_on;
 }
 
-static gboolean parse_policy(const char *s, OnError *out)
-{
+static gboolean parse_policy(const char *s, OnError *out) {
     if (s == NULL || strcmp(s, "pass") == 0)
         *out = ON_ERROR_PASS;
     else if (strcmp(s, "skip") == 0)
@@ -398,8 +385,7 @@ static gboolean parse_policy(const char *s, OnError *out)
     return TRUE;
 }
 
-static gboolean parse_offsets(const char *s, TpOffsetUnit *out)
-{
+static gboolean parse_offsets(const char *s, TpOffsetUnit *out) {
     if (s == NULL || strcmp(s, "codepoint") == 0)
         *out = TP_OFFSETS_CODEPOINTS;
     else if (strcmp(s, "byte") == 0)
@@ -412,8 +398,7 @@ static gboolean parse_offsets(const char *s, TpOffsetUnit *out)
 }
 
 /* Open each input in turn and hand it to the inline or threaded loop. */
-static void run_inputs(Run *run, TpTagger *inline_tagger)
-{
+static void run_inputs(Run *run, TpTagger *inline_tagger) {
     static const char *const stdin_only[] = {"-", NULL};
     const char *const *inputs =
         (opt_inputs && opt_inputs[0]) ? (const char *const *)opt_inputs : stdin_only;
@@ -426,8 +411,8 @@ static void run_inputs(Run *run, TpTagger *inline_tagger)
             continue;
         }
         const char *name = is_stdin ? "<stdin>" : inputs[i];
-        gboolean go_on = inline_tagger ? run_inline(run, inline_tagger, in, name)
-                                       : run_threaded(run, in, name);
+        gboolean go_on =
+            inline_tagger ? run_inline(run, inline_tagger, in, name) : run_threaded(run, in, name);
         if (!is_stdin)
             fclose(in);
         if (!go_on)
@@ -435,8 +420,7 @@ static void run_inputs(Run *run, TpTagger *inline_tagger)
     }
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_description(ctx, description);

@@ -39,21 +39,18 @@ struct TpGazetteer {
 static const char *const type_names[TP_ENTITY_N_TYPES] = {"person", "office", "place",
                                                           "organization"};
 
-const char *tp_entity_type_name(TpEntityType type)
-{
+const char *tp_entity_type_name(TpEntityType type) {
     g_return_val_if_fail(type < TP_ENTITY_N_TYPES, NULL);
     return type_names[type];
 }
 
-static void gaz_file_free(gpointer p)
-{
+static void gaz_file_free(gpointer p) {
     TpGazFile *f = p;
     g_free(f->path);
     g_free(f);
 }
 
-TpGazetteer *tp_gazetteer_new(void)
-{
+TpGazetteer *tp_gazetteer_new(void) {
     TpGazetteer *gaz = g_new0(TpGazetteer, 1);
     gaz->strings = g_string_chunk_new(1 << 16);
     gaz->entries = g_array_new(FALSE, FALSE, sizeof(TpGazEntry));
@@ -73,8 +70,7 @@ TpGazetteer *tp_gazetteer_new(void)
     return gaz;
 }
 
-void tp_gazetteer_free(TpGazetteer *gaz)
-{
+void tp_gazetteer_free(TpGazetteer *gaz) {
     if (gaz == NULL)
         return;
     g_string_chunk_free(gaz->strings);
@@ -92,20 +88,17 @@ void tp_gazetteer_free(TpGazetteer *gaz)
     g_free(gaz);
 }
 
-const TpGazEntry *tp_gazetteer_entry(const TpGazetteer *gaz, guint32 i)
-{
+const TpGazEntry *tp_gazetteer_entry(const TpGazetteer *gaz, guint32 i) {
     return &g_array_index(gaz->entries, TpGazEntry, i);
 }
 
-const TpGazValue *tp_gazetteer_value(const TpGazetteer *gaz, guint32 i)
-{
+const TpGazValue *tp_gazetteer_value(const TpGazetteer *gaz, guint32 i) {
     return &g_array_index(gaz->values, TpGazValue, i);
 }
 
 /* ---- the trie ---- */
 
-static guint64 mix64(guint64 x)
-{
+static guint64 mix64(guint64 x) {
     /* splitmix64's finalizer: spreads node and token bits over the table. */
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;
@@ -115,14 +108,12 @@ static guint64 mix64(guint64 x)
     return x;
 }
 
-static guint64 edge_key(guint32 node, guint32 token_id)
-{
+static guint64 edge_key(guint32 node, guint32 token_id) {
     /* +1 keeps key 0 free to mark empty slots. */
     return ((guint64)node << 32 | token_id) + 1;
 }
 
-static void edges_grow(TpGazetteer *gaz)
-{
+static void edges_grow(TpGazetteer *gaz) {
     gsize old_cap = gaz->edge_cap;
     guint64 *old_keys = gaz->edge_keys;
     guint32 *old_vals = gaz->edge_vals;
@@ -142,8 +133,7 @@ static void edges_grow(TpGazetteer *gaz)
     g_free(old_vals);
 }
 
-guint32 tp_gazetteer_child(const TpGazetteer *gaz, guint32 node, guint32 token_id)
-{
+guint32 tp_gazetteer_child(const TpGazetteer *gaz, guint32 node, guint32 token_id) {
     guint64 key = edge_key(node, token_id);
     gsize j = mix64(key) & (gaz->edge_cap - 1);
     while (gaz->edge_keys[j] != 0) {
@@ -154,8 +144,7 @@ guint32 tp_gazetteer_child(const TpGazetteer *gaz, guint32 node, guint32 token_i
     return 0;
 }
 
-static guint32 child_or_new(TpGazetteer *gaz, guint32 node, guint32 token_id)
-{
+static guint32 child_or_new(TpGazetteer *gaz, guint32 node, guint32 token_id) {
     guint32 child = tp_gazetteer_child(gaz, node, token_id);
     if (child)
         return child;
@@ -174,14 +163,12 @@ static guint32 child_or_new(TpGazetteer *gaz, guint32 node, guint32 token_id)
     return child;
 }
 
-guint32 tp_gazetteer_token_id(const TpGazetteer *gaz, const char *key)
-{
+guint32 tp_gazetteer_token_id(const TpGazetteer *gaz, const char *key) {
     gpointer v = g_hash_table_lookup(gaz->tokens, key);
     return v ? GPOINTER_TO_UINT(v) - 1 : G_MAXUINT32;
 }
 
-static guint32 token_id_or_new(TpGazetteer *gaz, const char *key)
-{
+static guint32 token_id_or_new(TpGazetteer *gaz, const char *key) {
     guint32 id = tp_gazetteer_token_id(gaz, key);
     if (id != G_MAXUINT32)
         return id;
@@ -191,16 +178,14 @@ static guint32 token_id_or_new(TpGazetteer *gaz, const char *key)
     return id;
 }
 
-guint32 tp_gazetteer_first_value(const TpGazetteer *gaz, guint32 node)
-{
+guint32 tp_gazetteer_first_value(const TpGazetteer *gaz, guint32 node) {
     return g_array_index(gaz->node_first, guint32, node);
 }
 
 /* Shapes of tokens [first, last] of `text` joined by single spaces: the form
  * exact-case aliases are compared in. */
 static void span_shape(GString *out, const char *text, const TpTokens *tt, guint first,
-                       guint last)
-{
+                       guint last) {
     g_string_truncate(out, 0);
     for (guint k = first; k <= last; k++) {
         const TpToken *t = tp_tok(tt, k);
@@ -228,8 +213,7 @@ typedef struct {
     guint32 line;
 } ParsedEntry;
 
-static void parsed_entry_clear(gpointer p)
-{
+static void parsed_entry_clear(gpointer p) {
     ParsedEntry *e = p;
     g_free(e->id);
     g_free(e->name);
@@ -241,8 +225,7 @@ static void parsed_entry_clear(gpointer p)
         g_array_free(e->aliases, TRUE);
 }
 
-static gboolean first_letter_upper(const char *s)
-{
+static gboolean first_letter_upper(const char *s) {
     for (const char *p = s; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
         if (g_unichar_isalpha(c))
@@ -251,12 +234,10 @@ static gboolean first_letter_upper(const char *s)
     return FALSE;
 }
 
-static gboolean fail(GError **error, int code, const char *path, guint line, const char *fmt,
-                     ...) G_GNUC_PRINTF(5, 6);
+static gboolean fail(GError **error, int code, const char *path, guint line, const char *fmt, ...)
+    G_GNUC_PRINTF(5, 6);
 
-static gboolean fail(GError **error, int code, const char *path, guint line, const char *fmt,
-                     ...)
-{
+static gboolean fail(GError **error, int code, const char *path, guint line, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
@@ -268,8 +249,7 @@ static gboolean fail(GError **error, int code, const char *path, guint line, con
     return FALSE;
 }
 
-static gboolean parse_type(const char *s, TpEntityType *out)
-{
+static gboolean parse_type(const char *s, TpEntityType *out) {
     for (int t = 0; t < TP_ENTITY_N_TYPES; t++) {
         if (strcmp(s, type_names[t]) == 0) {
             *out = (TpEntityType)t;
@@ -279,8 +259,7 @@ static gboolean parse_type(const char *s, TpEntityType *out)
     return FALSE;
 }
 
-static gboolean valid_id(const char *id)
-{
+static gboolean valid_id(const char *id) {
     const char *slash = strchr(id, '/');
     if (slash == NULL || slash == id || slash[1] == '\0')
         return FALSE;
@@ -290,14 +269,12 @@ static gboolean valid_id(const char *id)
     return TRUE;
 }
 
-static gboolean valid_country(const char *s)
-{
+static gboolean valid_country(const char *s) {
     return strlen(s) == 2 && g_ascii_isupper(s[0]) && g_ascii_isupper(s[1]);
 }
 
 /* Parse the attribute column into `e`; returns an error message or NULL. */
-static char *parse_attributes(const char *col, ParsedEntry *e)
-{
+static char *parse_attributes(const char *col, ParsedEntry *e) {
     g_auto(GStrv) pairs = g_strsplit(col, ";", -1);
     for (guint i = 0; pairs[i]; i++) {
         char *kv = g_strstrip(pairs[i]);
@@ -328,8 +305,7 @@ static char *parse_attributes(const char *col, ParsedEntry *e)
     return NULL;
 }
 
-static char *parse_aliases(const char *col, ParsedEntry *e)
-{
+static char *parse_aliases(const char *col, ParsedEntry *e) {
     e->aliases = g_array_new(FALSE, FALSE, sizeof(ParsedAlias));
     if (*col == '\0' || strcmp(col, "-") == 0)
         return NULL;
@@ -355,8 +331,7 @@ static char *parse_aliases(const char *col, ParsedEntry *e)
 }
 
 /* Parse one gazetteer line; returns an error message or NULL. */
-static char *parse_gazetteer_line(char *line, ParsedEntry *e)
-{
+static char *parse_gazetteer_line(char *line, ParsedEntry *e) {
     g_auto(GStrv) cols = g_strsplit(line, "\t", -1);
     guint n = g_strv_length(cols);
     if (n < 4 || n > 5)
@@ -378,8 +353,7 @@ static char *parse_gazetteer_line(char *line, ParsedEntry *e)
 }
 
 /* Can `alias` ever match? It needs a word, not only punctuation. */
-static gboolean alias_has_word(TpGazetteer *gaz, const char *alias)
-{
+static gboolean alias_has_word(TpGazetteer *gaz, const char *alias) {
     tp_tokenize(&gaz->tt, alias, strlen(alias));
     for (guint k = 0; k < gaz->tt.toks->len; k++)
         if (tp_tok(&gaz->tt, k)->flags & TP_TOK_WORD)
@@ -389,9 +363,7 @@ static gboolean alias_has_word(TpGazetteer *gaz, const char *alias)
 
 /* Add `alias` of entry `entry_index` to the trie (it has a word: checked
  * when the file was parsed). */
-static void add_alias(TpGazetteer *gaz, guint32 entry_index, const char *alias,
-                          guint32 flags)
-{
+static void add_alias(TpGazetteer *gaz, guint32 entry_index, const char *alias, guint32 flags) {
     tp_tokenize(&gaz->tt, alias, strlen(alias));
     guint32 node = 0;
     for (guint k = 0; k < gaz->tt.toks->len; k++) {
@@ -419,9 +391,7 @@ static void add_alias(TpGazetteer *gaz, guint32 entry_index, const char *alias,
     g_array_append_val(gaz->values, val);
 }
 
-static void commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file,
-                           guint32 file_index)
-{
+static void commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file, guint32 file_index) {
     for (guint i = 0; i < parsed->len; i++) {
         ParsedEntry *pe = &g_array_index(parsed, ParsedEntry, i);
         guint32 index = gaz->entries->len;
@@ -430,8 +400,7 @@ static void commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file,
             .file = file_index,
             .id = g_string_chunk_insert_const(gaz->strings, pe->id),
             .name = g_string_chunk_insert_const(gaz->strings, pe->name),
-            .country = pe->country ? g_string_chunk_insert_const(gaz->strings, pe->country)
-                                   : NULL,
+            .country = pe->country ? g_string_chunk_insert_const(gaz->strings, pe->country) : NULL,
             .kind = pe->kind ? g_string_chunk_insert_const(gaz->strings, pe->kind) : NULL,
             .prior = pe->prior,
         };
@@ -455,8 +424,7 @@ static void commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file,
 }
 
 static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **lines,
-                                     TpGazFile *file, guint32 file_index, GError **error)
-{
+                                     TpGazFile *file, guint32 file_index, GError **error) {
     g_autoptr(GArray) parsed = g_array_new(FALSE, TRUE, sizeof(ParsedEntry));
     g_array_set_clear_func(parsed, parsed_entry_clear);
     g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -494,8 +462,8 @@ static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **
                 old ? g_strdup_printf(
                           "%s:%u",
                           ((TpGazFile *)g_ptr_array_index(
-                               gaz->files, tp_gazetteer_entry(gaz, GPOINTER_TO_UINT(old) - 1)
-                                               ->file))
+                               gaz->files,
+                               tp_gazetteer_entry(gaz, GPOINTER_TO_UINT(old) - 1)->file))
                               ->path,
                           g_array_index(gaz->lines, guint32, GPOINTER_TO_UINT(old) - 1))
                     : g_strdup_printf("line %u", GPOINTER_TO_UINT(here));
@@ -512,8 +480,7 @@ static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **
     return TRUE;
 }
 
-static gboolean parse_lex_class(const char *s, guint32 *out)
-{
+static gboolean parse_lex_class(const char *s, guint32 *out) {
     static const struct {
         const char *name;
         guint32 cls;
@@ -535,8 +502,7 @@ static gboolean parse_lex_class(const char *s, guint32 *out)
 }
 
 static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **lines,
-                                   TpGazFile *file, GError **error)
-{
+                                   TpGazFile *file, GError **error) {
     typedef struct {
         char *key;
         guint32 cls;
@@ -560,8 +526,7 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
             ok = fail(error, TP_ERROR_PARSE, path, i + 1,
                       "expected 2 or 3 tab-separated fields, found %u", n);
         } else if (!parse_lex_class(cols[0], &ll.cls)) {
-            ok = fail(error, TP_ERROR_PARSE, path, i + 1, "unknown lexicon class '%s'",
-                      cols[0]);
+            ok = fail(error, TP_ERROR_PARSE, path, i + 1, "unknown lexicon class '%s'", cols[0]);
         } else if (*g_strstrip(cols[1]) == '\0') {
             ok = fail(error, TP_ERROR_PARSE, path, i + 1, "empty word");
         } else {
@@ -575,8 +540,8 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
                 if (*kv == '\0')
                     continue;
                 if (eq == NULL || eq == kv) {
-                    ok = fail(error, TP_ERROR_PARSE, path, i + 1,
-                              "attribute '%s' is not key=value", kv);
+                    ok = fail(error, TP_ERROR_PARSE, path, i + 1, "attribute '%s' is not key=value",
+                              kv);
                 } else if (g_str_has_prefix(kv, "country=")) {
                     if (!valid_country(eq + 1))
                         ok = fail(error, TP_ERROR_PARSE, path, i + 1,
@@ -614,8 +579,7 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
     return ok;
 }
 
-gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error)
-{
+gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error) {
     g_autofree char *contents = NULL;
     gsize len = 0;
     GError *io = NULL;
@@ -653,14 +617,12 @@ gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error)
     return TRUE;
 }
 
-guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key)
-{
+guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key) {
     const LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
     return w ? w->classes : 0;
 }
 
-void tp_gazetteer_describe(const TpGazetteer *gaz, GString *out)
-{
+void tp_gazetteer_describe(const TpGazetteer *gaz, GString *out) {
     guint tot_e[TP_ENTITY_N_TYPES] = {0}, tot_a[TP_ENTITY_N_TYPES] = {0}, tot_lex = 0;
     for (guint i = 0; i < gaz->files->len; i++) {
         const TpGazFile *f = g_ptr_array_index(gaz->files, i);
@@ -672,15 +634,15 @@ void tp_gazetteer_describe(const TpGazetteer *gaz, GString *out)
         for (int t = 0; t < TP_ENTITY_N_TYPES; t++) {
             if (f->n_entries[t] == 0)
                 continue;
-            g_string_append_printf(out, "%s\t%s\t%u entries\t%u aliases\n", f->path,
-                                   type_names[t], f->n_entries[t], f->n_aliases[t]);
+            g_string_append_printf(out, "%s\t%s\t%u entries\t%u aliases\n", f->path, type_names[t],
+                                   f->n_entries[t], f->n_aliases[t]);
             tot_e[t] += f->n_entries[t];
             tot_a[t] += f->n_aliases[t];
         }
     }
     for (int t = 0; t < TP_ENTITY_N_TYPES; t++)
-        g_string_append_printf(out, "total\t%s\t%u entries\t%u aliases\n", type_names[t],
-                               tot_e[t], tot_a[t]);
+        g_string_append_printf(out, "total\t%s\t%u entries\t%u aliases\n", type_names[t], tot_e[t],
+                               tot_a[t]);
     g_string_append_printf(out, "total\tlexicon\t%u words\n", tot_lex);
 }
 
@@ -688,8 +650,7 @@ void tp_gazetteer_describe(const TpGazetteer *gaz, GString *out)
 
 /* Does the text at tokens [first, last] give the evidence alias `v` needs? */
 static gboolean case_evidence(const TpGazetteer *gaz, const TpGazValue *v, const char *text,
-                              const TpTokens *tt, guint first, guint last, GString *shape)
-{
+                              const TpTokens *tt, guint first, guint last, GString *shape) {
     const TpToken *t0 = tp_tok(tt, first);
     if (v->flags & (TP_ALIAS_EXACT | TP_ALIAS_COMMON)) {
         span_shape(shape, text, tt, first, last);
@@ -708,8 +669,7 @@ static gboolean case_evidence(const TpGazetteer *gaz, const TpGazValue *v, const
 }
 
 void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens *tt,
-                        GString *shape_scratch, GArray *out)
-{
+                        GString *shape_scratch, GArray *out) {
     guint n = tt->toks->len;
     g_autofree guint32 *ids = g_new(guint32, n ? n : 1);
     for (guint i = 0; i < n; i++)
@@ -729,11 +689,18 @@ void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens
                 const TpGazValue *val = tp_gazetteer_value(gaz, v);
                 if (!case_evidence(gaz, val, text, tt, i, j, shape_scratch))
                     continue;
-                /* One match per entry and span, however many of its aliases fold alike. */
+                /* One match per entry and span, however many of its aliases fold
+                 * alike; an exact-case alias is the stronger evidence. */
                 gboolean seen = FALSE;
-                for (guint k = span_begin; k < out->len && !seen; k++)
-                    seen = tp_gazetteer_value(gaz, g_array_index(out, TpGazMatch, k).value)
-                               ->entry == val->entry;
+                for (guint k = span_begin; k < out->len && !seen; k++) {
+                    TpGazMatch *old = &g_array_index(out, TpGazMatch, k);
+                    const TpGazValue *oldv = tp_gazetteer_value(gaz, old->value);
+                    if (oldv->entry != val->entry)
+                        continue;
+                    seen = TRUE;
+                    if ((val->flags & TP_ALIAS_EXACT) && !(oldv->flags & TP_ALIAS_EXACT))
+                        old->value = v;
+                }
                 if (!seen) {
                     TpGazMatch m = {.first = i, .last = j, .value = v};
                     g_array_append_val(out, m);

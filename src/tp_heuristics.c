@@ -6,8 +6,7 @@
 #include <string.h>
 
 /* A document-local id from a surface name: "Henry Moore" -> "local:person/henry-moore". */
-static const char *local_id(GStringChunk *strings, TpEntityType type, const char *name)
-{
+static const char *local_id(GStringChunk *strings, TpEntityType type, const char *name) {
     g_autoptr(GString) key = g_string_new(NULL);
     tp_text_fold(key, name, strlen(name));
     g_autoptr(GString) id = g_string_new("local:");
@@ -28,8 +27,7 @@ static const char *local_id(GStringChunk *strings, TpEntityType type, const char
     return g_string_chunk_insert_const(strings, id->str);
 }
 
-static gboolean is_name_word(const TpToken *t)
-{
+static gboolean is_name_word(const TpToken *t) {
     return (t->flags & TP_TOK_WORD) && (t->flags & TP_TOK_CAP) && !(t->flags & TP_TOK_DIGIT);
 }
 
@@ -37,8 +35,7 @@ static gboolean is_name_word(const TpToken *t)
  * ending the line or followed by a comma ("By Henry Moore, Political
  * Editor"). News sites put the author there; nothing else reads like it. */
 void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *strings,
-                           GArray *out)
-{
+                           GArray *out) {
     guint n = tt->toks->len;
     for (guint i = 0; i + 2 < n; i++) {
         const TpToken *by = tp_tok(tt, i);

@@ -10,15 +10,13 @@
 static const char *const default_fields[] = {"text", NULL};
 
 /* Round before json_real so that output does not depend on printf's last digit. */
-static json_t *score_value(double x)
-{
+static json_t *score_value(double x) {
     return json_real(round(x * 1000.0) / 1000.0);
 }
 
 /* Follow a dotted path ("article.body") through nested objects. NULL when a
  * step is missing or not an object. */
-static json_t *lookup_path(json_t *root, const char *path)
-{
+static json_t *lookup_path(json_t *root, const char *path) {
     json_t *cur = root;
     const char *p = path;
     while (cur && json_is_object(cur)) {
@@ -41,8 +39,7 @@ typedef struct {
     gsize units;
 } OffsetCursor;
 
-static gsize offset_at(OffsetCursor *c, gsize byte, gsize cp)
-{
+static gsize offset_at(OffsetCursor *c, gsize byte, gsize cp) {
     if (c->unit == TP_OFFSETS_CODEPOINTS)
         return cp;
     if (c->unit == TP_OFFSETS_BYTES)
@@ -56,29 +53,26 @@ static gsize offset_at(OffsetCursor *c, gsize byte, gsize cp)
     return c->units;
 }
 
-static gboolean set_new(json_t *obj, const char *key, json_t *value)
-{
+static gboolean set_new(json_t *obj, const char *key, json_t *value) {
     return value != NULL && json_object_set_new(obj, key, value) == 0;
 }
 
 static json_t *entity_json(const TpEntity *e, const char *text, const char *field,
-                           OffsetCursor *cur)
-{
+                           OffsetCursor *cur) {
     json_t *o = json_object();
     gsize start = offset_at(cur, e->start_byte, e->start_cp);
     gsize end = offset_at(cur, e->end_byte, e->end_cp);
-    gboolean ok = o != NULL &&
-                  set_new(o, "text", json_stringn(text + e->start_byte,
-                                                  e->end_byte - e->start_byte)) &&
-                  set_new(o, "type", json_string(tp_entity_type_name(e->type))) &&
-                  set_new(o, "start", json_integer((json_int_t)start)) &&
-                  set_new(o, "end", json_integer((json_int_t)end)) &&
-                  set_new(o, "field", json_string(field)) &&
-                  set_new(o, "name", json_string(e->name)) &&
-                  (e->id == NULL || set_new(o, "id", json_string(e->id))) &&
-                  set_new(o, "source", json_string(e->source)) &&
-                  (e->country == NULL || set_new(o, "country", json_string(e->country))) &&
-                  set_new(o, "score", score_value(e->score));
+    gboolean ok =
+        o != NULL &&
+        set_new(o, "text", json_stringn(text + e->start_byte, e->end_byte - e->start_byte)) &&
+        set_new(o, "type", json_string(tp_entity_type_name(e->type))) &&
+        set_new(o, "start", json_integer((json_int_t)start)) &&
+        set_new(o, "end", json_integer((json_int_t)end)) &&
+        set_new(o, "field", json_string(field)) && set_new(o, "name", json_string(e->name)) &&
+        (e->id == NULL || set_new(o, "id", json_string(e->id))) &&
+        set_new(o, "source", json_string(e->source)) &&
+        (e->country == NULL || set_new(o, "country", json_string(e->country))) &&
+        set_new(o, "score", score_value(e->score));
     if (!ok) {
         json_decref(o);
         return NULL;
@@ -86,15 +80,13 @@ static json_t *entity_json(const TpEntity *e, const char *text, const char *fiel
     return o;
 }
 
-static gboolean fail_limit(GError **error, const char *what)
-{
+static gboolean fail_limit(GError **error, const char *what) {
     g_set_error(error, TP_ERROR, TP_ERROR_LIMIT, "out of memory building %s", what);
     return FALSE;
 }
 
 /* Parse `line` and check it is an object tagpipe may extend. */
-static json_t *parse_object(const char *line, gsize len, GError **error)
-{
+static json_t *parse_object(const char *line, gsize len, GError **error) {
     const char *bad = NULL;
     if (!g_utf8_validate_len(line, len, &bad)) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
@@ -111,13 +103,12 @@ static json_t *parse_object(const char *line, gsize len, GError **error)
                     jcode == json_error_stack_overflow)
                        ? TP_ERROR_LIMIT
                        : TP_ERROR_PARSE;
-        g_set_error(error, TP_ERROR, code, "invalid JSON: %s (column %d)", jerr.text,
-                    jerr.column);
+        g_set_error(error, TP_ERROR, code, "invalid JSON: %s (column %d)", jerr.text, jerr.column);
         return NULL;
     }
     if (!json_is_object(root)) {
-        static const char *const kinds[] = {"an object", "an array",  "a string", "an integer",
-                                            "a real",    "true",      "false",    "null"};
+        static const char *const kinds[] = {"an object", "an array", "a string", "an integer",
+                                            "a real",    "true",     "false",    "null"};
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "not a JSON object but %s",
                     kinds[json_typeof(root)]);
         json_decref(root);
@@ -136,8 +127,7 @@ static json_t *parse_object(const char *line, gsize len, GError **error)
 }
 
 /* Position of the object's closing brace: the last non-blank byte. */
-static gssize closing_brace(const char *line, gsize len)
-{
+static gssize closing_brace(const char *line, gsize len) {
     gsize i = len;
     while (i > 0 && (line[i - 1] == ' ' || line[i - 1] == '\t' || line[i - 1] == '\r' ||
                      line[i - 1] == '\n'))
@@ -146,8 +136,7 @@ static gssize closing_brace(const char *line, gsize len)
 }
 
 gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
-                            const TpLineOptions *options, GString *out, GError **error)
-{
+                            const TpLineOptions *options, GString *out, GError **error) {
     g_return_val_if_fail(tagger != NULL && line != NULL && out != NULL, FALSE);
     static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3};
     const TpLineOptions *opt = options ? options : &defaults;

@@ -43,12 +43,10 @@ void tp_tokens_init(TpTokens *tt);
 void tp_tokens_clear(TpTokens *tt);
 /* Tokenize valid UTF-8 `text` of `len` bytes into `tt` (replacing its content). */
 void tp_tokenize(TpTokens *tt, const char *text, gsize len);
-static inline const TpToken *tp_tok(const TpTokens *tt, guint i)
-{
+static inline const TpToken *tp_tok(const TpTokens *tt, guint i) {
     return &g_array_index(tt->toks, TpToken, i);
 }
-static inline const char *tp_tok_key(const TpTokens *tt, const TpToken *t)
-{
+static inline const char *tp_tok_key(const TpTokens *tt, const TpToken *t) {
     return tt->keys->str + t->key;
 }
 /* Append the matching key of the UTF-8 string `s` (`len` bytes) to `out`:
@@ -71,8 +69,8 @@ enum {
 
 typedef struct {
     TpEntityType type;
-    guint32 file;        /* index into TpGazetteer.files */
-    const char *id;      /* in the gazetteer's string chunk */
+    guint32 file;   /* index into TpGazetteer.files */
+    const char *id; /* in the gazetteer's string chunk */
     const char *name;
     const char *country; /* or NULL */
     const char *kind;    /* or NULL */
@@ -153,8 +151,7 @@ void tp_topic_scratch_reset(TpTopicScratch *scratch);
 /* Add the words of one tokenized text to the document's features. */
 void tp_topic_add_tokens(TpTopicScratch *scratch, const char *text, const TpTokens *tt);
 /* Scores of the document so far, best first, filtered; owned by `scratch`. */
-const TpTopic *tp_topic_scores(TpTopicScratch *scratch, double min_score, gsize max,
-                               gsize *out_n);
+const TpTopic *tp_topic_scores(TpTopicScratch *scratch, double min_score, gsize max, gsize *out_n);
 
 /* ---- heuristics (tp_heuristics.c) ---- */
 

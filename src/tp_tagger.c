@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-G_DEFINE_QUARK(tp-error-quark, tp_error)
+G_DEFINE_QUARK(tp - error - quark, tp_error)
 
 /* One proposed entity: a gazetteer match (value != NO_MATCH) or a heuristic. */
 #define NO_MATCH G_MAXUINT32
@@ -21,25 +21,23 @@ typedef struct {
 struct TpTagger {
     const TpKnowledge *k;
     TpTokens tt;
-    GArray *matches;  /* TpGazMatch */
-    GArray *chosen;   /* Candidate */
+    GArray *matches;    /* TpGazMatch */
+    GArray *chosen;     /* Candidate */
     GArray *heuristics; /* TpHeuristic */
-    GArray *entities; /* TpEntity */
+    GArray *entities;   /* TpEntity */
     GString *shape;
-    GByteArray *taken;     /* per token: part of a kept gazetteer match */
-    GStringChunk *strings; /* names and ids made for this text */
+    GByteArray *taken;      /* per token: part of a kept gazetteer match */
+    GStringChunk *strings;  /* names and ids made for this text */
     TpTopicScratch *topics; /* NULL without a topic model */
 };
 
-TpKnowledge *tp_knowledge_new(void)
-{
+TpKnowledge *tp_knowledge_new(void) {
     TpKnowledge *k = g_new0(TpKnowledge, 1);
     k->gaz = tp_gazetteer_new();
     return k;
 }
 
-void tp_knowledge_free(TpKnowledge *knowledge)
-{
+void tp_knowledge_free(TpKnowledge *knowledge) {
     if (knowledge == NULL)
         return;
     tp_gazetteer_free(knowledge->gaz);
@@ -47,20 +45,17 @@ void tp_knowledge_free(TpKnowledge *knowledge)
     g_free(knowledge);
 }
 
-gboolean tp_knowledge_load_file(TpKnowledge *knowledge, const char *path, GError **error)
-{
+gboolean tp_knowledge_load_file(TpKnowledge *knowledge, const char *path, GError **error) {
     g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
     return tp_gazetteer_load(knowledge->gaz, path, error);
 }
 
-static int cmp_path(gconstpointer a, gconstpointer b)
-{
+static int cmp_path(gconstpointer a, gconstpointer b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static gboolean load_tsv_files(TpKnowledge *knowledge, const char *dir, gboolean must_exist,
-                               GError **error)
-{
+                               GError **error) {
     GError *io = NULL;
     g_autoptr(GDir) d = g_dir_open(dir, 0, &io);
     if (d == NULL) {
@@ -85,8 +80,7 @@ static gboolean load_tsv_files(TpKnowledge *knowledge, const char *dir, gboolean
     return TRUE;
 }
 
-gboolean tp_knowledge_load_dir(TpKnowledge *knowledge, const char *dir, GError **error)
-{
+gboolean tp_knowledge_load_dir(TpKnowledge *knowledge, const char *dir, GError **error) {
     g_return_val_if_fail(knowledge != NULL && dir != NULL, FALSE);
     if (!load_tsv_files(knowledge, dir, TRUE, error))
         return FALSE;
@@ -94,8 +88,7 @@ gboolean tp_knowledge_load_dir(TpKnowledge *knowledge, const char *dir, GError *
     return load_tsv_files(knowledge, lex, FALSE, error);
 }
 
-gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char *path, GError **error)
-{
+gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char *path, GError **error) {
     g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
     TpTopicModel *m = tp_topic_model_load(path, error);
     if (m == NULL)
@@ -105,14 +98,12 @@ gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char *path,
     return TRUE;
 }
 
-void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out)
-{
+void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out) {
     g_return_if_fail(knowledge != NULL && out != NULL);
     tp_gazetteer_describe(knowledge->gaz, out);
 }
 
-TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error)
-{
+TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error) {
     g_return_val_if_fail(knowledge != NULL, NULL);
     TpTopicScratch *topics = NULL;
     if (knowledge->topics) {
@@ -134,8 +125,7 @@ TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error)
     return t;
 }
 
-void tp_tagger_free(TpTagger *tagger)
-{
+void tp_tagger_free(TpTagger *tagger) {
     if (tagger == NULL)
         return;
     tp_tokens_clear(&tagger->tt);
@@ -150,15 +140,13 @@ void tp_tagger_free(TpTagger *tagger)
     g_free(tagger);
 }
 
-void tp_tagger_reset(TpTagger *tagger)
-{
+void tp_tagger_reset(TpTagger *tagger) {
     g_return_if_fail(tagger != NULL);
     if (tagger->topics)
         tp_topic_scratch_reset(tagger->topics);
 }
 
-const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max, gsize *out_n)
-{
+const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max, gsize *out_n) {
     g_return_val_if_fail(tagger != NULL && out_n != NULL, NULL);
     if (tagger->topics == NULL) {
         *out_n = 0;
@@ -169,16 +157,14 @@ const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max, g
 
 /* ---- resolving matches ---- */
 
-static const TpGazEntry *value_entry(const TpTagger *t, guint32 value)
-{
+static const TpGazEntry *value_entry(const TpTagger *t, guint32 value) {
     const TpGazetteer *gaz = t->k->gaz;
     return tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, value)->entry);
 }
 
 /* How much a match is worth against others on the same span: the entry's
  * prior, then exact-case evidence. */
-static double match_weight(const TpTagger *t, const TpGazMatch *m)
-{
+static double match_weight(const TpTagger *t, const TpGazMatch *m) {
     const TpGazValue *v = tp_gazetteer_value(t->k->gaz, m->value);
     double w = value_entry(t, m->value)->prior;
     if (v->flags & TP_ALIAS_EXACT)
@@ -187,8 +173,7 @@ static double match_weight(const TpTagger *t, const TpGazMatch *m)
 }
 
 /* Longest first; on equal length the heavier, then the leftmost. */
-static int cmp_candidate(gconstpointer a, gconstpointer b)
-{
+static int cmp_candidate(gconstpointer a, gconstpointer b) {
     const Candidate *x = a, *y = b;
     guint lx = x->last - x->first, ly = y->last - y->first;
     if (lx != ly)
@@ -203,8 +188,7 @@ static int cmp_candidate(gconstpointer a, gconstpointer b)
 /* The one overlap rule set: for each span its best gazetteer entry; then all
  * candidates, gazetteer and heuristic alike, longest first, each kept unless
  * it overlaps one kept before. */
-static void resolve_overlaps(TpTagger *t)
-{
+static void resolve_overlaps(TpTagger *t) {
     GArray *cands = t->chosen;
     g_array_set_size(cands, 0);
     for (guint i = 0; i < t->matches->len; i++) {
@@ -246,8 +230,7 @@ static void resolve_overlaps(TpTagger *t)
 
 /* A person's honorific just before the name belongs to the mention ("Mr
  * Trump", "Sir Keir Starmer", "Dr. Tedros"). Returns the first token. */
-static guint extend_honorific(const TpTagger *t, guint first)
-{
+static guint extend_honorific(const TpTagger *t, guint first) {
     const TpTokens *tt = &t->tt;
     if (first == 0)
         return first;
@@ -267,8 +250,7 @@ static guint extend_honorific(const TpTagger *t, guint first)
 
 /* Confidence of a gazetteer match: longer and exact-case matches are surer;
  * a common word that passed its checks is the least sure. */
-static double match_score(const TpTagger *t, const Candidate *m)
-{
+static double match_score(const TpTagger *t, const Candidate *m) {
     const TpGazValue *v = tp_gazetteer_value(t->k->gaz, m->value);
     if (v->flags & TP_ALIAS_COMMON)
         return 0.6;
@@ -277,8 +259,7 @@ static double match_score(const TpTagger *t, const Candidate *m)
     return 0.8;
 }
 
-static int cmp_entity(gconstpointer a, gconstpointer b)
-{
+static int cmp_entity(gconstpointer a, gconstpointer b) {
     const TpEntity *x = a, *y = b;
     if (x->start_byte != y->start_byte)
         return x->start_byte < y->start_byte ? -1 : 1;
@@ -288,8 +269,7 @@ static int cmp_entity(gconstpointer a, gconstpointer b)
 }
 
 gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
-                            const TpEntity **out_entities, gsize *out_n, GError **error)
-{
+                            const TpEntity **out_entities, gsize *out_n, GError **error) {
     g_return_val_if_fail(tagger != NULL && text != NULL, FALSE);
     g_return_val_if_fail(out_entities != NULL && out_n != NULL, FALSE);
     gsize n = len < 0 ? strlen(text) : (gsize)len;
@@ -300,8 +280,8 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         return FALSE;
     }
     if (n >= G_MAXUINT32) {
-        g_set_error(error, TP_ERROR, TP_ERROR_LIMIT, "text of %" G_GSIZE_FORMAT
-                    " bytes is longer than 4 GiB", n);
+        g_set_error(error, TP_ERROR, TP_ERROR_LIMIT,
+                    "text of %" G_GSIZE_FORMAT " bytes is longer than 4 GiB", n);
         return FALSE;
     }
 

@@ -7,8 +7,7 @@
 
 /* Typographic variants that news copy mixes freely: curly and straight
  * quotes, the many dashes. Returns the ASCII stand-in, or 0. */
-static char unify_punct(gunichar c)
-{
+static char unify_punct(gunichar c) {
     switch (c) {
     case 0x2018: /* left single quotation mark */
     case 0x2019: /* right single quotation mark */
@@ -16,16 +15,14 @@ static char unify_punct(gunichar c)
     case 0x02BC: /* modifier letter apostrophe */
     case 0x2032: /* prime */
     case 0x0060: /* grave accent */
-    case 0x00B4: /* acute accent */
-        return '\'';
+    case 0x00B4: /* acute accent */ return '\'';
     case 0x201C:
     case 0x201D:
     case 0x201E:
     case 0x201F:
     case 0x2033:
     case 0x00AB: /* guillemets */
-    case 0x00BB:
-        return '"';
+    case 0x00BB: return '"';
     case 0x2010: /* hyphen */
     case 0x2011:
     case 0x2012:
@@ -35,17 +32,14 @@ static char unify_punct(gunichar c)
     case 0x2212: /* minus sign */
     case 0xFE58:
     case 0xFE63:
-    case 0xFF0D:
-        return '-';
-    default:
-        return 0;
+    case 0xFF0D: return '-';
+    default: return 0;
     }
 }
 
 /* Letters that carry no combining mark in NFD but that readers treat as a
  * plain Latin letter when diacritics are dropped (Søren, Łódź, Đoković). */
-static const char *fold_letter(gunichar c)
-{
+static const char *fold_letter(gunichar c) {
     switch (c) {
     case 0x00F8: return "o";  /* ø */
     case 0x0111: return "d";  /* đ */
@@ -60,8 +54,7 @@ static const char *fold_letter(gunichar c)
     }
 }
 
-static gboolean is_ascii(const char *s, gsize len)
-{
+static gboolean is_ascii(const char *s, gsize len) {
     for (gsize i = 0; i < len; i++)
         if ((unsigned char)s[i] >= 0x80)
             return FALSE;
@@ -69,8 +62,7 @@ static gboolean is_ascii(const char *s, gsize len)
 }
 
 /* Append `s` to `out` with quotes and dashes unified. */
-static void append_unified(GString *out, const char *s, gsize len)
-{
+static void append_unified(GString *out, const char *s, gsize len) {
     const char *end = s + len;
     for (const char *p = s; p < end; p = g_utf8_next_char(p)) {
         if ((unsigned char)*p < 0x80) {
@@ -86,8 +78,7 @@ static void append_unified(GString *out, const char *s, gsize len)
     }
 }
 
-void tp_text_fold(GString *out, const char *s, gsize len)
-{
+void tp_text_fold(GString *out, const char *s, gsize len) {
     if (is_ascii(s, len)) {
         /* For ASCII, NFKC and NFD are the identity and case folding is tolower. */
         for (gsize i = 0; i < len; i++)
@@ -117,8 +108,7 @@ void tp_text_fold(GString *out, const char *s, gsize len)
         g_string_append(out, nfc);
 }
 
-void tp_text_shape(GString *out, const char *s, gsize len)
-{
+void tp_text_shape(GString *out, const char *s, gsize len) {
     if (is_ascii(s, len)) {
         g_string_append_len(out, s, len);
         return;
@@ -130,8 +120,7 @@ void tp_text_shape(GString *out, const char *s, gsize len)
         g_string_append(out, nfc);
 }
 
-gsize tp_utf16_length(const char *s, gsize len)
-{
+gsize tp_utf16_length(const char *s, gsize len) {
     gsize n = 0;
     for (gsize i = 0; i < len; i++) {
         unsigned char b = (unsigned char)s[i];
@@ -141,15 +130,13 @@ gsize tp_utf16_length(const char *s, gsize len)
     return n;
 }
 
-void tp_tokens_init(TpTokens *tt)
-{
+void tp_tokens_init(TpTokens *tt) {
     tt->toks = g_array_new(FALSE, FALSE, sizeof(TpToken));
     tt->keys = g_string_new(NULL);
     tt->scratch = g_string_new(NULL);
 }
 
-void tp_tokens_clear(TpTokens *tt)
-{
+void tp_tokens_clear(TpTokens *tt) {
     if (tt->toks)
         g_array_free(tt->toks, TRUE);
     if (tt->keys)
@@ -159,26 +146,23 @@ void tp_tokens_clear(TpTokens *tt)
     memset(tt, 0, sizeof(*tt));
 }
 
-static gboolean is_word_char(gunichar c)
-{
+static gboolean is_word_char(gunichar c) {
     return g_unichar_isalnum(c) || g_unichar_ismark(c);
 }
 
-static gboolean is_apostrophe(gunichar c)
-{
+static gboolean is_apostrophe(gunichar c) {
     return c == '\'' || c == 0x2019 || c == 0x02BC;
 }
 
 /* Abbreviations after which a full stop does not end the sentence ("Mr.
  * Trump", "Gen. Milley", "St. Louis"); English news style. */
-static gboolean is_title_abbrev(const char *key)
-{
+static gboolean is_title_abbrev(const char *key) {
     static const char *const abbrevs[] = {
-        "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "lt", "col", "capt", "cpt",
-        "sgt", "maj", "adm", "cmdr", "st", "ft", "mt", "jr", "sr", "rev", "hon", "pres", "supt",
-        "insp", "det", "no", "vs", "v", "messrs", "mme", "mlle", "inc", "corp", "co", "ltd",
-        "bros", "dept", "univ", "assn", "jan", "feb", "mar", "apr", "aug", "sep", "sept", "oct",
-        "nov", "dec", NULL};
+        "mr",   "mrs", "ms",   "dr",   "prof", "sen",  "rep",  "gov",  "gen",  "lt",     "col",
+        "capt", "cpt", "sgt",  "maj",  "adm",  "cmdr", "st",   "ft",   "mt",   "jr",     "sr",
+        "rev",  "hon", "pres", "supt", "insp", "det",  "no",   "vs",   "v",    "messrs", "mme",
+        "mlle", "inc", "corp", "co",   "ltd",  "bros", "dept", "univ", "assn", "jan",    "feb",
+        "mar",  "apr", "aug",  "sep",  "sept", "oct",  "nov",  "dec",  NULL};
     for (guint i = 0; abbrevs[i]; i++)
         if (strcmp(key, abbrevs[i]) == 0)
             return TRUE;
@@ -186,16 +170,14 @@ static gboolean is_title_abbrev(const char *key)
 }
 
 /* The character at `q`, or 0 at the end of the text. */
-static gunichar peek(const char *q, const char *end)
-{
+static gunichar peek(const char *q, const char *end) {
     return q < end ? g_utf8_get_char(q) : 0;
 }
 
 /* Length in bytes of the word starting at `p`, following the rules that keep
  * names whole: inner apostrophes (O'Brien, but "Ukraine's" splits before
  * "'s"), initials with dots ("U.S.", "J."), and digit groups ("1,000.5"). */
-static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev)
-{
+static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev) {
     const char *q = p;
     guint n_chars = 0;
     *out_abbrev = FALSE;
@@ -211,8 +193,8 @@ static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev)
             break;
         const char *after = dot + 1;
         gunichar nx = peek(after, end);
-        if (is_word_char(nx) && !(g_unichar_isalpha(nx) && after < end &&
-                                  peek(g_utf8_next_char(after), end) == '.'))
+        if (is_word_char(nx) &&
+            !(g_unichar_isalpha(nx) && after < end && peek(g_utf8_next_char(after), end) == '.'))
             break;
         q = after;
         *out_abbrev = TRUE;
@@ -250,8 +232,7 @@ static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev)
     return q - p;
 }
 
-static guint32 word_flags(const char *p, gsize len)
-{
+static guint32 word_flags(const char *p, gsize len) {
     guint32 flags = TP_TOK_WORD;
     guint n_upper = 0, n_lower = 0;
     gboolean first = TRUE;
@@ -276,21 +257,18 @@ static guint32 word_flags(const char *p, gsize len)
     return flags;
 }
 
-static gboolean ends_sentence(gunichar c)
-{
+static gboolean ends_sentence(gunichar c) {
     return c == '.' || c == '!' || c == '?' || c == 0x2026 /* … */ || c == ':' || c == ';';
 }
 
-static void mark_line_caps(TpTokens *tt, guint from, guint n_upper, guint n_lower)
-{
+static void mark_line_caps(TpTokens *tt, guint from, guint n_upper, guint n_lower) {
     if (n_upper < 2 || n_lower > 0)
         return;
     for (guint i = from; i < tt->toks->len; i++)
         g_array_index(tt->toks, TpToken, i).flags |= TP_TOK_LINECAPS;
 }
 
-void tp_tokenize(TpTokens *tt, const char *text, gsize len)
-{
+void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
     g_array_set_size(tt->toks, 0);
     g_string_truncate(tt->keys, 0);
 

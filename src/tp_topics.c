@@ -35,24 +35,22 @@ struct TpTopicModel {
 struct TpTopicScratch {
     const TpTopicModel *m;
     struct sb_stemmer *stemmer;
-    guint16 *counts;  /* per feature, for the current document */
-    GArray *touched;  /* guint32 feature indices with a count */
+    guint16 *counts; /* per feature, for the current document */
+    GArray *touched; /* guint32 feature indices with a count */
     GString *buf;
-    GString *prev;    /* previous stem, for bigrams */
+    GString *prev; /* previous stem, for bigrams */
     double *scores;
     TpTopic *out;
 };
 
-static void model_topic_clear(gpointer p)
-{
+static void model_topic_clear(gpointer p) {
     ModelTopic *t = p;
     g_free(t->key);
     g_free(t->label);
     g_free(t->code);
 }
 
-void tp_topic_model_free(TpTopicModel *m)
-{
+void tp_topic_model_free(TpTopicModel *m) {
     if (m == NULL)
         return;
     g_free(m->stemmer);
@@ -66,8 +64,7 @@ void tp_topic_model_free(TpTopicModel *m)
 static gboolean model_fail(GError **error, const char *path, guint line, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
 
-static gboolean model_fail(GError **error, const char *path, guint line, const char *fmt, ...)
-{
+static gboolean model_fail(GError **error, const char *path, guint line, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
@@ -76,16 +73,14 @@ static gboolean model_fail(GError **error, const char *path, guint line, const c
     return FALSE;
 }
 
-static gboolean parse_double(const char *s, double *out)
-{
+static gboolean parse_double(const char *s, double *out) {
     char *end = NULL;
     errno = 0;
     *out = g_ascii_strtod(s, &end);
     return errno == 0 && end != s && *end == '\0' && isfinite(*out);
 }
 
-static gint topic_index(const TpTopicModel *m, const char *key)
-{
+static gint topic_index(const TpTopicModel *m, const char *key) {
     for (guint i = 0; i < m->topics->len; i++)
         if (strcmp(g_array_index(m->topics, ModelTopic, i).key, key) == 0)
             return (gint)i;
@@ -93,8 +88,7 @@ static gint topic_index(const TpTopicModel *m, const char *key)
 }
 
 static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const char *path,
-                                 guint line, GError **error)
-{
+                                 guint line, GError **error) {
     const char *kind = cols[0];
     if (strcmp(kind, "stemmer") == 0 && n == 2) {
         g_free(m->stemmer);
@@ -127,8 +121,7 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
             char *colon = strrchr(pairs[i], ':');
             double w;
             if (colon == NULL)
-                return model_fail(error, path, line, "weight '%s' is not TOPIC:WEIGHT",
-                                  pairs[i]);
+                return model_fail(error, path, line, "weight '%s' is not TOPIC:WEIGHT", pairs[i]);
             *colon = '\0';
             gint ti = topic_index(m, pairs[i]);
             if (ti < 0)
@@ -143,14 +136,13 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
         if (g_str_has_prefix(cols[1], "b:"))
             m->bigrams = TRUE;
     } else {
-        return model_fail(error, path, line, "unknown or malformed line '%s' with %u fields",
-                          kind, n);
+        return model_fail(error, path, line, "unknown or malformed line '%s' with %u fields", kind,
+                          n);
     }
     return TRUE;
 }
 
-TpTopicModel *tp_topic_model_load(const char *path, GError **error)
-{
+TpTopicModel *tp_topic_model_load(const char *path, GError **error) {
     g_autofree char *contents = NULL;
     gsize len = 0;
     GError *io = NULL;
@@ -207,8 +199,7 @@ TpTopicModel *tp_topic_model_load(const char *path, GError **error)
     return m;
 }
 
-TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error)
-{
+TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
     struct sb_stemmer *st = sb_stemmer_new(m->stemmer, NULL);
     if (st == NULL) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "no Snowball stemmer for language '%s'",
@@ -227,8 +218,7 @@ TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error)
     return s;
 }
 
-void tp_topic_scratch_free(TpTopicScratch *s)
-{
+void tp_topic_scratch_free(TpTopicScratch *s) {
     if (s == NULL)
         return;
     sb_stemmer_delete(s->stemmer);
@@ -241,16 +231,14 @@ void tp_topic_scratch_free(TpTopicScratch *s)
     g_free(s);
 }
 
-void tp_topic_scratch_reset(TpTopicScratch *s)
-{
+void tp_topic_scratch_reset(TpTopicScratch *s) {
     for (guint i = 0; i < s->touched->len; i++)
         s->counts[g_array_index(s->touched, guint32, i)] = 0;
     g_array_set_size(s->touched, 0);
     g_string_truncate(s->prev, 0);
 }
 
-static void count_feature(TpTopicScratch *s, const char *feat)
-{
+static void count_feature(TpTopicScratch *s, const char *feat) {
     gpointer v = g_hash_table_lookup(s->m->feats, feat);
     if (v == NULL)
         return;
@@ -261,8 +249,7 @@ static void count_feature(TpTopicScratch *s, const char *feat)
         s->counts[fi]++;
 }
 
-void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt)
-{
+void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt) {
     (void)text;
     g_string_truncate(s->prev, 0);
     for (guint i = 0; i < tt->toks->len; i++) {
@@ -296,16 +283,14 @@ void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt
     }
 }
 
-static int cmp_topic(const void *a, const void *b)
-{
+static int cmp_topic(const void *a, const void *b) {
     const TpTopic *x = a, *y = b;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return strcmp(x->label, y->label);
 }
 
-const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, gsize *out_n)
-{
+const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, gsize *out_n) {
     const TpTopicModel *m = s->m;
     guint nt = m->topics->len;
     for (guint k = 0; k < nt; k++)

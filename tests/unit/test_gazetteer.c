@@ -9,8 +9,7 @@
 #include <unistd.h>
 
 /* Write `contents` to a temporary file; returns its path (free with g_free). */
-static char *write_tmp(const char *contents)
-{
+static char *write_tmp(const char *contents) {
     g_autoptr(GError) error = NULL;
     char *path = NULL;
     int fd = g_file_open_tmp("tp-gaz-XXXXXX.tsv", &path, &error);
@@ -40,8 +39,7 @@ static const char good[] =
         "place\tplace/washington\tWashington\t-\tcountry=US;prior=0.7\n"
         "person\tperson/george-washington\tGeorge Washington\tWashington\tcountry=US;prior=0.2\n";
 
-static TpGazetteer *load_good(void)
-{
+static TpGazetteer *load_good(void) {
     g_autofree char *path = write_tmp(good);
     TpGazetteer *gaz = tp_gazetteer_new();
     g_autoptr(GError) error = NULL;
@@ -51,8 +49,7 @@ static TpGazetteer *load_good(void)
     return gaz;
 }
 
-static void test_load_good(void)
-{
+static void test_load_good(void) {
     TpGazetteer *gaz = load_good();
     g_autoptr(GString) d = g_string_new(NULL);
     tp_gazetteer_describe(gaz, d);
@@ -87,8 +84,7 @@ static const BadCase bad_cases[] = {
     {"invalid-utf8", HDR "person\tperson/a\t\xff\t-\n", TP_ERROR_FORMAT},
 };
 
-static void test_load_bad(gconstpointer data)
-{
+static void test_load_bad(gconstpointer data) {
     const BadCase *c = data;
     g_autofree char *path = write_tmp(c->contents);
     TpGazetteer *gaz = tp_gazetteer_new();
@@ -105,8 +101,7 @@ static void test_load_bad(gconstpointer data)
     g_unlink(path);
 }
 
-static void test_load_missing(void)
-{
+static void test_load_missing(void) {
     TpGazetteer *gaz = tp_gazetteer_new();
     g_autoptr(GError) error = NULL;
     g_assert_false(tp_gazetteer_load(gaz, "/nonexistent/x.tsv", &error));
@@ -114,8 +109,7 @@ static void test_load_missing(void)
     tp_gazetteer_free(gaz);
 }
 
-static void test_load_duplicate_across_files(void)
-{
+static void test_load_duplicate_across_files(void) {
     g_autofree char *a = write_tmp(HDR "person\tperson/a\tA\t-\n");
     g_autofree char *b = write_tmp(HDR "person\tperson/b\tB\t-\nplace\tperson/a\tC\t-\n");
     TpGazetteer *gaz = tp_gazetteer_new();
@@ -131,8 +125,7 @@ static void test_load_duplicate_across_files(void)
 
 /* Matches in `text` after overlap resolution is not involved: every match,
  * as "surface=id" joined by '|'. */
-static char *all_matches(TpGazetteer *gaz, const char *text)
-{
+static char *all_matches(TpGazetteer *gaz, const char *text) {
     TpTokens tt;
     tp_tokens_init(&tt);
     tp_tokenize(&tt, text, strlen(text));
@@ -186,13 +179,11 @@ static const MatchCase match_cases[] = {
     {"in Washington today", "Washington=place/washington|Washington=person/george-washington"},
 };
 
-static int cmp_str(const void *x, const void *y)
-{
+static int cmp_str(const void *x, const void *y) {
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-static void test_match(gconstpointer data)
-{
+static void test_match(gconstpointer data) {
     const MatchCase *c = data;
     TpGazetteer *gaz = load_good();
     g_autofree char *got = all_matches(gaz, c->text);
@@ -207,8 +198,7 @@ static void test_match(gconstpointer data)
     tp_gazetteer_free(gaz);
 }
 
-static void test_lexicon(void)
-{
+static void test_lexicon(void) {
     g_autofree char *path = write_tmp("# tagpipe-lexicon 1\nhonorific\tMr\tgender=m\n"
                                       "demonym\tUkrainian\tcountry=UA\ngiven-name\tBill\t"
                                       "formal=William\n");
@@ -232,8 +222,7 @@ static void test_lexicon(void)
 
 /* The trie's cost per token does not grow with its size: 200,000 aliases
  * load and the same text gives the same matches as with a handful. */
-static void test_many_aliases(void)
-{
+static void test_many_aliases(void) {
     g_autoptr(GString) big = g_string_new(HDR);
     for (guint i = 0; i < 200000; i++)
         g_string_append_printf(big, "place\tplace/x%u\tPlace%u Town\t-\n", i, i);
@@ -248,8 +237,7 @@ static void test_many_aliases(void)
     g_unlink(path);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/gazetteer/load/good", test_load_good);
     for (guint i = 0; i < G_N_ELEMENTS(bad_cases); i++) {

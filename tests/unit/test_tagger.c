@@ -5,8 +5,7 @@
 
 #include <string.h>
 
-static TpKnowledge *knowledge(void)
-{
+static TpKnowledge *knowledge(void) {
     TpKnowledge *k = tp_knowledge_new();
     g_autoptr(GError) error = NULL;
     g_assert_true(tp_knowledge_load_dir(k, TESTDATA "/gazetteers", &error));
@@ -17,8 +16,7 @@ static TpKnowledge *knowledge(void)
 }
 
 /* The entities of `text` as "surface/type/id" joined by '|'. */
-static char *tag(TpTagger *t, const char *text)
-{
+static char *tag(TpTagger *t, const char *text) {
     const TpEntity *es = NULL;
     gsize n = 0;
     g_autoptr(GError) error = NULL;
@@ -29,8 +27,7 @@ static char *tag(TpTagger *t, const char *text)
         if (i)
             g_string_append_c(s, '|');
         g_string_append_printf(s, "%.*s/%s/%s", (int)(es[i].end_byte - es[i].start_byte),
-                               text + es[i].start_byte, tp_entity_type_name(es[i].type),
-                               es[i].id);
+                               text + es[i].start_byte, tp_entity_type_name(es[i].type), es[i].id);
         g_assert_cmpuint(es[i].start_cp, ==, g_utf8_strlen(text, es[i].start_byte));
         g_assert_true(es[i].score > 0.0 && es[i].score <= 1.0);
     }
@@ -68,8 +65,7 @@ static const TagCase tag_cases[] = {
     {"The US told us", "US/place/place/iso:US"},
 };
 
-static void test_tag(gconstpointer data)
-{
+static void test_tag(gconstpointer data) {
     const TagCase *c = data;
     TpKnowledge *k = knowledge();
     TpTagger *t = tp_tagger_new(k, NULL);
@@ -79,8 +75,7 @@ static void test_tag(gconstpointer data)
     tp_knowledge_free(k);
 }
 
-static void test_invalid_utf8(void)
-{
+static void test_invalid_utf8(void) {
     TpKnowledge *k = knowledge();
     TpTagger *t = tp_tagger_new(k, NULL);
     const TpEntity *es = NULL;
@@ -109,8 +104,7 @@ static const LineCase line_cases[] = {
     {"{\"x\":\"\xc3\"}", TP_ERROR_FORMAT},
 };
 
-static void test_line(gconstpointer data)
-{
+static void test_line(gconstpointer data) {
     const LineCase *c = data;
     TpKnowledge *k = knowledge();
     TpTagger *t = tp_tagger_new(k, NULL);
@@ -131,8 +125,7 @@ static void test_line(gconstpointer data)
     tp_knowledge_free(k);
 }
 
-static void test_line_offsets(void)
-{
+static void test_line_offsets(void) {
     TpKnowledge *k = knowledge();
     TpTagger *t = tp_tagger_new(k, NULL);
     const char *line = "{\"text\":\"🙂 Kyiv\"}";
@@ -152,8 +145,7 @@ static void test_line_offsets(void)
     tp_knowledge_free(k);
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     for (guint i = 0; i < G_N_ELEMENTS(tag_cases); i++) {
         g_autofree char *path = g_strdup_printf("/tagger/tag/%u", i);

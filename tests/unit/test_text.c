@@ -6,8 +6,7 @@
 #include <string.h>
 
 /* Tokenize `text` and return the tokens' surface strings joined by '|'. */
-static char *surfaces(const char *text)
-{
+static char *surfaces(const char *text) {
     TpTokens tt;
     tp_tokens_init(&tt);
     tp_tokenize(&tt, text, strlen(text));
@@ -42,16 +41,14 @@ static const TokCase tok_cases[] = {
     {"end.Next", "end|.|Next"},
 };
 
-static void test_tokens(gconstpointer data)
-{
+static void test_tokens(gconstpointer data) {
     const TokCase *c = data;
     g_autofree char *got = surfaces(c->text);
     g_assert_cmpstr(got, ==, c->tokens);
 }
 
 /* Offsets of the token `word` in `text`: bytes and code points. */
-static void assert_offsets(const char *text, const char *word, guint start_cp)
-{
+static void assert_offsets(const char *text, const char *word, guint start_cp) {
     TpTokens tt;
     tp_tokens_init(&tt);
     tp_tokenize(&tt, text, strlen(text));
@@ -72,31 +69,27 @@ static void assert_offsets(const char *text, const char *word, guint start_cp)
     tp_tokens_clear(&tt);
 }
 
-static void test_offsets_emoji(void)
-{
+static void test_offsets_emoji(void) {
     /* U+1F642 is outside the BMP: one code point, four bytes, two UTF-16 units. */
     assert_offsets("🙂 Kyiv", "Kyiv", 2);
     assert_offsets("🙂🙂 in Kyiv", "Kyiv", 6);
     g_assert_cmpuint(tp_utf16_length("🙂 ", strlen("🙂 ")), ==, 3);
 }
 
-static void test_offsets_combining(void)
-{
+static void test_offsets_combining(void) {
     /* "é" written as e + U+0301: two code points. */
     assert_offsets("Cafe\xcc\x81 in Paris", "Paris", 9);
     assert_offsets("Cafe\xcc\x81 in Paris", "Cafe\xcc\x81", 0);
 }
 
-static void test_offsets_scripts(void)
-{
+static void test_offsets_scripts(void) {
     assert_offsets("Путин сказал, Kyiv", "Kyiv", 14);
     assert_offsets("Путин сказал", "сказал", 6);
     assert_offsets("北京 and Kyiv", "Kyiv", 7);
     assert_offsets("𝐀𝐁 Kyiv", "Kyiv", 3); /* mathematical letters, outside the BMP */
 }
 
-static guint32 flags_of(const char *text, guint index)
-{
+static guint32 flags_of(const char *text, guint index) {
     TpTokens tt;
     tp_tokens_init(&tt);
     tp_tokenize(&tt, text, strlen(text));
@@ -106,18 +99,17 @@ static guint32 flags_of(const char *text, guint index)
     return f;
 }
 
-static void test_flags(void)
-{
+static void test_flags(void) {
     const char *t = "Speaking today, Mr. Healey said: “We agree.” NATO met.\nBREAKING NEWS HERE";
-    g_assert_true(flags_of(t, 0) & TP_TOK_SENT);    /* Speaking */
-    g_assert_false(flags_of(t, 1) & TP_TOK_SENT);   /* today */
-    g_assert_true(flags_of(t, 3) & TP_TOK_CAP);     /* Mr */
-    g_assert_false(flags_of(t, 5) & TP_TOK_SENT);   /* Healey after "Mr." */
-    g_assert_true(flags_of(t, 9) & TP_TOK_SENT);    /* We, after ': “' */
-    g_assert_true(flags_of(t, 13) & TP_TOK_SENT);   /* NATO */
+    g_assert_true(flags_of(t, 0) & TP_TOK_SENT);  /* Speaking */
+    g_assert_false(flags_of(t, 1) & TP_TOK_SENT); /* today */
+    g_assert_true(flags_of(t, 3) & TP_TOK_CAP);   /* Mr */
+    g_assert_false(flags_of(t, 5) & TP_TOK_SENT); /* Healey after "Mr." */
+    g_assert_true(flags_of(t, 9) & TP_TOK_SENT);  /* We, after ': “' */
+    g_assert_true(flags_of(t, 13) & TP_TOK_SENT); /* NATO */
     g_assert_true(flags_of(t, 13) & TP_TOK_ALLCAPS);
     g_assert_false(flags_of(t, 13) & TP_TOK_LINECAPS);
-    g_assert_true(flags_of(t, 16) & TP_TOK_NL);     /* BREAKING */
+    g_assert_true(flags_of(t, 16) & TP_TOK_NL); /* BREAKING */
     g_assert_true(flags_of(t, 16) & TP_TOK_LINECAPS);
     g_assert_true(flags_of(t, 17) & TP_TOK_LINECAPS);
     g_assert_true(flags_of("3 x", 0) & TP_TOK_DIGIT);
@@ -130,23 +122,22 @@ typedef struct {
 } FoldCase;
 
 static const FoldCase fold_cases[] = {
-    {"Erdoğan", "erdogan"},     {"São Paulo", "sao paulo"}, {"Straße", "strasse"},
-    {"Łódź", "lodz"},           {"Søren", "soren"},         {"Zelenskyy’s", "zelenskyy's"},
-    {"“Kyiv”", "\"kyiv\""},     {"Hamas–Israel", "hamas-israel"},
-    {"ＮＡＴＯ", "nato"},        /* fullwidth letters, NFKC */
-    {"Cafe\xcc\x81", "cafe"},   {"ΑΘΗΝΑ", "αθηνα"},
+    {"Erdoğan", "erdogan"},   {"São Paulo", "sao paulo"},
+    {"Straße", "strasse"},    {"Łódź", "lodz"},
+    {"Søren", "soren"},       {"Zelenskyy’s", "zelenskyy's"},
+    {"“Kyiv”", "\"kyiv\""},   {"Hamas–Israel", "hamas-israel"},
+    {"ＮＡＴＯ", "nato"}, /* fullwidth letters, NFKC */
+    {"Cafe\xcc\x81", "cafe"}, {"ΑΘΗΝΑ", "αθηνα"},
 };
 
-static void test_fold(gconstpointer data)
-{
+static void test_fold(gconstpointer data) {
     const FoldCase *c = data;
     g_autoptr(GString) out = g_string_new(NULL);
     tp_text_fold(out, c->in, strlen(c->in));
     g_assert_cmpstr(out->str, ==, c->folded);
 }
 
-static void test_fold_keeps_distinct(void)
-{
+static void test_fold_keeps_distinct(void) {
     /* Folding must not merge different words: a case that must fail to match. */
     g_autoptr(GString) a = g_string_new(NULL);
     g_autoptr(GString) b = g_string_new(NULL);
@@ -155,8 +146,7 @@ static void test_fold_keeps_distinct(void)
     g_assert_cmpstr(a->str, !=, b->str);
 }
 
-static void test_shape(void)
-{
+static void test_shape(void) {
     g_autoptr(GString) out = g_string_new(NULL);
     tp_text_shape(out, "Ukraine’s", strlen("Ukraine’s"));
     g_assert_cmpstr(out->str, ==, "Ukraine's");
@@ -165,8 +155,7 @@ static void test_shape(void)
     g_assert_cmpstr(out->str, ==, "NATO"); /* case is kept */
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     for (guint i = 0; i < G_N_ELEMENTS(tok_cases); i++) {
         g_autofree char *path = g_strdup_printf("/text/tokens/%u", i);
