@@ -150,6 +150,10 @@ void tp_topic_scratch_free(TpTopicScratch *scratch);
 void tp_topic_scratch_reset(TpTopicScratch *scratch);
 /* Add the words of one tokenized text to the document's features. */
 void tp_topic_add_tokens(TpTopicScratch *scratch, const char *text, const TpTokens *tt);
+/* Add one entity of the text to the document's features (type, the
+ * gazetteer's `kind` or NULL, id or NULL). */
+void tp_topic_add_entity(TpTopicScratch *scratch, TpEntityType type, const char *kind,
+                         const char *id);
 /* Scores of the document so far, best first, filtered; owned by `scratch`. */
 const TpTopic *tp_topic_scores(TpTopicScratch *scratch, double min_score, gsize max, gsize *out_n);
 

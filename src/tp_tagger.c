@@ -313,6 +313,10 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
             ent.source = "heuristic";
             ent.score = h->score;
         }
+        if (tagger->topics)
+            tp_topic_add_entity(tagger->topics, ent.type,
+                                c->value != NO_MATCH ? value_entry(tagger, c->value)->kind : NULL,
+                                ent.id);
         if (ent.type == TP_ENTITY_PERSON)
             first = extend_honorific(tagger, first);
         const TpToken *a = tp_tok(&tagger->tt, first), *b = tp_tok(&tagger->tt, c->last);

@@ -283,6 +283,20 @@ void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt
     }
 }
 
+void tp_topic_add_entity(TpTopicScratch *s, TpEntityType type, const char *kind, const char *id) {
+    /* Entity cues: "e:organization", "k:central-bank", "i:org/nato". */
+    g_string_printf(s->buf, "e:%s", tp_entity_type_name(type));
+    count_feature(s, s->buf->str);
+    if (kind) {
+        g_string_printf(s->buf, "k:%s", kind);
+        count_feature(s, s->buf->str);
+    }
+    if (id) {
+        g_string_printf(s->buf, "i:%s", id);
+        count_feature(s, s->buf->str);
+    }
+}
+
 static int cmp_topic(const void *a, const void *b) {
     const TpTopic *x = a, *y = b;
     if (x->score != y->score)
