@@ -642,9 +642,11 @@ COUNTRY_ALIASES_CURATED = {
     "CI": ["Côte d'Ivoire", "Cote d'Ivoire"],
     "CD": ["=DRC", "=DR Congo", "Congo-Kinshasa"],
     "CG": ["Congo-Brazzaville"],
-    "KP": ["=DPRK"],
+    "KP": ["=DPRK", "N. Korea", "N.Korea"],
+    "KR": ["Republic of Korea", "S. Korea", "S.Korea"],
+    "BS": ["The Bahamas"], "GM": ["The Gambia"],
     "AE": ["=UAE", "=U.A.E."],
-    "NL": ["Holland"],
+    "NL": ["Holland", "The Netherlands"],
     "VA": ["Holy See", "Vatican"],
     "MK": ["Macedonia", "FYROM", "Former Yugoslav Republic of Macedonia"],
     "SZ": ["Swaziland"],
@@ -653,7 +655,6 @@ COUNTRY_ALIASES_CURATED = {
     "PS": ["Palestinian Territories", "State of Palestine", "Occupied Palestinian Territories"],
     "CN": ["People's Republic of China", "=PRC", "mainland China"],
     "TW": ["Republic of China"],
-    "KR": ["Republic of Korea"],
     "XK": ["Republic of Kosovo"],
 }
 
@@ -1199,7 +1200,9 @@ def build_universities(k, words, valid_codes):
 CLUB_FILE_COUNTRY = {"eng": "GB", "sco": "GB", "wal": "GB", "nir": "GB", "kos": "XK"}
 
 
-def build_clubs(k, words, valid_codes, pops):
+def build_clubs(k, words, valid_codes, pops, place_keys):
+    """Clubs with their aliases; a bare alias that is a place's name
+    ('Portsmouth', 'Cincinnati') is left out: the club keeps its full names."""
     base = os.path.join(k, "openfootball+clubs")
     out = {}
     for path in sorted(glob.glob(os.path.join(base, "**", "*.clubs.txt"), recursive=True)):
@@ -1249,6 +1252,7 @@ def build_clubs(k, words, valid_codes, pops):
                     cur.attrs["end"] = m.group(2)
                 out[eid] = cur
     for e in out.values():
+        e.aliases = [a for a in e.aliases if fold(a[1]) not in place_keys]
         finalize_flags(words, e)
     return list(out.values())
 
@@ -1362,7 +1366,10 @@ def build_all(k, npm, out, words):
     country_names = {a2: e.name for a2, e in by_a2.items()}
     parties = build_parties(k, words, countries, demonym_keys, country_names)
     universities = build_universities(k, words, valid)
-    clubs = build_clubs(k, words, valid, pops)
+    place_keys = set()
+    for e in places:
+        place_keys |= e.keys()
+    clubs = build_clubs(k, words, valid, pops, place_keys)
     orgs = parties + universities + clubs
     resolve_ties(orgs, [e for e in curated if e.type == "organization"])
     propagate_common_flags(orgs, [e for e in curated if e.type == "organization"])
