@@ -1066,8 +1066,18 @@ def alpha3_map(countries):
     return m
 
 
+PLACE_KEYS = set()   # filled by build_all: folded names of countries and subdivisions
+
+
 def strip_disambig(name):
-    return re.sub(r"\s*\([^)]*\)\s*$", "", clean(name)).strip()
+    """'Labour Party (UK)' -> 'Labour Party': a trailing parenthesis is dropped
+    when it names a place or is a short code; '(Anti-Communist)' stays."""
+    name = clean(name)
+    m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", name)
+    if m and (fold(m.group(2)) in PLACE_KEYS or re.fullmatch(r"[A-Z]{2,3}", m.group(2))
+              or re.search(r"(?i)\b(party|political party|\d{4})\b", m.group(2))):
+        return m.group(1).strip()
+    return name
 
 
 def short_alias_ok(words, a):
@@ -1093,7 +1103,7 @@ def party_alias_ok(words, a, demonyms, prior):
     year-like tokens, not a demonym ('Chinese'), not a stop word written in
     capitals ('AND'); a single common word ('Liberal', 'Justice') only for a
     large party (prior >= 0.7: 'Labour', 'Coalition')."""
-    if len(re.findall(r"[^\W\d_]", a)) < 3 or re.search(r"\b\d+\b", a):
+    if len(re.findall(r"[^\W\d_]", a)) < 3 or re.fullmatch(r"[\d\s./-]+", a):
         return False
     if fold(a) in demonyms:
         return False
@@ -1364,11 +1374,12 @@ def build_all(k, npm, out, words):
     demonyms = factbook_demonyms(profiles, gec_iso, set().union(*(e.keys() for e in place_countries)))
     demonym_keys = {fold(r[1]) for r in demonyms} | {fold(r[1]) for r in world_countries_demonyms(npm)}
     country_names = {a2: e.name for a2, e in by_a2.items()}
-    parties = build_parties(k, words, countries, demonym_keys, country_names)
-    universities = build_universities(k, words, valid)
     place_keys = set()
     for e in places:
         place_keys |= e.keys()
+    PLACE_KEYS.update(k2 for e in place_countries + place_subs for k2 in e.keys())
+    parties = build_parties(k, words, countries, demonym_keys, country_names)
+    universities = build_universities(k, words, valid)
     clubs = build_clubs(k, words, valid, pops, place_keys)
     orgs = parties + universities + clubs
     resolve_ties(orgs, [e for e in curated if e.type == "organization"])
