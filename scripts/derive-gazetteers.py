@@ -328,6 +328,11 @@ class Words:
         lw = w.lower()
         return self.level.get(lw, 999) <= COMMON_WORD_LEVEL
 
+    def very_common_cap(self, w):
+        """scowl's most common capitalized words (levels <= 35): days, months,
+        'English', 'Brown', 'John'."""
+        return self.upper.get(w, 999) <= 35
+
     def given_name(self, w):
         return self.given.get(w.upper(), 0) >= GIVEN_NAME_FREQ
 
@@ -908,6 +913,8 @@ def build_cities(words, npm, place_keys_other):
             continue
         gid = c["id"]
         pop = c["population"]
+        if " " not in c["name"] and words.very_common_cap(c["name"]) and pop < 1000000:
+            continue   # 'March': a month before it is a town
         en = geo_en.get(gid)
         name = CITY_CANONICAL_CURATED.get(gid) or en or c["name"]
         capital = c["featureCode"] == "PPLC"
@@ -1292,7 +1299,12 @@ def person_entry(words, pid, name, country, prior, source, surname=None, extra_a
             fl = ""
             if " " not in surname and (words.common(surname) or words.given_name(surname) or words.surname(surname)):
                 fl = "~"
-            if not (fl and distinctive_only) and not (distinctive_only and len(letters) < 5):
+            keep = not (fl and (distinctive_only or prior < 0.7))
+            if distinctive_only and len(letters) < 5:
+                keep = False
+            if words.very_common_cap(surname):
+                keep = False     # 'Friday', 'Brown': read as the word, not the person
+            if keep:
                 e.add(surname, fl)
     return e
 
