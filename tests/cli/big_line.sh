@@ -21,12 +21,14 @@ tp() {
 }
 
 # One object whose text is 50 MB: 50 blocks, each a sentence with three names
-# and 1 MB of lower-case filler (with some non-ASCII, so that code point and
-# byte offsets differ).
+# and 1 MB of filler. The filler words are long (tagging time goes with the
+# number of tokens) and partly non-ASCII, so that code point and byte offsets
+# differ.
 python3 - "$tmp/big.jsonl" <<'EOF'
 import json, sys
-filler = "the quick brown fox jumps over the lazy dog at the café — naïve words follow here. "
-block = "Mr Trump met NATO chiefs in Kyiv. " + filler * 12000
+filler = ("pneumonoultramicroscopicsilicovolcanoconiosis électroencéphalographiquement "
+          "supercalifragilisticexpialidocious ")
+block = "Mr Trump met NATO chiefs in Kyiv. " + filler * 9500
 text = block * 50
 with open(sys.argv[1], "w", encoding="utf-8") as f:
     f.write(json.dumps({"id": "big", "n": 0.10, "text": text}, ensure_ascii=False) + "\n")
