@@ -171,6 +171,24 @@ for threads in 1 2; do
         cat err
     fi
 done
+# An input that cannot be read: reported, exit 1, the other inputs still tagged.
+mkdir a-directory
+for threads in 1 2; do
+    tp --threads "$threads" good.jsonl a-directory good.jsonl < /dev/null
+    [ "$status" -eq 1 ] || bad "directory as input (--threads $threads): exit $status, expected 1"
+    same "directory as input (--threads $threads): stdout" want3.out out
+    if [ "$(wc -l < err)" -ne 1 ] || ! grep -q '^tagpipe: a-directory: [A-Za-z]' err; then
+        bad "directory as input (--threads $threads): expected one message 'tagpipe: a-directory: ...'"
+        cat err
+    fi
+done
+status=0
+"$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models" --threads 1 <&- > out 2> err ||
+    status=$?
+[ "$status" -eq 1 ] || bad "stdin closed: exit $status, expected 1"
+[ -s out ] && bad "stdin closed: output not empty"
+grep -q '^tagpipe: <stdin>: [A-Za-z]' err || { bad "stdin closed: no message 'tagpipe: <stdin>: ...'"; cat err; }
+
 # Only good inputs: exit 0.
 tp --threads 2 good.jsonl - < good.jsonl
 [ "$status" -eq 0 ] && [ ! -s err ] || bad "good.jsonl - < good.jsonl: exit $status or messages"

@@ -61,6 +61,16 @@ status=0
 [ "$status" -eq 4 ] || bad "bad line then big input > /dev/full: exit $status, expected 4"
 grep -q '^tagpipe: <stdin>:1: ' "$tmp/err" || bad "bad line then big input > /dev/full: no message for line 1"
 grep -q '^tagpipe: write error: ' "$tmp/err" || bad "bad line then big input > /dev/full: no write error"
+# A closed stdout is a write error too.
+for n in 1 2; do
+    status=0
+    "$TAGPIPE" "$@" --threads "$n" < "$tmp/small.jsonl" >&- 2> "$tmp/err" || status=$?
+    [ "$status" -eq 4 ] || bad "stdout closed, --threads $n: exit $status, expected 4"
+    if [ "$(wc -l < "$tmp/err")" -ne 1 ] || ! grep -q '^tagpipe: write error: [A-Za-z]' "$tmp/err"; then
+        bad "stdout closed, --threads $n: expected one line 'tagpipe: write error: ...', got:"
+        cat "$tmp/err"
+    fi
+done
 # Other output: --version and --list-gazetteers.
 full "--version" "$@" --version < /dev/null
 full "--list-gazetteers" "$@" --list-gazetteers < /dev/null
