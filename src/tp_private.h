@@ -138,13 +138,41 @@ typedef struct {
 void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens *tt,
                         GString *shape_scratch, GArray *out);
 
-/* ---- topics (tp_topics.c) ---- */
+/* ---- topics (tp_topics.c) and the trainer (tp_train.c) ---- */
 
 typedef struct TpTopicModel TpTopicModel;
 typedef struct TpTopicScratch TpTopicScratch;
 
+/* How a feature's count in a document becomes its value (the model file's
+ * `scaling` line): `log` is 1 + ln(count); `log-norm` divides that by the
+ * square root of the document's feature occurrences. */
+typedef enum {
+    TP_TOPIC_SCALING_LOG,
+    TP_TOPIC_SCALING_LOG_NORM,
+} TpTopicScaling;
+
+/* Receives one document's features (names and values, in order of first
+ * occurrence) from a collecting model; both arrays are borrowed for the call. */
+typedef void (*TpTopicCollectFunc)(const char *const *features, const double *values, guint n,
+                                   gpointer data);
+
 TpTopicModel *tp_topic_model_load(const char *path, GError **error);
+/* The same from `len` bytes of model text; `name` is used in messages. */
+TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize len,
+                                   GError **error);
+/* A model with no topics whose scratches keep every feature of a document and
+ * hand them to `collect` when the document's scores are asked for (the
+ * trainer's view of exactly what the tagger computes). Scaling log-norm. */
+TpTopicModel *tp_topic_model_new_collector(const char *stemmer, TpTopicCollectFunc collect,
+                                           gpointer data);
 void tp_topic_model_free(TpTopicModel *model);
+guint tp_topic_model_n_topics(const TpTopicModel *model);
+/* Key of topic `i` (and its label in `out_label`, if not NULL). */
+const char *tp_topic_model_key(const TpTopicModel *model, guint i, const char **out_label);
+const char *tp_topic_scaling_name(TpTopicScaling scaling);
+/* Value of a feature seen `count` times in a document of `n_occurrences` features. */
+double tp_topic_feature_value(TpTopicScaling scaling, guint count, guint64 n_occurrences);
+
 TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *model, GError **error);
 void tp_topic_scratch_free(TpTopicScratch *scratch);
 void tp_topic_scratch_reset(TpTopicScratch *scratch);
@@ -154,8 +182,62 @@ void tp_topic_add_tokens(TpTopicScratch *scratch, const char *text, const TpToke
  * gazetteer's `kind` or NULL, id or NULL). */
 void tp_topic_add_entity(TpTopicScratch *scratch, TpEntityType type, const char *kind,
                          const char *id);
-/* Scores of the document so far, best first, filtered; owned by `scratch`. */
+/* Scores of the document so far, best first, filtered; owned by `scratch`.
+ * With a collecting model: hands the features over and returns none. */
 const TpTopic *tp_topic_scores(TpTopicScratch *scratch, double min_score, gsize max, gsize *out_n);
+
+/* The trainer: labelled documents in, a model file out (tp_train.c). */
+typedef struct TpTrainer TpTrainer;
+
+typedef struct {
+    const char *stemmer;   /* Snowball language of the model */
+    guint epochs;          /* passes over the training documents */
+    double learning_rate;  /* AdaGrad step size */
+    double l2;             /* L2 penalty on the weights, per document */
+    guint min_count;       /* a feature must occur in this many documents */
+    guint64 seed;          /* document order and calibration folds */
+    guint calibrate_folds; /* folds of cross-validation to fit the temperature; 0: none */
+    double prune;          /* leave out weights smaller than this (after centering) */
+    gboolean one_of;       /* a document's labels are alternatives, one of them right */
+} TpTrainOptions;
+
+/* A topic as the model file names it: KEY, CODE (or NULL), LABEL, parent KEY (or NULL). */
+typedef struct {
+    const char *key;
+    const char *code;
+    const char *label;
+    const char *parent;
+} TpTrainTopic;
+
+/* What tp_trainer_fit() did, for the report. */
+typedef struct {
+    guint n_documents;
+    guint n_topics;
+    guint n_features_seen;
+    guint n_features_used; /* after min_count */
+    guint n_features_kept; /* with a weight in the model file */
+    guint n_weights;
+    double temperature;
+    double cv_accuracy; /* held-out top-label accuracy of the calibration folds, or -1 */
+    double cv_log_loss; /* held-out log-loss after temperature scaling, or -1 */
+} TpTrainReport;
+
+void tp_train_options_init(TpTrainOptions *options);
+/* A trainer that tags documents with `knowledge` (gazetteers loaded, no topic
+ * model: the trainer installs its collecting model there until freed, so the
+ * knowledge must not be used by anything else meanwhile). */
+TpTrainer *tp_trainer_new(TpKnowledge *knowledge, const TpTrainOptions *options, GError **error);
+void tp_trainer_free(TpTrainer *trainer);
+/* Name the topics (in this order) before adding documents; labels not named
+ * here are added after them, in the order they are first seen. */
+void tp_trainer_set_topics(TpTrainer *trainer, const TpTrainTopic *topics, guint n);
+/* Add one document: its text fields (NULL-terminated, valid UTF-8), its
+ * labels (NULL-terminated, at least one) and its weight (> 0). */
+gboolean tp_trainer_add(TpTrainer *trainer, const char *const *texts, const char *const *labels,
+                        double weight, GError **error);
+guint tp_trainer_n_documents(const TpTrainer *trainer);
+/* Fit the model and append its file text to `out`. Deterministic for a seed. */
+gboolean tp_trainer_fit(TpTrainer *trainer, GString *out, TpTrainReport *report, GError **error);
 
 /* ---- heuristics (tp_heuristics.c) ---- */
 

@@ -10,11 +10,13 @@
 #include <string.h>
 
 #define MODEL_HEADER "# tagpipe-topic-model 1"
+#define MODEL_END "# end"
 
 typedef struct {
     char *key;
     char *label;
-    char *code;
+    char *code;  /* or NULL */
+    gint parent; /* index of the parent topic, or -1 */
     double bias;
 } ModelTopic;
 
@@ -24,23 +26,36 @@ typedef struct {
 } Weight;
 
 struct TpTopicModel {
-    char *stemmer;      /* Snowball language, e.g. "english" */
+    char *stemmer; /* Snowball language, e.g. "english" */
+    TpTopicScaling scaling;
     GArray *topics;     /* ModelTopic */
     GHashTable *feats;  /* feature string -> index + 1 */
     GArray *feat_first; /* guint32 per feature: first index into weights */
     GArray *weights;    /* Weight, grouped by feature; feat_first[n] ends the last group */
-    gboolean bigrams;
+    gboolean bigrams;   /* emit bigram features (always, under TP_TOPIC_SCALING_LOG_NORM) */
+    /* A collecting model (tp_topic_model_new_collector) has no topics: its
+     * scratches keep every feature and hand them to `collect`. */
+    TpTopicCollectFunc collect;
+    gpointer collect_data;
 };
 
 struct TpTopicScratch {
     const TpTopicModel *m;
     struct sb_stemmer *stemmer;
-    guint16 *counts; /* per feature, for the current document */
-    GArray *touched; /* guint32 feature indices with a count */
+    gboolean keep_diacritics; /* stem the lower-cased token, not its matching key */
+    guint16 *counts;          /* per model feature, for the current document */
+    GArray *touched;          /* guint32 feature indices with a count */
+    guint64 n_occurrences;    /* features emitted for the document, known or not */
     GString *buf;
     GString *prev; /* previous stem, for bigrams */
+    GString *low;  /* the stemmer's input */
     double *scores;
     TpTopic *out;
+    /* Collecting: every feature of the document, in order of first sight. */
+    GHashTable *seen; /* feature string -> index + 1 into `names` */
+    GPtrArray *names; /* char * (owned by `seen`) */
+    GArray *n_counts; /* guint32 per name */
+    GArray *values;   /* double per name, filled when handed over */
 };
 
 static void model_topic_clear(gpointer p) {
@@ -48,6 +63,18 @@ static void model_topic_clear(gpointer p) {
     g_free(t->key);
     g_free(t->label);
     g_free(t->code);
+}
+
+static TpTopicModel *model_new(void) {
+    TpTopicModel *m = g_new0(TpTopicModel, 1);
+    m->stemmer = g_strdup("english");
+    m->scaling = TP_TOPIC_SCALING_LOG;
+    m->topics = g_array_new(FALSE, TRUE, sizeof(ModelTopic));
+    g_array_set_clear_func(m->topics, model_topic_clear);
+    m->feats = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    m->feat_first = g_array_new(FALSE, FALSE, sizeof(guint32));
+    m->weights = g_array_new(FALSE, FALSE, sizeof(Weight));
+    return m;
 }
 
 void tp_topic_model_free(TpTopicModel *m) {
@@ -60,6 +87,39 @@ void tp_topic_model_free(TpTopicModel *m) {
     g_array_free(m->weights, TRUE);
     g_free(m);
 }
+
+TpTopicModel *tp_topic_model_new_collector(const char *stemmer, TpTopicCollectFunc collect,
+                                           gpointer data) {
+    g_return_val_if_fail(stemmer != NULL && collect != NULL, NULL);
+    TpTopicModel *m = model_new();
+    g_free(m->stemmer);
+    m->stemmer = g_strdup(stemmer);
+    m->scaling = TP_TOPIC_SCALING_LOG_NORM;
+    m->bigrams = TRUE;
+    m->collect = collect;
+    m->collect_data = data;
+    guint32 end = 0;
+    g_array_append_val(m->feat_first, end);
+    return m;
+}
+
+const char *tp_topic_scaling_name(TpTopicScaling scaling) {
+    return scaling == TP_TOPIC_SCALING_LOG_NORM ? "log-norm" : "log";
+}
+
+double tp_topic_feature_value(TpTopicScaling scaling, guint count, guint64 n_occurrences) {
+    /* A feature counts sub-linearly: a word repeated ten times is strong
+     * evidence, but not ten times as strong. Under log-norm the document's
+     * length is divided out (by the square root of its feature occurrences,
+     * known to the model or not, so that the value of one feature never
+     * depends on which others a model kept). */
+    double x = 1.0 + log((double)MAX(count, 1));
+    if (scaling == TP_TOPIC_SCALING_LOG_NORM)
+        x /= sqrt((double)MAX(n_occurrences, 1));
+    return x;
+}
+
+/* ---- loading ---- */
 
 static gboolean model_fail(GError **error, const char *path, guint line, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
@@ -87,21 +147,89 @@ static gint topic_index(const TpTopicModel *m, const char *key) {
     return -1;
 }
 
+static gboolean parse_topic_line(TpTopicModel *m, char **cols, guint n, const char *path,
+                                 guint line, GError **error) {
+    if (topic_index(m, cols[1]) >= 0)
+        return model_fail(error, path, line, "topic '%s' defined twice", cols[1]);
+    if (m->feat_first->len > 0)
+        return model_fail(error, path, line, "topic after the first feature");
+    if (*cols[1] == '\0' || strchr(cols[1], ' ') || strchr(cols[1], ':'))
+        return model_fail(error, path, line, "topic key '%s' is empty or has a space or colon",
+                          cols[1]);
+    if (*cols[3] == '\0')
+        return model_fail(error, path, line, "topic '%s' has an empty label", cols[1]);
+    gint parent = -1;
+    if (n == 5) {
+        if (!g_str_has_prefix(cols[4], "parent="))
+            return model_fail(error, path, line, "expected parent=KEY, found '%s'", cols[4]);
+        parent = topic_index(m, cols[4] + strlen("parent="));
+        if (parent < 0)
+            return model_fail(error, path, line, "parent '%s' is not a topic defined above",
+                              cols[4] + strlen("parent="));
+    }
+    ModelTopic t = {.key = g_strdup(cols[1]),
+                    .code = *cols[2] && strcmp(cols[2], "-") ? g_strdup(cols[2]) : NULL,
+                    .label = g_strdup(cols[3]),
+                    .parent = parent};
+    g_array_append_val(m->topics, t);
+    return TRUE;
+}
+
+static gboolean parse_feature_line(TpTopicModel *m, char **cols, const char *path, guint line,
+                                   GError **error) {
+    if (*cols[1] == '\0' || strchr(cols[1], ' '))
+        return model_fail(error, path, line, "feature name '%s' is empty or has a space", cols[1]);
+    if (g_hash_table_contains(m->feats, cols[1]))
+        return model_fail(error, path, line, "feature '%s' defined twice", cols[1]);
+    guint32 first = m->weights->len;
+    g_auto(GStrv) pairs = g_strsplit(cols[2], " ", -1);
+    for (guint i = 0; pairs[i]; i++) {
+        if (*pairs[i] == '\0')
+            continue;
+        char *colon = strrchr(pairs[i], ':');
+        double w;
+        if (colon == NULL)
+            return model_fail(error, path, line, "weight '%s' is not TOPIC:WEIGHT", pairs[i]);
+        *colon = '\0';
+        gint ti = topic_index(m, pairs[i]);
+        if (ti < 0)
+            return model_fail(error, path, line, "unknown topic '%s'", pairs[i]);
+        if (!parse_double(colon + 1, &w))
+            return model_fail(error, path, line, "bad weight '%s'", colon + 1);
+        for (guint32 j = first; j < m->weights->len; j++)
+            if (g_array_index(m->weights, Weight, j).topic == (guint32)ti)
+                return model_fail(error, path, line, "topic '%s' weighted twice", pairs[i]);
+        Weight wt = {.topic = (guint32)ti, .weight = (float)w};
+        g_array_append_val(m->weights, wt);
+    }
+    if (m->weights->len == first)
+        return model_fail(error, path, line, "feature '%s' has no weight", cols[1]);
+    g_array_append_val(m->feat_first, first);
+    g_hash_table_insert(m->feats, g_strdup(cols[1]), GUINT_TO_POINTER(m->feat_first->len));
+    if (g_str_has_prefix(cols[1], "b:"))
+        m->bigrams = TRUE;
+    return TRUE;
+}
+
 static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const char *path,
                                  guint line, GError **error) {
     const char *kind = cols[0];
     if (strcmp(kind, "stemmer") == 0 && n == 2) {
+        if (m->topics->len > 0)
+            return model_fail(error, path, line, "stemmer after the first topic");
         g_free(m->stemmer);
         m->stemmer = g_strdup(cols[1]);
+    } else if (strcmp(kind, "scaling") == 0 && n == 2) {
+        if (m->topics->len > 0)
+            return model_fail(error, path, line, "scaling after the first topic");
+        if (strcmp(cols[1], "log") == 0)
+            m->scaling = TP_TOPIC_SCALING_LOG;
+        else if (strcmp(cols[1], "log-norm") == 0)
+            m->scaling = TP_TOPIC_SCALING_LOG_NORM;
+        else
+            return model_fail(error, path, line, "unknown scaling '%s' (log or log-norm)", cols[1]);
     } else if (strcmp(kind, "topic") == 0 && (n == 4 || n == 5)) {
-        if (topic_index(m, cols[1]) >= 0)
-            return model_fail(error, path, line, "topic '%s' defined twice", cols[1]);
-        if (m->feat_first->len > 0)
-            return model_fail(error, path, line, "topic after the first feature");
-        ModelTopic t = {.key = g_strdup(cols[1]),
-                        .code = *cols[2] && strcmp(cols[2], "-") ? g_strdup(cols[2]) : NULL,
-                        .label = g_strdup(cols[3])};
-        g_array_append_val(m->topics, t);
+        return parse_topic_line(m, cols, n, path, line, error);
     } else if (strcmp(kind, "bias") == 0 && n == 3) {
         gint ti = topic_index(m, cols[1]);
         double w;
@@ -111,35 +239,70 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
             return model_fail(error, path, line, "bad weight '%s'", cols[2]);
         g_array_index(m->topics, ModelTopic, ti).bias = w;
     } else if (strcmp(kind, "feature") == 0 && n == 3) {
-        if (g_hash_table_contains(m->feats, cols[1]))
-            return model_fail(error, path, line, "feature '%s' defined twice", cols[1]);
-        guint32 first = m->weights->len;
-        g_auto(GStrv) pairs = g_strsplit(cols[2], " ", -1);
-        for (guint i = 0; pairs[i]; i++) {
-            if (*pairs[i] == '\0')
-                continue;
-            char *colon = strrchr(pairs[i], ':');
-            double w;
-            if (colon == NULL)
-                return model_fail(error, path, line, "weight '%s' is not TOPIC:WEIGHT", pairs[i]);
-            *colon = '\0';
-            gint ti = topic_index(m, pairs[i]);
-            if (ti < 0)
-                return model_fail(error, path, line, "unknown topic '%s'", pairs[i]);
-            if (!parse_double(colon + 1, &w))
-                return model_fail(error, path, line, "bad weight '%s'", colon + 1);
-            Weight wt = {.topic = (guint32)ti, .weight = (float)w};
-            g_array_append_val(m->weights, wt);
-        }
-        g_array_append_val(m->feat_first, first);
-        g_hash_table_insert(m->feats, g_strdup(cols[1]), GUINT_TO_POINTER(m->feat_first->len));
-        if (g_str_has_prefix(cols[1], "b:"))
-            m->bigrams = TRUE;
+        return parse_feature_line(m, cols, path, line, error);
     } else {
         return model_fail(error, path, line, "unknown or malformed line '%s' with %u fields", kind,
                           n);
     }
     return TRUE;
+}
+
+TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize len,
+                                   GError **error) {
+    g_return_val_if_fail(name != NULL && contents != NULL, NULL);
+    if (!g_utf8_validate_len(contents, len, NULL) || memchr(contents, '\0', len)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: not valid UTF-8 text", name);
+        return NULL;
+    }
+    TpTopicModel *m = model_new();
+    g_autofree char *copy = g_strndup(contents, len);
+    g_auto(GStrv) lines = g_strsplit(copy, "\n", -1);
+    gboolean ok = TRUE;
+    gboolean ended = FALSE;
+    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), MODEL_HEADER) != 0) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", name,
+                    MODEL_HEADER);
+        ok = FALSE;
+    }
+    for (guint i = 1; ok && lines[i]; i++) {
+        /* Only a line end is trimmed: a tab may be a (bad) empty last field. */
+        char *l = lines[i];
+        gsize n = strlen(l);
+        if (n && l[n - 1] == '\r')
+            l[--n] = '\0';
+        if (ended && *l != '\0') {
+            ok = model_fail(error, name, i + 1, "text after '%s'", MODEL_END);
+            break;
+        }
+        if (*l == '\0' || *l == '#') {
+            if (strcmp(l, MODEL_END) == 0)
+                ended = TRUE;
+            continue;
+        }
+        g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
+        ok = parse_model_line(m, cols, g_strv_length(cols), name, i + 1, error);
+    }
+    /* A model cut short (a partial copy, a full disk) must not load as a weaker model. */
+    if (ok && !ended) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: truncated: no '%s' line", name,
+                    MODEL_END);
+        ok = FALSE;
+    }
+    if (ok && m->topics->len == 0) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: defines no topic", name);
+        ok = FALSE;
+    }
+    if (!ok) {
+        tp_topic_model_free(m);
+        return NULL;
+    }
+    /* The log-norm scaling divides by every feature the document has, so all
+     * kinds are emitted whether this model weights them or not. */
+    if (m->scaling == TP_TOPIC_SCALING_LOG_NORM)
+        m->bigrams = TRUE;
+    guint32 end = m->weights->len;
+    g_array_append_val(m->feat_first, end);
+    return m;
 }
 
 TpTopicModel *tp_topic_model_load(const char *path, GError **error) {
@@ -151,53 +314,22 @@ TpTopicModel *tp_topic_model_load(const char *path, GError **error) {
         g_error_free(io);
         return NULL;
     }
-    if (!g_utf8_validate(contents, len, NULL)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: not valid UTF-8 text", path);
-        return NULL;
-    }
-    TpTopicModel *m = g_new0(TpTopicModel, 1);
-    m->stemmer = g_strdup("english");
-    m->topics = g_array_new(FALSE, TRUE, sizeof(ModelTopic));
-    g_array_set_clear_func(m->topics, model_topic_clear);
-    m->feats = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    m->feat_first = g_array_new(FALSE, FALSE, sizeof(guint32));
-    m->weights = g_array_new(FALSE, FALSE, sizeof(Weight));
-
-    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
-    gboolean ok = TRUE;
-    gboolean ended = FALSE;
-    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), MODEL_HEADER) != 0) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path,
-                    MODEL_HEADER);
-        ok = FALSE;
-    }
-    for (guint i = 1; ok && lines[i]; i++) {
-        char *l = g_strchomp(lines[i]);
-        if (*l == '\0' || *l == '#') {
-            if (strcmp(l, "# end") == 0)
-                ended = TRUE;
-            continue;
-        }
-        g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
-        ok = parse_model_line(m, cols, g_strv_length(cols), path, i + 1, error);
-    }
-    /* A model cut short (a partial copy, a full disk) must not load as a weaker model. */
-    if (ok && !ended) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: truncated: no '# end' line", path);
-        ok = FALSE;
-    }
-    if (ok && m->topics->len == 0) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: defines no topic", path);
-        ok = FALSE;
-    }
-    if (!ok) {
-        tp_topic_model_free(m);
-        return NULL;
-    }
-    guint32 end = m->weights->len;
-    g_array_append_val(m->feat_first, end);
-    return m;
+    return tp_topic_model_parse(path, contents, len, error);
 }
+
+guint tp_topic_model_n_topics(const TpTopicModel *m) {
+    return m->topics->len;
+}
+
+const char *tp_topic_model_key(const TpTopicModel *m, guint i, const char **out_label) {
+    g_return_val_if_fail(i < m->topics->len, NULL);
+    const ModelTopic *t = &g_array_index(m->topics, ModelTopic, i);
+    if (out_label)
+        *out_label = t->label;
+    return t->key;
+}
+
+/* ---- features of one document ---- */
 
 TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
     struct sb_stemmer *st = sb_stemmer_new(m->stemmer, NULL);
@@ -209,12 +341,24 @@ TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
     TpTopicScratch *s = g_new0(TpTopicScratch, 1);
     s->m = m;
     s->stemmer = st;
+    /* Snowball's English stemmer knows only a-z, so it gets the matching key
+     * (diacritics dropped: "café" -> "cafe"); the other languages' stemmers
+     * expect their accented letters, so they get the lower-cased NFC word. */
+    s->keep_diacritics = strcmp(m->stemmer, "english") != 0 && strcmp(m->stemmer, "en") != 0 &&
+                         strcmp(m->stemmer, "eng") != 0 && strcmp(m->stemmer, "porter") != 0;
     s->counts = g_new0(guint16, m->feat_first->len);
     s->touched = g_array_new(FALSE, FALSE, sizeof(guint32));
     s->buf = g_string_new(NULL);
     s->prev = g_string_new(NULL);
-    s->scores = g_new0(double, m->topics->len);
-    s->out = g_new0(TpTopic, m->topics->len);
+    s->low = g_string_new(NULL);
+    s->scores = g_new0(double, m->topics->len + 1);
+    s->out = g_new0(TpTopic, m->topics->len + 1);
+    if (m->collect) {
+        s->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        s->names = g_ptr_array_new();
+        s->n_counts = g_array_new(FALSE, FALSE, sizeof(guint32));
+        s->values = g_array_new(FALSE, FALSE, sizeof(double));
+    }
     return s;
 }
 
@@ -226,8 +370,15 @@ void tp_topic_scratch_free(TpTopicScratch *s) {
     g_array_free(s->touched, TRUE);
     g_string_free(s->buf, TRUE);
     g_string_free(s->prev, TRUE);
+    g_string_free(s->low, TRUE);
     g_free(s->scores);
     g_free(s->out);
+    if (s->seen) {
+        g_ptr_array_free(s->names, TRUE);
+        g_hash_table_destroy(s->seen);
+        g_array_free(s->n_counts, TRUE);
+        g_array_free(s->values, TRUE);
+    }
     g_free(s);
 }
 
@@ -236,9 +387,29 @@ void tp_topic_scratch_reset(TpTopicScratch *s) {
         s->counts[g_array_index(s->touched, guint32, i)] = 0;
     g_array_set_size(s->touched, 0);
     g_string_truncate(s->prev, 0);
+    s->n_occurrences = 0;
+    if (s->seen) {
+        g_ptr_array_set_size(s->names, 0);
+        g_hash_table_remove_all(s->seen);
+        g_array_set_size(s->n_counts, 0);
+    }
 }
 
 static void count_feature(TpTopicScratch *s, const char *feat) {
+    s->n_occurrences++;
+    if (s->seen) {
+        gpointer v = g_hash_table_lookup(s->seen, feat);
+        if (v == NULL) {
+            char *name = g_strdup(feat);
+            g_ptr_array_add(s->names, name);
+            guint32 one = 1;
+            g_array_append_val(s->n_counts, one);
+            g_hash_table_insert(s->seen, name, GUINT_TO_POINTER(s->names->len));
+        } else {
+            g_array_index(s->n_counts, guint32, GPOINTER_TO_UINT(v) - 1)++;
+        }
+        return;
+    }
     gpointer v = g_hash_table_lookup(s->m->feats, feat);
     if (v == NULL)
         return;
@@ -249,8 +420,22 @@ static void count_feature(TpTopicScratch *s, const char *feat) {
         s->counts[fi]++;
 }
 
+/* The stemmer's input for token `t`, in s->low. */
+static void stem_input(TpTopicScratch *s, const char *text, const TpTokens *tt, const TpToken *t) {
+    g_string_truncate(s->low, 0);
+    if (!s->keep_diacritics) {
+        /* Token keys are already NFKC and case folded. */
+        g_string_append_len(s->low, tp_tok_key(tt, t), t->key_len);
+        return;
+    }
+    g_autoptr(GString) shaped = g_string_new(NULL);
+    tp_text_shape(shaped, text + t->start, t->end - t->start);
+    g_autofree char *down = g_utf8_strdown(shaped->str, (gssize)shaped->len);
+    g_autofree char *nfc = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
+    g_string_append(s->low, nfc ? nfc : down);
+}
+
 void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt) {
-    (void)text;
     g_string_truncate(s->prev, 0);
     for (guint i = 0; i < tt->toks->len; i++) {
         const TpToken *t = tp_tok(tt, i);
@@ -260,9 +445,9 @@ void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt
                 g_string_truncate(s->prev, 0);
             continue;
         }
-        /* Token keys are already NFKC and case folded, as the stemmer wants. */
+        stem_input(s, text, tt, t);
         const sb_symbol *stem =
-            sb_stemmer_stem(s->stemmer, (const sb_symbol *)tp_tok_key(tt, t), (int)t->key_len);
+            sb_stemmer_stem(s->stemmer, (const sb_symbol *)s->low->str, (int)s->low->len);
         if (stem == NULL)
             continue;
         int stem_len = sb_stemmer_length(s->stemmer);
@@ -297,6 +482,8 @@ void tp_topic_add_entity(TpTopicScratch *s, TpEntityType type, const char *kind,
     }
 }
 
+/* ---- scores ---- */
+
 static int cmp_topic(const void *a, const void *b) {
     const TpTopic *x = a, *y = b;
     if (x->score != y->score)
@@ -304,16 +491,30 @@ static int cmp_topic(const void *a, const void *b) {
     return strcmp(x->label, y->label);
 }
 
+/* Hand the collected document to the collector, as feature values. */
+static void collect_document(TpTopicScratch *s) {
+    guint n = s->names->len;
+    g_array_set_size(s->values, n);
+    for (guint i = 0; i < n; i++)
+        g_array_index(s->values, double, i) = tp_topic_feature_value(
+            s->m->scaling, g_array_index(s->n_counts, guint32, i), s->n_occurrences);
+    s->m->collect((const char *const *)s->names->pdata, (const double *)s->values->data, n,
+                  s->m->collect_data);
+}
+
 const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, gsize *out_n) {
     const TpTopicModel *m = s->m;
     guint nt = m->topics->len;
+    if (m->collect) {
+        collect_document(s);
+        *out_n = 0;
+        return s->out;
+    }
     for (guint k = 0; k < nt; k++)
         s->scores[k] = g_array_index(m->topics, ModelTopic, k).bias;
-    /* Each feature counts sub-linearly: a word repeated ten times is strong
-     * evidence, but not ten times as strong. */
     for (guint i = 0; i < s->touched->len; i++) {
         guint32 fi = g_array_index(s->touched, guint32, i);
-        double x = 1.0 + log((double)s->counts[fi]);
+        double x = tp_topic_feature_value(m->scaling, s->counts[fi], s->n_occurrences);
         guint32 a = g_array_index(m->feat_first, guint32, fi);
         guint32 b = g_array_index(m->feat_first, guint32, fi + 1);
         for (guint32 j = a; j < b; j++) {

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: MIT */
+/* train_main.c: `tagpipe train`: fit a topic model from labelled JSON lines. */
+
+#include "tp_private.h"
+#include "tp_build.h"
+#include "train_main.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Exit statuses, as for tagging (main.c). */
+enum {
+    EXIT_OK = 0,
+    EXIT_DATA = 1,  /* a training or dev line could not be used */
+    EXIT_USAGE = 2, /* bad command line */
+    EXIT_LOAD = 3,  /* gazetteers or the taxonomy failed to load */
+    EXIT_WRITE = 4, /* the model could not be written */
+};
+
+#define TAXONOMY_HEADER "# tagpipe-taxonomy 1"
+
+/* ---- options: the one place each tunable is defined ---- */
+
+static char *opt_label_field = NULL;
+static char **opt_fields = NULL;
+static char *opt_weight_field = NULL;
+static char *opt_dev = NULL;
+static char *opt_output = NULL;
+static char *opt_taxonomy = NULL;
+static char *opt_stemmer = NULL;
+static int opt_epochs = -1;
+static double opt_learning_rate = -1.0;
+static double opt_l2 = -1.0;
+static int opt_min_count = -1;
+static gint64 opt_seed = 1;
+static int opt_folds = -1;
+static double opt_prune = -1.0;
+static gboolean opt_one_of = FALSE;
+static char *opt_gazetteer_dir = NULL;
+static char **opt_gazetteer_files = NULL;
+static gboolean opt_quiet = FALSE;
+static char **opt_inputs = NULL;
+
+static const GOptionEntry option_entries[] = {
+    {"label-field", 'l', 0, G_OPTION_ARG_STRING, &opt_label_field,
+     "The member holding a line's labels: a string or an array of strings (default: label)",
+     "NAME"},
+    {"field", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_fields,
+     "Learn from the string member NAME, a dotted path such as article.body (repeatable; "
+     "default: text)",
+     "NAME"},
+    {"one-of", 0, 0, G_OPTION_ARG_NONE, &opt_one_of,
+     "Several labels on a line are alternatives, one of which is right (default: all are right)",
+     NULL},
+    {"weight-field", 0, 0, G_OPTION_ARG_STRING, &opt_weight_field,
+     "The member holding a line's weight, a positive number (default: every line weighs 1)",
+     "NAME"},
+    {"dev", 0, 0, G_OPTION_ARG_FILENAME, &opt_dev,
+     "Tag the labelled lines of FILE with the new model and print the accuracy of the top topic",
+     "FILE"},
+    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write the model to FILE (required)",
+     "FILE"},
+    {"taxonomy", 0, 0, G_OPTION_ARG_FILENAME, &opt_taxonomy,
+     "Name the topics (code, label, parent) from FILE, e.g. models/iptc-topics.tsv", "FILE"},
+    {"epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Passes over the training lines (default 10)",
+     "N"},
+    {"lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_learning_rate, "AdaGrad learning rate (default 0.2)",
+     "X"},
+    {"l2", 0, 0, G_OPTION_ARG_DOUBLE, &opt_l2, "L2 penalty per training line (default 3e-6)", "X"},
+    {"min-count", 0, 0, G_OPTION_ARG_INT, &opt_min_count,
+     "Use only features found in at least N lines (default 2)", "N"},
+    {"seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
+     "Seed of the line order and the folds; the same seed gives the same model (default 1)", "N"},
+    {"calibrate-folds", 0, 0, G_OPTION_ARG_INT, &opt_folds,
+     "Fit the score temperature by N-fold cross-validation on the training lines; 0: do not "
+     "(default 5)",
+     "N"},
+    {"prune", 0, 0, G_OPTION_ARG_DOUBLE, &opt_prune,
+     "Leave weights smaller than X out of the model file (default 0.005)", "X"},
+    {"stemmer", 0, 0, G_OPTION_ARG_STRING, &opt_stemmer,
+     "Snowball stemmer language of the model (default english)", "LANG"},
+    {"gazetteers", 0, 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
+     "Take entity cues from the gazetteers in DIR (default: the shipped ones, as tagging does)",
+     "DIR"},
+    {"gazetteer", 'g', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_gazetteer_files,
+     "Also load the gazetteer or lexicon FILE (repeatable; load it when tagging too)", "FILE"},
+    {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print nothing but errors", NULL},
+    {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "FILE..."},
+    {NULL, 0, 0, 0, NULL, NULL, NULL},
+};
+
+static const char summary[] =
+    "Fit a topic model from labelled JSON lines (one object per line, its text in\n"
+    "\"text\" and its labels in \"label\", or the members named by the options)\n"
+    "and write it as a model file that tagpipe --models loads.\n"
+    "\n"
+    "  tagpipe train --label-field gold -o my/topics.model --dev dev.jsonl train.jsonl\n"
+    "  tagpipe --models my < news.jsonl";
+
+static const char description[] =
+    "The model is a multinomial logistic regression over the stemmed words, word\n"
+    "bigrams and gazetteer entity cues that tagging computes; its scores are\n"
+    "calibrated on held-out folds of the training lines. The same input and seed\n"
+    "give the same model file, byte for byte.\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the model was written\n"
+    "  1  a training or dev line could not be used (reported on stderr)\n"
+    "  2  usage error\n"
+    "  3  the gazetteers or the taxonomy could not be loaded\n"
+    "  4  the model could not be written\n";
+
+static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+static void usage_error(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("tagpipe train: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs("\nTry 'tagpipe train --help'.\n", stderr);
+    va_end(ap);
+    exit(EXIT_USAGE);
+}
+
+/* The source tree's data when this binary runs from its build folder, else the
+ * installed copy (as in main.c). */
+static char *default_data_dir(const char *what) {
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+    if (exe && g_str_has_prefix(exe, TAGPIPE_BUILD_DIR "/"))
+        return g_build_filename(TAGPIPE_SOURCE_DIR, what, NULL);
+    return g_build_filename(TAGPIPE_DATA_DIR, what, NULL);
+}
+
+static double seconds_since(gint64 t0) {
+    return (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+}
+
+/* ---- the taxonomy file: KEY, CODE, LABEL and an optional parent=KEY ---- */
+
+static gboolean load_taxonomy(const char *path, GArray *topics, GStringChunk *strings,
+                              GError **error) {
+    g_autofree char *contents = NULL;
+    gsize len;
+    GError *io = NULL;
+    if (!g_file_get_contents(path, &contents, &len, &io)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
+        g_error_free(io);
+        return FALSE;
+    }
+    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
+    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), TAXONOMY_HEADER) != 0) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path,
+                    TAXONOMY_HEADER);
+        return FALSE;
+    }
+    g_autoptr(GHashTable) keys = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 1; lines[i]; i++) {
+        char *l = lines[i];
+        gsize n = strlen(l);
+        if (n && l[n - 1] == '\r')
+            l[n - 1] = '\0';
+        if (*l == '\0' || *l == '#')
+            continue;
+        g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
+        guint nc = g_strv_length(cols);
+        const char *problem = NULL;
+        if (nc != 3 && nc != 4)
+            problem = "expected KEY, CODE, LABEL and an optional parent=KEY";
+        else if (!*cols[0] || strchr(cols[0], ' ') || strchr(cols[0], ':'))
+            problem = "a key is not empty and has no space or colon";
+        else if (g_hash_table_contains(keys, cols[0]))
+            problem = "key defined twice";
+        else if (!*cols[2])
+            problem = "empty label";
+        else if (nc == 4 && (!g_str_has_prefix(cols[3], "parent=") ||
+                             !g_hash_table_contains(keys, cols[3] + strlen("parent="))))
+            problem = "the parent must be parent=KEY of a topic defined above";
+        if (problem) {
+            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: %s", path, i + 1, problem);
+            return FALSE;
+        }
+        TpTrainTopic t = {
+            .key = g_string_chunk_insert(strings, cols[0]),
+            .code = strcmp(cols[1], "-") ? g_string_chunk_insert(strings, cols[1]) : NULL,
+            .label = g_string_chunk_insert(strings, cols[2]),
+            .parent = nc == 4 ? g_string_chunk_insert(strings, cols[3] + strlen("parent=")) : NULL,
+        };
+        g_hash_table_add(keys, (gpointer)t.key);
+        g_array_append_val(topics, t);
+    }
+    return TRUE;
+}
+
+/* ---- reading labelled lines ---- */
+
+static json_t *lookup_path(json_t *root, const char *path) {
+    json_t *cur = root;
+    const char *p = path;
+    while (cur && json_is_object(cur)) {
+        const char *dot = strchr(p, '.');
+        if (dot == NULL)
+            return json_object_get(cur, p);
+        g_autofree char *step = g_strndup(p, dot - p);
+        cur = json_object_get(cur, step);
+        p = dot + 1;
+    }
+    return NULL;
+}
+
+/* One labelled line: its texts and labels, borrowed from `root`. */
+typedef struct {
+    json_t *root;
+    GPtrArray *texts;  /* const char *, NULL-terminated */
+    GPtrArray *labels; /* const char *, NULL-terminated */
+    double weight;
+} Example;
+
+/* Read the example on `line`; FALSE with a message in `problem` if unusable,
+ * or FALSE with no problem for a blank line. */
+static gboolean read_example(const char *line, gsize len, const char *const *fields,
+                             gboolean need_labels, Example *ex, char **problem) {
+    *problem = NULL;
+    gsize k = 0;
+    while (k < len && g_ascii_isspace(line[k]))
+        k++;
+    if (k == len)
+        return FALSE;
+    json_error_t jerr;
+    ex->root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (ex->root == NULL || !json_is_object(ex->root)) {
+        *problem = ex->root ? g_strdup("not a JSON object")
+                            : g_strdup_printf("invalid JSON: %s", jerr.text);
+        return FALSE;
+    }
+    for (guint f = 0; fields[f]; f++) {
+        json_t *v = lookup_path(ex->root, fields[f]);
+        if (v == NULL || json_is_null(v))
+            continue;
+        if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
+            *problem = g_strdup_printf("field \"%s\" is not a string without NUL", fields[f]);
+            return FALSE;
+        }
+        g_ptr_array_add(ex->texts, (gpointer)json_string_value(v));
+    }
+    g_ptr_array_add(ex->texts, NULL);
+    json_t *lv = lookup_path(ex->root, opt_label_field);
+    if (json_is_string(lv)) {
+        g_ptr_array_add(ex->labels, (gpointer)json_string_value(lv));
+    } else if (json_is_array(lv)) {
+        for (gsize i = 0; i < json_array_size(lv); i++) {
+            json_t *e = json_array_get(lv, i);
+            if (!json_is_string(e)) {
+                *problem =
+                    g_strdup_printf("label field \"%s\" holds a non-string", opt_label_field);
+                return FALSE;
+            }
+            g_ptr_array_add(ex->labels, (gpointer)json_string_value(e));
+        }
+    }
+    if (need_labels && ex->labels->len == 0) {
+        *problem = g_strdup_printf("no label in \"%s\"", opt_label_field);
+        return FALSE;
+    }
+    g_ptr_array_add(ex->labels, NULL);
+    ex->weight = 1.0;
+    if (opt_weight_field) {
+        json_t *wv = lookup_path(ex->root, opt_weight_field);
+        if (wv && !json_is_number(wv)) {
+            *problem = g_strdup_printf("weight field \"%s\" is not a number", opt_weight_field);
+            return FALSE;
+        }
+        if (wv)
+            ex->weight = json_number_value(wv);
+    }
+    return TRUE;
+}
+
+typedef gboolean (*ExampleFunc)(const Example *ex, gpointer data, GError **error);
+
+/* Call `fn` on each labelled line of `path`; on a bad line print FILE:LINE:
+ * problem and return FALSE. */
+static gboolean read_examples(const char *path, const char *const *fields, ExampleFunc fn,
+                              gpointer data) {
+    FILE *in = fopen(path, "rb");
+    if (in == NULL) {
+        fprintf(stderr, "tagpipe train: %s: %s\n", path, g_strerror(errno));
+        return FALSE;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    guint64 lineno = 0;
+    gboolean ok = TRUE;
+    Example ex = {.texts = g_ptr_array_new(), .labels = g_ptr_array_new()};
+    while (ok && (got = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        gsize len = (gsize)got;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        g_ptr_array_set_size(ex.texts, 0);
+        g_ptr_array_set_size(ex.labels, 0);
+        ex.root = NULL;
+        g_autofree char *problem = NULL;
+        g_autoptr(GError) error = NULL;
+        if (read_example(line, len, fields, TRUE, &ex, &problem)) {
+            if (!fn(&ex, data, &error))
+                problem = g_strdup(error->message);
+        }
+        if (problem) {
+            fprintf(stderr, "tagpipe train: %s:%" G_GUINT64_FORMAT ": %s\n", path, lineno, problem);
+            ok = FALSE;
+        }
+        json_decref(ex.root);
+    }
+    if (ok && ferror(in)) {
+        fprintf(stderr, "tagpipe train: %s: %s\n", path, g_strerror(errno));
+        ok = FALSE;
+    }
+    g_ptr_array_free(ex.texts, TRUE);
+    g_ptr_array_free(ex.labels, TRUE);
+    free(line);
+    fclose(in);
+    return ok;
+}
+
+static gboolean add_example(const Example *ex, gpointer data, GError **error) {
+    return tp_trainer_add(data, (const char *const *)ex->texts->pdata,
+                          (const char *const *)ex->labels->pdata, ex->weight, error);
+}
+
+/* ---- the dev file, tagged as tagpipe tags it ---- */
+
+#define N_BINS 10
+
+typedef struct {
+    TpTagger *tagger;
+    GHashTable *key_of_label; /* label -> key, borrowed from the model */
+    guint n, right;
+    guint bin_n[N_BINS], bin_right[N_BINS];
+    double bin_score[N_BINS];
+} Dev;
+
+static gboolean dev_example(const Example *ex, gpointer data, GError **error) {
+    Dev *dev = data;
+    tp_tagger_reset(dev->tagger);
+    for (guint i = 0; i < ex->texts->len - 1; i++) {
+        const TpEntity *es;
+        gsize n;
+        if (!tp_tagger_tag_text(dev->tagger, g_ptr_array_index(ex->texts, i), -1, &es, &n, error))
+            return FALSE;
+    }
+    gsize n_topics = 0;
+    const TpTopic *ts = tp_tagger_topics(dev->tagger, 0.0, 1, &n_topics);
+    gboolean right = FALSE;
+    double score = 0.0;
+    if (n_topics > 0) {
+        const char *key = g_hash_table_lookup(dev->key_of_label, ts[0].label);
+        score = ts[0].score;
+        for (guint i = 0; i < ex->labels->len - 1; i++) {
+            const char *gold = g_ptr_array_index(ex->labels, i);
+            right = right || strcmp(gold, key) == 0 || strcmp(gold, ts[0].label) == 0;
+        }
+    }
+    int bin = MIN((int)(score * N_BINS), N_BINS - 1);
+    dev->n++;
+    dev->right += right;
+    dev->bin_n[bin]++;
+    dev->bin_right[bin] += right;
+    dev->bin_score[bin] += score;
+    return TRUE;
+}
+
+static int run_dev(TpKnowledge *k, const char *const *fields) {
+    g_autoptr(GError) error = NULL;
+    if (!tp_knowledge_load_topic_model(k, opt_output, &error)) {
+        fprintf(stderr, "tagpipe train: %s\n", error->message);
+        return EXIT_LOAD;
+    }
+    Dev dev = {.key_of_label = g_hash_table_new(g_str_hash, g_str_equal)};
+    for (guint i = 0; i < tp_topic_model_n_topics(k->topics); i++) {
+        const char *label;
+        const char *key = tp_topic_model_key(k->topics, i, &label);
+        g_hash_table_insert(dev.key_of_label, (gpointer)label, (gpointer)key);
+    }
+    dev.tagger = tp_tagger_new(k, &error);
+    if (dev.tagger == NULL) {
+        fprintf(stderr, "tagpipe train: %s\n", error->message);
+        g_hash_table_destroy(dev.key_of_label);
+        return EXIT_LOAD;
+    }
+    gint64 t0 = g_get_monotonic_time();
+    gboolean ok = read_examples(opt_dev, fields, dev_example, &dev);
+    double secs = seconds_since(t0);
+    tp_tagger_free(dev.tagger);
+    g_hash_table_destroy(dev.key_of_label);
+    if (!ok)
+        return EXIT_DATA;
+    if (!opt_quiet) {
+        printf("dev: %s: %u lines, accuracy %.1f%% (%u right), tagged in %.2f s\n", opt_dev, dev.n,
+               dev.n ? 100.0 * dev.right / dev.n : 0.0, dev.right, secs);
+        printf("dev reliability of the top topic:\n  score      lines  mean score  right\n");
+        double ece = 0.0;
+        for (int b = 0; b < N_BINS; b++) {
+            if (dev.bin_n[b] == 0)
+                continue;
+            double mean = dev.bin_score[b] / dev.bin_n[b];
+            double acc = (double)dev.bin_right[b] / dev.bin_n[b];
+            ece += dev.bin_n[b] * fabs(mean - acc) / dev.n;
+            printf("  %.1f-%.1f  %6u  %10.3f  %5.3f\n", (double)b / N_BINS,
+                   (double)(b + 1) / N_BINS, dev.bin_n[b], mean, acc);
+        }
+        printf("  expected calibration error %.3f\n", ece);
+    }
+    return EXIT_OK;
+}
+
+/* ---- the command ---- */
+
+static gboolean write_file(const char *path, const GString *s, GError **error) {
+    /* g_file_set_contents writes a temporary file and renames it: a reader
+     * never sees half a model. */
+    GError *io = NULL;
+    if (!g_file_set_contents(path, s->str, (gssize)s->len, &io)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
+        g_error_free(io);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int train_main(int argc, char **argv) {
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_option_context_set_summary(ctx, summary);
+    g_option_context_set_description(ctx, description);
+    g_option_context_add_main_entries(ctx, option_entries, NULL);
+    g_autoptr(GError) error = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &error))
+        usage_error("%s", error->message);
+
+    TpTrainOptions o;
+    tp_train_options_init(&o);
+    if (opt_inputs == NULL || opt_inputs[0] == NULL)
+        usage_error("no training FILE");
+    if (opt_output == NULL)
+        usage_error("--output FILE is required");
+    if (opt_epochs != -1 && (opt_epochs < 1 || opt_epochs > 10000))
+        usage_error("--epochs must be between 1 and 10000");
+    if (opt_learning_rate != -1.0 && !(opt_learning_rate > 0.0 && opt_learning_rate <= 100.0))
+        usage_error("--lr must be above 0 and at most 100");
+    if (opt_l2 != -1.0 && !(opt_l2 >= 0.0 && opt_l2 <= 100.0))
+        usage_error("--l2 must be between 0 and 100");
+    if (opt_min_count != -1 && opt_min_count < 1)
+        usage_error("--min-count must be at least 1");
+    if (opt_folds != -1 && (opt_folds == 1 || opt_folds < 0 || opt_folds > 100))
+        usage_error("--calibrate-folds must be 0 or between 2 and 100");
+    if (opt_prune != -1.0 && !(opt_prune >= 0.0 && opt_prune < 100.0))
+        usage_error("--prune must be between 0 and 100");
+    if (opt_seed < 0)
+        usage_error("--seed must not be negative");
+    if (opt_label_field == NULL)
+        opt_label_field = g_strdup("label");
+    if (*opt_label_field == '\0')
+        usage_error("--label-field needs a name");
+    for (guint i = 0; opt_fields && opt_fields[i]; i++)
+        if (*opt_fields[i] == '\0')
+            usage_error("--field needs a name");
+    if (opt_epochs != -1)
+        o.epochs = (guint)opt_epochs;
+    if (opt_learning_rate != -1.0)
+        o.learning_rate = opt_learning_rate;
+    if (opt_l2 != -1.0)
+        o.l2 = opt_l2;
+    if (opt_min_count != -1)
+        o.min_count = (guint)opt_min_count;
+    if (opt_folds != -1)
+        o.calibrate_folds = (guint)opt_folds;
+    if (opt_prune != -1.0)
+        o.prune = opt_prune;
+    if (opt_stemmer)
+        o.stemmer = opt_stemmer;
+    o.seed = (guint64)opt_seed;
+    o.one_of = opt_one_of;
+    static const char *const default_fields[] = {"text", NULL};
+    const char *const *fields =
+        opt_fields && opt_fields[0] ? (const char *const *)opt_fields : default_fields;
+
+    /* Entity cues come from the same gazetteers as when tagging. */
+    gint64 t_start = g_get_monotonic_time();
+    TpKnowledge *k = tp_knowledge_new();
+    g_autofree char *gdir =
+        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : default_data_dir("gazetteers");
+    gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
+    for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
+        ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
+    g_autoptr(GArray) topics = g_array_new(FALSE, FALSE, sizeof(TpTrainTopic));
+    GStringChunk *strings = g_string_chunk_new(1024);
+    if (ok && opt_taxonomy)
+        ok = load_taxonomy(opt_taxonomy, topics, strings, &error);
+    if (!ok) {
+        fprintf(stderr, "tagpipe train: %s\n", error->message);
+        tp_knowledge_free(k);
+        g_string_chunk_free(strings);
+        return EXIT_LOAD;
+    }
+    double t_load = seconds_since(t_start);
+
+    TpTrainer *trainer = tp_trainer_new(k, &o, &error);
+    if (trainer == NULL) {
+        fprintf(stderr, "tagpipe train: %s\n", error->message);
+        tp_knowledge_free(k);
+        g_string_chunk_free(strings);
+        return EXIT_USAGE;
+    }
+    tp_trainer_set_topics(trainer, (const TpTrainTopic *)topics->data, topics->len);
+    g_string_chunk_free(strings);
+
+    /* Read and tag the training lines. */
+    gint64 t0 = g_get_monotonic_time();
+    for (guint i = 0; ok && opt_inputs[i]; i++)
+        ok = read_examples(opt_inputs[i], fields, add_example, trainer);
+    if (!ok) {
+        tp_trainer_free(trainer);
+        tp_knowledge_free(k);
+        return EXIT_DATA;
+    }
+    double t_tag = seconds_since(t0);
+
+    /* Fit and write. */
+    t0 = g_get_monotonic_time();
+    g_autoptr(GString) model = g_string_new(NULL);
+    TpTrainReport r;
+    ok = tp_trainer_fit(trainer, model, &r, &error);
+    double t_fit = seconds_since(t0);
+    tp_trainer_free(trainer);
+    if (!ok) {
+        fprintf(stderr, "tagpipe train: %s\n", error->message);
+        tp_knowledge_free(k);
+        return EXIT_DATA;
+    }
+    if (!write_file(opt_output, model, &error)) {
+        fprintf(stderr, "tagpipe train: %s\n", error->message);
+        tp_knowledge_free(k);
+        return EXIT_WRITE;
+    }
+    double t_total = seconds_since(t_start);
+    if (!opt_quiet) {
+        printf("training: %u lines, %u topics; features: %u seen, %u in at least %u lines, %u in "
+               "the model with %u weights\n",
+               r.n_documents, r.n_topics, r.n_features_seen, r.n_features_used, o.min_count,
+               r.n_features_kept, r.n_weights);
+        if (r.cv_accuracy >= 0)
+            printf("calibration: %u-fold accuracy %.1f%%, temperature %.3f, held-out log-loss "
+                   "%.3f\n",
+                   o.calibrate_folds, 100.0 * r.cv_accuracy, r.temperature, r.cv_log_loss);
+        printf("model: %s (%" G_GSIZE_FORMAT " bytes)\n", opt_output, model->len);
+        printf("train time: %.2f s (loading gazetteers %.2f s, tagging %.2f s, fitting %.2f s)\n",
+               t_total, t_load, t_tag, t_fit);
+        fflush(stdout);
+    }
+
+    int status = EXIT_OK;
+    if (opt_dev)
+        status = run_dev(k, fields);
+    tp_knowledge_free(k);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "tagpipe train: write error: %s\n", g_strerror(errno));
+        return EXIT_WRITE;
+    }
+    return status;
+}
