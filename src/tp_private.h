@@ -162,14 +162,20 @@ TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize
                                    GError **error);
 /* A model with no topics whose scratches keep every feature of a document and
  * hand them to `collect` when the document's scores are asked for (the
- * trainer's view of exactly what the tagger computes). Scaling log-norm. */
-TpTopicModel *tp_topic_model_new_collector(const char *stemmer, TpTopicCollectFunc collect,
-                                           gpointer data);
+ * trainer's view of exactly what the tagger computes). Scaling log-norm;
+ * `stopwords` (NULL-terminated, or NULL) are left out of the features. */
+TpTopicModel *tp_topic_model_new_collector(const char *stemmer, const char *const *stopwords,
+                                           TpTopicCollectFunc collect, gpointer data);
 void tp_topic_model_free(TpTopicModel *model);
 guint tp_topic_model_n_topics(const TpTopicModel *model);
+/* Append the model's stop words to `out` (borrowed); returns how many. */
+guint tp_topic_model_stopwords(const TpTopicModel *model, GPtrArray *out);
 /* Key of topic `i` (and its label in `out_label`, if not NULL). */
 const char *tp_topic_model_key(const TpTopicModel *model, guint i, const char **out_label);
 const char *tp_topic_scaling_name(TpTopicScaling scaling);
+/* The form in which the stemmer of language `stemmer` sees `word` (and in
+ * which stop words are compared), into `out`. */
+void tp_topic_stem_input(const char *stemmer, const char *word, GString *out);
 /* Value of a feature seen `count` times in a document of `n_occurrences` features. */
 double tp_topic_feature_value(TpTopicScaling scaling, guint count, guint64 n_occurrences);
 
@@ -190,15 +196,16 @@ const TpTopic *tp_topic_scores(TpTopicScratch *scratch, double min_score, gsize 
 typedef struct TpTrainer TpTrainer;
 
 typedef struct {
-    const char *stemmer;   /* Snowball language of the model */
-    guint epochs;          /* passes over the training documents */
-    double learning_rate;  /* AdaGrad step size */
-    double l2;             /* L2 penalty on the weights, per document */
-    guint min_count;       /* a feature must occur in this many documents */
-    guint64 seed;          /* document order and calibration folds */
-    guint calibrate_folds; /* folds of cross-validation to fit the temperature; 0: none */
-    double prune;          /* leave out weights smaller than this (after centering) */
-    gboolean one_of;       /* a document's labels are alternatives, one of them right */
+    const char *stemmer;          /* Snowball language of the model */
+    guint epochs;                 /* passes over the training documents */
+    double learning_rate;         /* AdaGrad step size */
+    double l2;                    /* L2 penalty on the weights, per document */
+    guint min_count;              /* a feature must occur in this many documents */
+    guint64 seed;                 /* document order and calibration folds */
+    guint calibrate_folds;        /* folds of cross-validation to fit the temperature; 0: none */
+    double prune;                 /* leave out weights smaller than this (after centering) */
+    gboolean one_of;              /* a document's labels are alternatives, one of them right */
+    const char *const *stopwords; /* words left out of the features, or NULL */
 } TpTrainOptions;
 
 /* A topic as the model file names it: KEY, CODE (or NULL), LABEL, parent KEY (or NULL). */

@@ -28,11 +28,12 @@ typedef struct {
 struct TpTopicModel {
     char *stemmer; /* Snowball language, e.g. "english" */
     TpTopicScaling scaling;
-    GArray *topics;     /* ModelTopic */
-    GHashTable *feats;  /* feature string -> index + 1 */
-    GArray *feat_first; /* guint32 per feature: first index into weights */
-    GArray *weights;    /* Weight, grouped by feature; feat_first[n] ends the last group */
-    gboolean bigrams;   /* emit bigram features (always, under TP_TOPIC_SCALING_LOG_NORM) */
+    GArray *topics;        /* ModelTopic */
+    GHashTable *feats;     /* feature string -> index + 1 */
+    GArray *feat_first;    /* guint32 per feature: first index into weights */
+    GArray *weights;       /* Weight, grouped by feature; feat_first[n] ends the last group */
+    gboolean bigrams;      /* emit bigram features (always, under TP_TOPIC_SCALING_LOG_NORM) */
+    GHashTable *stopwords; /* words left out of the features (the stemmer's input form), or NULL */
     /* A collecting model (tp_topic_model_new_collector) has no topics: its
      * scratches keep every feature and hand them to `collect`. */
     TpTopicCollectFunc collect;
@@ -85,13 +86,35 @@ void tp_topic_model_free(TpTopicModel *m) {
     g_hash_table_destroy(m->feats);
     g_array_free(m->feat_first, TRUE);
     g_array_free(m->weights, TRUE);
+    if (m->stopwords)
+        g_hash_table_destroy(m->stopwords);
     g_free(m);
 }
 
-TpTopicModel *tp_topic_model_new_collector(const char *stemmer, TpTopicCollectFunc collect,
-                                           gpointer data) {
+static void add_stopword(TpTopicModel *m, const char *word) {
+    if (m->stopwords == NULL)
+        m->stopwords = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_hash_table_add(m->stopwords, g_strdup(word));
+}
+
+guint tp_topic_model_stopwords(const TpTopicModel *m, GPtrArray *out) {
+    if (m->stopwords == NULL)
+        return 0;
+    guint n0 = out->len;
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, m->stopwords);
+    while (g_hash_table_iter_next(&it, &key, NULL))
+        g_ptr_array_add(out, key);
+    return out->len - n0;
+}
+
+TpTopicModel *tp_topic_model_new_collector(const char *stemmer, const char *const *stopwords,
+                                           TpTopicCollectFunc collect, gpointer data) {
     g_return_val_if_fail(stemmer != NULL && collect != NULL, NULL);
     TpTopicModel *m = model_new();
+    for (guint i = 0; stopwords && stopwords[i]; i++)
+        add_stopword(m, stopwords[i]);
     g_free(m->stemmer);
     m->stemmer = g_strdup(stemmer);
     m->scaling = TP_TOPIC_SCALING_LOG_NORM;
@@ -228,6 +251,13 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
             m->scaling = TP_TOPIC_SCALING_LOG_NORM;
         else
             return model_fail(error, path, line, "unknown scaling '%s' (log or log-norm)", cols[1]);
+    } else if (strcmp(kind, "stopwords") == 0 && n == 2) {
+        if (m->topics->len > 0)
+            return model_fail(error, path, line, "stopwords after the first topic");
+        g_auto(GStrv) words = g_strsplit(cols[1], " ", -1);
+        for (guint i = 0; words[i]; i++)
+            if (*words[i])
+                add_stopword(m, words[i]);
     } else if (strcmp(kind, "topic") == 0 && (n == 4 || n == 5)) {
         return parse_topic_line(m, cols, n, path, line, error);
     } else if (strcmp(kind, "bias") == 0 && n == 3) {
@@ -331,6 +361,30 @@ const char *tp_topic_model_key(const TpTopicModel *m, guint i, const char **out_
 
 /* ---- features of one document ---- */
 
+/* Snowball's English stemmer knows only a-z, so it gets the matching key
+ * (diacritics dropped: "café" -> "cafe"); the other languages' stemmers
+ * expect their accented letters, so they get the lower-cased NFC word. */
+static gboolean stemmer_keeps_diacritics(const char *stemmer) {
+    return strcmp(stemmer, "english") != 0 && strcmp(stemmer, "en") != 0 &&
+           strcmp(stemmer, "eng") != 0 && strcmp(stemmer, "porter") != 0;
+}
+
+static void lower_nfc(GString *out, const char *s, gsize len) {
+    g_autoptr(GString) shaped = g_string_new(NULL);
+    tp_text_shape(shaped, s, len);
+    g_autofree char *down = g_utf8_strdown(shaped->str, (gssize)shaped->len);
+    g_autofree char *nfc = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
+    g_string_append(out, nfc ? nfc : down);
+}
+
+void tp_topic_stem_input(const char *stemmer, const char *word, GString *out) {
+    g_string_truncate(out, 0);
+    if (stemmer_keeps_diacritics(stemmer))
+        lower_nfc(out, word, strlen(word));
+    else
+        tp_text_fold(out, word, strlen(word));
+}
+
 TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
     struct sb_stemmer *st = sb_stemmer_new(m->stemmer, NULL);
     if (st == NULL) {
@@ -341,11 +395,7 @@ TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
     TpTopicScratch *s = g_new0(TpTopicScratch, 1);
     s->m = m;
     s->stemmer = st;
-    /* Snowball's English stemmer knows only a-z, so it gets the matching key
-     * (diacritics dropped: "café" -> "cafe"); the other languages' stemmers
-     * expect their accented letters, so they get the lower-cased NFC word. */
-    s->keep_diacritics = strcmp(m->stemmer, "english") != 0 && strcmp(m->stemmer, "en") != 0 &&
-                         strcmp(m->stemmer, "eng") != 0 && strcmp(m->stemmer, "porter") != 0;
+    s->keep_diacritics = stemmer_keeps_diacritics(m->stemmer);
     s->counts = g_new0(guint16, m->feat_first->len);
     s->touched = g_array_new(FALSE, FALSE, sizeof(guint32));
     s->buf = g_string_new(NULL);
@@ -428,11 +478,7 @@ static void stem_input(TpTopicScratch *s, const char *text, const TpTokens *tt, 
         g_string_append_len(s->low, tp_tok_key(tt, t), t->key_len);
         return;
     }
-    g_autoptr(GString) shaped = g_string_new(NULL);
-    tp_text_shape(shaped, text + t->start, t->end - t->start);
-    g_autofree char *down = g_utf8_strdown(shaped->str, (gssize)shaped->len);
-    g_autofree char *nfc = g_utf8_normalize(down, -1, G_NORMALIZE_NFC);
-    g_string_append(s->low, nfc ? nfc : down);
+    lower_nfc(s->low, text + t->start, t->end - t->start);
 }
 
 void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt) {
@@ -446,6 +492,9 @@ void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt
             continue;
         }
         stem_input(s, text, tt, t);
+        /* A stop word is skipped as if absent: the bigram joins its neighbours. */
+        if (s->m->stopwords && g_hash_table_contains(s->m->stopwords, s->low->str))
+            continue;
         const sb_symbol *stem =
             sb_stemmer_stem(s->stemmer, (const sb_symbol *)s->low->str, (int)s->low->len);
         if (stem == NULL)

@@ -25,6 +25,9 @@
  * whose gradient shares the target among the alternatives in proportion to
  * what the model already believes.
  *
+ * To keep the file small, each feature's weights are then centered on their
+ * median, small ones dropped and the rest fitted again (see fit()).
+ *
  * Scores are calibrated by temperature scaling (Guo et al. 2017): held-out
  * scores from k-fold cross-validation on the training documents fix one
  * temperature T, and the final model's weights are divided by T.
@@ -124,7 +127,8 @@ TpTrainer *tp_trainer_new(TpKnowledge *knowledge, const TpTrainOptions *options,
     guint32 zero = 0;
     g_array_append_val(t->doc_feat_start, zero);
     g_array_append_val(t->doc_label_start, zero);
-    knowledge->topics = tp_topic_model_new_collector(options->stemmer, collect, t);
+    knowledge->topics =
+        tp_topic_model_new_collector(options->stemmer, options->stopwords, collect, t);
     t->tagger = tp_tagger_new(knowledge, error);
     if (t->tagger == NULL) {
         tp_trainer_free(t);
@@ -168,7 +172,8 @@ static guint32 topic_id(TpTrainer *t, const char *key) {
 void tp_trainer_set_topics(TpTrainer *t, const TpTrainTopic *topics, guint n) {
     g_return_if_fail(t != NULL && tp_trainer_n_documents(t) == 0);
     for (guint i = 0; i < n; i++) {
-        Topic *topic = g_ptr_array_index(t->topics, topic_id(t, topics[i].key));
+        guint32 id = topic_id(t, topics[i].key); /* may grow t->topics */
+        Topic *topic = g_ptr_array_index(t->topics, id);
         g_free(topic->label);
         topic->label = g_strdup(topics[i].label ? topics[i].label : topics[i].key);
         g_free(topic->code);
@@ -370,8 +375,10 @@ static gboolean has_label(const Data *d, guint i, guint32 k) {
     return FALSE;
 }
 
-/* Fit `p` on the documents `docs[0..n)`. */
-static void fit(const Data *d, const TpTrainOptions *o, const guint32 *docs, guint n, Params *p) {
+/* Fit `p` on the documents `docs[0..n)`, changing only the weights that
+ * `mask` (if not NULL) marks. */
+static void fit_masked(const Data *d, const TpTrainOptions *o, const guint32 *docs, guint n,
+                       Params *p, const guint8 *mask) {
     guint K = d->n_topics;
     /* Document frequency within these documents, for the lazy L2 penalty. */
     g_autofree guint32 *df = g_new0(guint32, d->n_feats ? d->n_feats : 1);
@@ -414,7 +421,10 @@ static void fit(const Data *d, const TpTrainOptions *o, const guint32 *docs, gui
                 double reg = l2 / df[f];
                 float *wf = p->w + (gsize)f * K;
                 float *gf = p->gw + (gsize)f * K;
+                const guint8 *mf = mask ? mask + (gsize)f * K : NULL;
                 for (guint k = 0; k < K; k++) {
+                    if (mf && !mf[k])
+                        continue;
                     double gr = g[k] * x + reg * wf[k];
                     gf[k] += (float)(gr * gr);
                     wf[k] -= (float)(eta * gr / (sqrt(gf[k]) + eps));
@@ -422,6 +432,41 @@ static void fit(const Data *d, const TpTrainOptions *o, const guint32 *docs, gui
             }
         }
     }
+}
+
+static int cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Fit, then make the model small: center each feature's weights on their
+ * median (a softmax does not change when one feature's weights all move by
+ * the same amount), drop those below `prune`, and fit the rest again so that
+ * they make up for the dropped ones. */
+static void fit(const Data *d, const TpTrainOptions *o, const guint32 *docs, guint n, Params *p) {
+    fit_masked(d, o, docs, n, p, NULL);
+    guint K = d->n_topics;
+    gsize nw = (gsize)d->n_feats * K;
+    g_autofree float *sorted = g_new(float, K);
+    g_autofree guint8 *mask = g_new0(guint8, nw ? nw : 1);
+    for (guint f = 0; f < d->n_feats; f++) {
+        float *wf = p->w + (gsize)f * K;
+        memcpy(sorted, wf, K * sizeof(float));
+        qsort(sorted, K, sizeof(float), cmp_float);
+        float median = K % 2 ? sorted[K / 2] : (sorted[K / 2 - 1] + sorted[K / 2]) / 2;
+        for (guint k = 0; k < K; k++) {
+            wf[k] -= median;
+            if (fabsf(wf[k]) < o->prune)
+                wf[k] = 0.0f;
+            else
+                mask[(gsize)f * K + k] = 1;
+        }
+    }
+    if (o->prune <= 0.0)
+        return;
+    memset(p->gw, 0, nw * sizeof(float));
+    memset(p->gb, 0, K * sizeof(double));
+    fit_masked(d, o, docs, n, p, mask);
 }
 
 /* Held-out loss of the scores `logits` (n x K) of documents `docs` at temperature `temp`. */
@@ -506,11 +551,6 @@ static double calibrate(const Data *d, const TpTrainOptions *o, TpTrainReport *r
     return temp;
 }
 
-static int cmp_float(const void *a, const void *b) {
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
 typedef struct {
     const GPtrArray *names;
     const guint32 *used_to_vocab;
@@ -523,15 +563,17 @@ static int cmp_name(gconstpointer a, gconstpointer b, gpointer data) {
     return strcmp(x, y);
 }
 
+static int cmp_str(gconstpointer a, gconstpointer b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void append_weight(GString *out, double w) {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
     g_ascii_formatd(buf, sizeof(buf), "%.4g", w);
     g_string_append(out, buf);
 }
 
-/* Write the model text: weights divided by the temperature, each feature's
- * weights centered on their median (a softmax does not change when one
- * feature's weights all move by the same amount), small ones left out. */
+/* Write the model text: the weights fit() kept, divided by the temperature. */
 static void write_model(const TpTrainer *t, const Data *d, const Params *p,
                         const guint32 *used_to_vocab, double temp, GString *out, TpTrainReport *r) {
     const TpTrainOptions *o = &t->opt;
@@ -551,11 +593,20 @@ static void write_model(const TpTrainer *t, const Data *d, const Params *p,
     append_weight(out, temp);
     if (o->calibrate_folds >= 2)
         g_string_append_printf(out, " (fitted by %u-fold cross-validation)", o->calibrate_folds);
-    g_string_append(out, ", weights below ");
+    g_string_append(out, ";\n# weights centered per feature, those below ");
     append_weight(out, o->prune);
-    g_string_append(out, " left out.\n");
+    g_string_append(out, " left out and the rest fitted again.\n");
     g_string_append_printf(out, "stemmer\t%s\nscaling\t%s\n", o->stemmer,
                            tp_topic_scaling_name(TP_TOPIC_SCALING_LOG_NORM));
+    /* Stop words sorted, so that the file does not depend on hashing. */
+    g_autoptr(GPtrArray) stop = g_ptr_array_new();
+    if (tp_topic_model_stopwords(t->k->topics, stop) > 0) {
+        g_ptr_array_sort(stop, cmp_str);
+        g_string_append(out, "stopwords\t");
+        for (guint i = 0; i < stop->len; i++)
+            g_string_append_printf(out, "%s%s", i ? " " : "", (const char *)stop->pdata[i]);
+        g_string_append_c(out, '\n');
+    }
     for (guint k = 0; k < K; k++) {
         const Topic *tp = g_ptr_array_index(t->topics, k);
         g_string_append_printf(out, "topic\t%s\t%s\t%s", tp->key, tp->code ? tp->code : "-",
@@ -579,20 +630,16 @@ static void write_model(const TpTrainer *t, const Data *d, const Params *p,
         order[f] = f;
     NameOrder no = {t->names, used_to_vocab};
     g_qsort_with_data(order, (gint)d->n_feats, sizeof(guint32), cmp_name, &no);
-    g_autofree float *sorted = g_new(float, K);
     GString *line = g_string_new(NULL);
     for (guint a = 0; a < d->n_feats; a++) {
         guint f = order[a];
         const float *wf = p->w + (gsize)f * K;
-        memcpy(sorted, wf, K * sizeof(float));
-        qsort(sorted, K, sizeof(float), cmp_float);
-        double median = K % 2 ? sorted[K / 2] : (sorted[K / 2 - 1] + (double)sorted[K / 2]) / 2;
         g_string_truncate(line, 0);
         guint n_w = 0;
         for (guint k = 0; k < K; k++) {
-            double w = (wf[k] - median) / temp;
-            if (fabs(w) < o->prune)
+            if (wf[k] == 0.0f)
                 continue;
+            double w = wf[k] / temp;
             const Topic *tp = g_ptr_array_index(t->topics, k);
             g_string_append_printf(line, "%s%s:", n_w ? " " : "", tp->key);
             append_weight(line, w);

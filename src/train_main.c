@@ -42,6 +42,8 @@ static double opt_prune = -1.0;
 static gboolean opt_one_of = FALSE;
 static char *opt_gazetteer_dir = NULL;
 static char **opt_gazetteer_files = NULL;
+static char **opt_comments = NULL;
+static char *opt_stopwords = NULL;
 static gboolean opt_quiet = FALSE;
 static char **opt_inputs = NULL;
 
@@ -83,11 +85,17 @@ static const GOptionEntry option_entries[] = {
      "Leave weights smaller than X out of the model file (default 0.005)", "X"},
     {"stemmer", 0, 0, G_OPTION_ARG_STRING, &opt_stemmer,
      "Snowball stemmer language of the model (default english)", "LANG"},
+    {"stopwords", 0, 0, G_OPTION_ARG_FILENAME, &opt_stopwords,
+     "Leave the words of FILE out of the features, e.g. models/stopwords-english.txt", "FILE"},
     {"gazetteers", 0, 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
      "Take entity cues from the gazetteers in DIR (default: the shipped ones, as tagging does)",
      "DIR"},
     {"gazetteer", 'g', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_gazetteer_files,
      "Also load the gazetteer or lexicon FILE (repeatable; load it when tagging too)", "FILE"},
+    {"comment", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_comments,
+     "Write TEXT as a comment line near the top of the model file, e.g. its provenance "
+     "(repeatable)",
+     "TEXT"},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print nothing but errors", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "FILE..."},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -192,6 +200,43 @@ static gboolean load_taxonomy(const char *path, GArray *topics, GStringChunk *st
         g_hash_table_add(keys, (gpointer)t.key);
         g_array_append_val(topics, t);
     }
+    return TRUE;
+}
+
+/* ---- the stop word file: one word per line ---- */
+
+#define STOPWORDS_HEADER "# tagpipe-stopwords 1"
+
+static gboolean load_stopwords(const char *path, const char *stemmer, GPtrArray *out,
+                               GError **error) {
+    g_autofree char *contents = NULL;
+    gsize len;
+    GError *io = NULL;
+    if (!g_file_get_contents(path, &contents, &len, &io)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
+        g_error_free(io);
+        return FALSE;
+    }
+    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
+    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), STOPWORDS_HEADER) != 0) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path,
+                    STOPWORDS_HEADER);
+        return FALSE;
+    }
+    g_autoptr(GString) form = g_string_new(NULL);
+    for (guint i = 1; lines[i]; i++) {
+        char *l = g_strstrip(lines[i]);
+        if (*l == '\0' || *l == '#')
+            continue;
+        if (!g_utf8_validate(l, -1, NULL) || strpbrk(l, " \t")) {
+            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: not one word of UTF-8", path,
+                        i + 1);
+            return FALSE;
+        }
+        tp_topic_stem_input(stemmer, l, form);
+        g_ptr_array_add(out, g_strdup(form->str));
+    }
+    g_ptr_array_add(out, NULL);
     return TRUE;
 }
 
@@ -468,6 +513,9 @@ int train_main(int argc, char **argv) {
     for (guint i = 0; opt_fields && opt_fields[i]; i++)
         if (*opt_fields[i] == '\0')
             usage_error("--field needs a name");
+    for (guint i = 0; opt_comments && opt_comments[i]; i++)
+        if (strpbrk(opt_comments[i], "\r\n"))
+            usage_error("--comment must be one line");
     if (opt_epochs != -1)
         o.epochs = (guint)opt_epochs;
     if (opt_learning_rate != -1.0)
@@ -500,6 +548,11 @@ int train_main(int argc, char **argv) {
     GStringChunk *strings = g_string_chunk_new(1024);
     if (ok && opt_taxonomy)
         ok = load_taxonomy(opt_taxonomy, topics, strings, &error);
+    g_autoptr(GPtrArray) stopwords = g_ptr_array_new_with_free_func(g_free);
+    if (ok && opt_stopwords) {
+        ok = load_stopwords(opt_stopwords, o.stemmer, stopwords, &error);
+        o.stopwords = (const char *const *)stopwords->pdata;
+    }
     if (!ok) {
         fprintf(stderr, "tagpipe train: %s\n", error->message);
         tp_knowledge_free(k);
@@ -540,6 +593,13 @@ int train_main(int argc, char **argv) {
         fprintf(stderr, "tagpipe train: %s\n", error->message);
         tp_knowledge_free(k);
         return EXIT_DATA;
+    }
+    /* The user's comments go right after the header line. */
+    gsize at = (gsize)(strchr(model->str, '\n') - model->str) + 1;
+    for (guint i = 0; opt_comments && opt_comments[i]; i++) {
+        g_autofree char *c = g_strdup_printf("# %s\n", opt_comments[i]);
+        g_string_insert(model, (gssize)at, c);
+        at += strlen(c);
     }
     if (!write_file(opt_output, model, &error)) {
         fprintf(stderr, "tagpipe train: %s\n", error->message);

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Build the shipped topic model, models/topics.model, from material the repository ships.
+
+    python3 scripts/build-topic-model.py [--build DIR] [--shared DIR] [--output FILE]
+
+Inputs (all read, none changed):
+  models/iptc-topics.tsv     the 17 IPTC Media Topics (key, code, label)
+  models/vocab/*.txt         hand-curated words and phrases per topic
+  models/vocab/cues.tsv      gazetteer kinds that are evidence for a topic
+  models/stopwords-english.txt  words left out of the features
+  gazetteers/*.tsv           the entity names behind those kinds (and the entity
+                             cues of every document, as when tagging)
+  ../shared/data/topics/agnews-train.jsonl, bbc-train.jsonl
+                             labelled news; their classes are mapped to IPTC topics
+                             with the fixed mapping of ../shared/eval/topics/score.py
+
+The fixed mapping is many-to-one: an AG "World" story may be politics,
+conflict, crime, disaster, society, religion, human interest, weather or
+education. Each news line is labelled with the topics, among those its class
+maps to, that the curated vocabularies find in it (candidates(): every
+allowed topic with at least half the vocabulary hits of the best one; the
+class's canonical topic of score.py when no vocabulary word occurs), and the
+trainer spreads the line's target evenly over them. The vocabulary and cue
+pseudo-documents carry one topic each. The result is deterministic: the same
+inputs and tagpipe give the same model file, byte for
+byte (the inputs' sha256 are written into the model's header).
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Training settings, chosen by 5-fold cross-validation on the training lines
+# (never on the -dev files): see models/SOURCES.md.
+SEED = 1
+VOCAB_WEIGHT = 2.0  # weight of one vocabulary pseudo-document
+CUE_WEIGHT = 1.0  # weight of one gazetteer-cue pseudo-document
+CANDIDATE_RATIO = 0.5  # see candidates()
+GROUP = 8  # vocabulary entries per group pseudo-document
+CUE_NAMES = 6  # entity names per cue pseudo-document
+CUE_DOCS = 8  # cue pseudo-documents per kind
+TRAIN_ARGS = ["--epochs", "10", "--lr", "0.2", "--l2", "3e-6", "--min-count", "3",
+              "--prune", "0.3", "--calibrate-folds", "5"]
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def read_lines(path, header):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if lines[0] != header:
+        sys.exit(f"build-topic-model: {path}:1: expected header '{header}'")
+    return [(n, l) for n, l in enumerate(lines[1:], 2) if l.strip() and not l.startswith("#")]
+
+
+def load_taxonomy(path):
+    keys = []
+    for n, l in read_lines(path, "# tagpipe-taxonomy 1"):
+        cols = l.split("\t")
+        keys.append(cols[0])
+    return keys
+
+
+def load_vocab(vocab_dir, topics):
+    vocab = {}
+    for t in topics:
+        path = os.path.join(vocab_dir, t + ".txt")
+        entries = [l.strip() for _, l in read_lines(path, "# tagpipe-vocabulary 1")]
+        if len(set(entries)) != len(entries):
+            sys.exit(f"build-topic-model: {path}: an entry is listed twice")
+        vocab[t] = entries
+    return vocab
+
+
+def load_cues(path, topics):
+    cues = []
+    for n, l in read_lines(path, "# tagpipe-cues 1"):
+        cols = l.split("\t")
+        if len(cols) != 2 or cols[1] not in topics:
+            sys.exit(f"build-topic-model: {path}:{n}: expected KIND and a topic key")
+        cues.append((cols[0], cols[1]))
+    return cues
+
+
+def gazetteer_names(gaz_dir):
+    """kind -> [(id, name)] over the gazetteers (not the lexicons)."""
+    by_kind = {}
+    for fn in sorted(os.listdir(gaz_dir)):
+        if not fn.endswith(".tsv"):
+            continue
+        with open(os.path.join(gaz_dir, fn), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
+                cols = line.rstrip("\n").split("\t")
+                if len(cols) < 5:
+                    continue
+                attrs = dict(a.split("=", 1) for a in cols[4].split(";") if "=" in a)
+                if "kind" in attrs and "same-as" not in attrs:
+                    by_kind.setdefault(attrs["kind"], []).append((cols[1], cols[2]))
+    return by_kind
+
+
+def tokens(text):
+    """Lower-cased word tokens (letters, digits, inner apostrophes and hyphens)."""
+    return re.findall(r"[a-z0-9]+(?:['-][a-z0-9]+)*", text.lower())
+
+
+class VocabMatcher:
+    """Occurrences of vocabulary entries in a text: whole words or phrases,
+    case-insensitive, the last word also with a plural -s or -es."""
+
+    def __init__(self, vocab):
+        self.by_first = {}
+        for topic, entries in vocab.items():
+            for e in entries:
+                toks = tuple(tokens(e))
+                if toks:
+                    self.by_first.setdefault(toks[0], []).append((toks, topic))
+
+    def hits(self, text):
+        toks = tokens(text)
+        out = {}
+        for i, tok in enumerate(toks):
+            cands = self.by_first.get(tok, [])
+            if not cands and tok.endswith("s"):
+                cands = self.by_first.get(tok[:-1], []) + self.by_first.get(tok[:-2], [])
+            for entry, topic in cands:
+                n = len(entry)
+                span = toks[i:i + n]
+                if len(span) < n or list(span[:-1]) != list(entry[:-1]):
+                    continue
+                last = span[-1]
+                if last in (entry[-1], entry[-1] + "s", entry[-1] + "es"):
+                    out[topic] = out.get(topic, 0) + 1
+        return out
+
+
+def candidates(hits, allowed, canonical):
+    """The topics a training document may have, among those its class maps to:
+    every allowed topic with at least half the vocabulary hits of the best
+    allowed one; the class's canonical topic when none has a hit."""
+    best = max((hits.get(t, 0) for t in allowed), default=0)
+    if best == 0:
+        return [canonical]
+    return sorted(t for t in allowed if hits.get(t, 0) >= max(1, CANDIDATE_RATIO * best))
+
+
+def mapped_labels(score_py):
+    """The fixed class -> IPTC topics mapping, from score.py itself."""
+    sys.path.insert(0, os.path.dirname(score_py))
+    import score  # noqa: E402  (the scorer's tables, not a copy)
+    label_to_key = {}
+    for key, code, label in TAXONOMY:
+        label_to_key[label] = key
+    out = {}
+    for name, m in score.MAPPINGS.items():
+        inv = {}
+        for label, cls in m["map"].items():
+            if cls is not None:
+                inv.setdefault(cls, []).append(label_to_key[label])
+        canon = {cls: label_to_key[label] for cls, label in score.CANONICAL[name].items()}
+        out[name] = {cls: (sorted(keys), canon[cls]) for cls, keys in inv.items()}
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"),
+                    help="CMake build folder with tagpipe (built if missing)")
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"),
+                    help="the shared folder with data/topics and eval/topics")
+    ap.add_argument("--output", default=os.path.join(ROOT, "models", "topics.model"))
+    args = ap.parse_args()
+
+    taxonomy_path = os.path.join(ROOT, "models", "iptc-topics.tsv")
+    global TAXONOMY
+    TAXONOMY = [tuple(l.split("\t")[:3]) for _, l in
+                read_lines(taxonomy_path, "# tagpipe-taxonomy 1")]
+    topics = [t[0] for t in TAXONOMY]
+    vocab_dir = os.path.join(ROOT, "models", "vocab")
+    vocab = load_vocab(vocab_dir, topics)
+    cues = load_cues(os.path.join(vocab_dir, "cues.tsv"), topics)
+    gaz_dir = os.path.join(ROOT, "gazetteers")
+    names = gazetteer_names(gaz_dir)
+    data_dir = os.path.join(args.shared, "data", "topics")
+    score_py = os.path.join(args.shared, "eval", "topics", "score.py")
+    mapping = mapped_labels(score_py)
+
+    tagpipe = os.path.join(args.build, "tagpipe")
+    if not os.access(tagpipe, os.X_OK):
+        subprocess.run(["cmake", "-S", ROOT, "-B", args.build], check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run(["cmake", "--build", args.build, "-j2"], check=True,
+                       stdout=subprocess.DEVNULL)
+
+    matcher = VocabMatcher(vocab)
+    rng = random.Random(SEED)
+    lines = []
+    counts = {}
+
+    def add(text, labels, weight, source):
+        lines.append(json.dumps({"text": text, "labels": labels, "weight": weight},
+                                ensure_ascii=False))
+        counts[source] = counts.get(source, 0) + 1
+
+    # Labelled news, each line with the topics its class maps to.
+    inputs = []
+    for ds, fn in (("agnews", "agnews-train.jsonl"), ("bbc", "bbc-train.jsonl")):
+        path = os.path.join(data_dir, fn)
+        inputs.append(path)
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                allowed, canonical = mapping[ds][r["gold"]]
+                labels = candidates(matcher.hits(r["text"]), allowed, canonical)
+                add(r["text"], labels, 1.0, fn)
+                for t in labels:
+                    counts[f"{ds} candidate {t}"] = counts.get(f"{ds} candidate {t}", 0) + 1
+    # Vocabulary: every entry alone, and again in groups of GROUP entries of one
+    # topic (separate sentences, so no bigram spans two entries).
+    for t in topics:
+        for e in vocab[t]:
+            add(e, [t], VOCAB_WEIGHT, "vocabulary entries")
+        shuffled = vocab[t][:]
+        rng.shuffle(shuffled)
+        for i in range(0, len(shuffled), GROUP):
+            add(". ".join(shuffled[i:i + GROUP]) + ".", [t], VOCAB_WEIGHT, "vocabulary groups")
+    # Gazetteer cues: names of entries of each kind, picked by a hash of the id
+    # (a fixed, unbiased sample that does not depend on file order).
+    for kind, t in cues:
+        entries = sorted(names.get(kind, []),
+                         key=lambda e: hashlib.sha256(e[0].encode()).hexdigest())
+        picked = [n for _, n in entries[:CUE_NAMES * CUE_DOCS]]
+        for i in range(0, len(picked), CUE_NAMES):
+            add(", ".join(picked[i:i + CUE_NAMES]) + ".", [t], CUE_WEIGHT, "gazetteer cues")
+
+    # Provenance: what the model was built from.
+    comments = ["Built by scripts/build-topic-model.py (see models/SOURCES.md) from:"]
+    for path in inputs + [taxonomy_path, os.path.join(vocab_dir, "cues.tsv"),
+                          os.path.join(ROOT, "models", "stopwords-english.txt")]:
+        comments.append(f"  {os.path.basename(path)} sha256 {sha256(path)}")
+    h = hashlib.sha256()
+    for t in topics:
+        with open(os.path.join(vocab_dir, t + ".txt"), "rb") as f:
+            h.update(f.read())
+    comments.append(f"  models/vocab/*.txt sha256 {h.hexdigest()} (in taxonomy order)")
+    h = hashlib.sha256()
+    lex_dir = os.path.join(gaz_dir, "lexicon")
+    for d, rel in ((gaz_dir, ""), (lex_dir, "lexicon/")):
+        for fn in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            if fn.endswith(".tsv"):
+                with open(os.path.join(d, fn), "rb") as f:
+                    h.update((rel + fn).encode() + b"\0" + f.read())
+    comments.append(f"  gazetteers/*.tsv and lexicon/*.tsv sha256 {h.hexdigest()} (by name)")
+    comments.append("  training lines: " + ", ".join(
+        f"{k} {v}" for k, v in counts.items() if " candidate " not in k))
+    for ds in ("agnews", "bbc"):
+        comments.append(f"  {ds} candidate topics: " + ", ".join(
+            f"{k.split()[-1]} {v}" for k, v in sorted(counts.items())
+            if k.startswith(ds + " candidate ")))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        train = os.path.join(tmp, "train.jsonl")
+        with open(train, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        cmd = [tagpipe, "train", "--label-field", "labels",
+               "--weight-field", "weight", "--taxonomy", taxonomy_path,
+               "--gazetteers", gaz_dir,
+               "--stopwords", os.path.join(ROOT, "models", "stopwords-english.txt"), "--seed", str(SEED), "--output", args.output]
+        cmd += TRAIN_ARGS
+        for c in comments:
+            cmd += ["--comment", c]
+        cmd.append(train)
+        subprocess.run(cmd, check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
