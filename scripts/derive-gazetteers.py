@@ -1455,6 +1455,10 @@ def recase(tok):
         return w.capitalize()
     parts = re.split(r"([-'])", tok)
     out = [one(p) for p in parts]
+    for i in range(2, len(out), 2):
+        # after an apostrophe only O'Neill and D'Alema take a capital
+        if parts[i - 1] == "'" and out[i - 2] not in ("O", "D", "d") and parts[i].isupper():
+            out[i] = out[i].lower()
     res = "".join(out)
     if res.lower().startswith(("al-", "el-")) and len(res) > 3:
         res = res[:3].lower() + res[3].upper() + res[4:]
@@ -1609,6 +1613,11 @@ def build_factbook_people(k, words, profiles, gec_iso, by_a2, demonym_of, pops, 
                 r = parse_person(t) if t else None
                 if r:
                     add_person(r[1], cc, 0.3, "diplomat", r[2], r[3], False)
+        lm = fb_text(gov.get("National anthem(s)", {}), "lyrics/music")
+        for part in re.split(r"/|;|,| and ", lm):
+            r = parse_person(part) if part.strip() else None
+            if r:
+                add_person(r[1], iso, 0.2, "artist", r[2], r[3], False)
         bg = fb_text(prof, "Introduction", "Background")
         for m in re.finditer(r"((?:[A-Z][a-z\u00e0-\u024f'.-]+ ){1,3}[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]{2,}(?: [A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]+)*)", bg):
             r = parse_person(m.group(1))
@@ -1623,6 +1632,10 @@ def build_factbook_people(k, words, profiles, gec_iso, by_a2, demonym_of, pops, 
 
 
 def finalize_people_flags(words, e):
+    """'~' on single-word names and aliases that are common words or given
+    names (Drake, Madonna, Neymar is not)."""
+    if " " not in e.name and (words.common(e.name) or words.given_name(e.name)):
+        e.add(e.name, "~")
     for a in e.aliases:
         if not a[0] and " " not in a[1] and (words.common(a[1]) or words.given_name(a[1])):
             a[0] = "~"
@@ -1733,6 +1746,12 @@ def build_name_lexicons(words):
         given[n][1].add(origin)
     rows = []
     for n, (genders, origins) in given.items():
+        # a very common English word ('So', 'An', 'Will') is a name only when
+        # the census says it is a frequent one
+        if words.level.get(n.lower(), 99) <= 10 and words.given.get(n.upper(), 0) < 0.1:
+            continue
+        if len(n) < 2:
+            continue
         g = "m" if genders == {"m"} else "f" if genders == {"f"} else "u"
         attrs = ["gender=" + g]
         if origins:
