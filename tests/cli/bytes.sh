@@ -4,7 +4,7 @@
 set -eu
 LC_ALL=C
 export LC_ALL
-: "${TAGPIPE:?}" "${TESTDATA:?}"
+: "${TAGPIPE:?}" "${TESTDATA:?}" "${SRCDIR:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -260,6 +260,13 @@ for unit in codepoint byte utf16; do
     check "--offsets=$unit" "$unit" "$tmp/offsets.jsonl" title text
     cut -d'|' -f1,2,5,6 "$tmp/ents" > "$tmp/ents.$unit"
     [ "$(wc -l < "$tmp/ents")" -ge 12 ] || { bad "--offsets=$unit: too few entities"; cat "$tmp/ents"; }
+done
+# The example articles (curly quotes, dashes, ellipses) in every unit too.
+for unit in codepoint byte utf16; do
+    tp --threads 1 --offsets="$unit" --field title --field text < "$SRCDIR/examples/news.jsonl"
+    ok "examples/news.jsonl, --offsets=$unit"
+    check "examples/news.jsonl, --offsets=$unit" "$unit" "$SRCDIR/examples/news.jsonl" title text
+    [ "$(wc -l < "$tmp/ents")" -ge 50 ] || bad "examples/news.jsonl, --offsets=$unit: too few entities"
 done
 same "the same entities whatever the unit (byte)" "$tmp/ents.codepoint" "$tmp/ents.byte"
 same "the same entities whatever the unit (utf16)" "$tmp/ents.codepoint" "$tmp/ents.utf16"
