@@ -160,6 +160,8 @@ def candidates(hits, allowed, canonical):
 
 def mapped_labels(score_py):
     """The fixed class -> IPTC topics mapping, from score.py itself."""
+    if not os.path.exists(score_py):
+        sys.exit(f"build-topic-model: {score_py} not found (give --shared DIR)")
     sys.path.insert(0, os.path.dirname(score_py))
     import score  # noqa: E402  (the scorer's tables, not a copy)
     label_to_key = {}
@@ -183,6 +185,8 @@ def main():
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"),
                     help="the shared folder with data/topics and eval/topics")
     ap.add_argument("--output", default=os.path.join(ROOT, "models", "topics.model"))
+    ap.add_argument("--data", help="read agnews-train.jsonl and bbc-train.jsonl from DIR instead "
+                    "(to validate the settings on a part of them held out)")
     args = ap.parse_args()
 
     taxonomy_path = os.path.join(ROOT, "models", "iptc-topics.tsv")
@@ -195,7 +199,7 @@ def main():
     cues = load_cues(os.path.join(vocab_dir, "cues.tsv"), topics)
     gaz_dir = os.path.join(ROOT, "gazetteers")
     names = gazetteer_names(gaz_dir)
-    data_dir = os.path.join(args.shared, "data", "topics")
+    data_dir = args.data or os.path.join(args.shared, "data", "topics")
     score_py = os.path.join(args.shared, "eval", "topics", "score.py")
     mapping = mapped_labels(score_py)
 
