@@ -437,10 +437,10 @@ def resolve_ties(entries, fixed=()):
     for _ in range(20):
         groups = collections.defaultdict(list)
         for e in pool:
-            for k in e.keys():
+            for k in sorted(e.keys()):
                 groups[(e.type, k)].append(e)
         changed = False
-        for key, es in groups.items():
+        for key, es in sorted(groups.items(), key=lambda kv: kv[0]):
             if len(es) < 2:
                 continue
             for e in es:
