@@ -1868,6 +1868,11 @@ def build_all(k, npm, out, words):
     place_cities = build_cities(words, npm, other)
     place_odbl = build_countries_odbl(words, npm, by_a2)
     places = place_countries + place_subs + place_cities + place_odbl
+    # demonyms are never places ('Virgin Islands, British' must not give 'British')
+    dem_keys = {fold(r[1]) for r in factbook_demonyms(profiles, gec_iso, set())}
+    dem_keys |= {fold(r[1]) for r in world_countries_demonyms(npm)}
+    for e in places:
+        e.aliases = [a for a in e.aliases if fold(a[1]) not in dem_keys or fold(a[1]) == fold(e.name)]
     resolve_ties(places, [e for e in curated if e.type == "place"])
     propagate_common_flags(places, [e for e in curated if e.type == "place"])
     date = "derived 2026-11-23"
