@@ -7,7 +7,7 @@
 Inputs (all read, none changed):
   models/iptc-topics.tsv     the 17 IPTC Media Topics (key, code, label)
   models/vocab/*.txt         hand-curated words and phrases per topic
-  models/vocab/cues.tsv      gazetteer kinds that are evidence for a topic
+  models/vocab/cues.tsv      gazetteer kinds (and ids) that are evidence for a topic
   models/stopwords-english.txt  words left out of the features
   gazetteers/*.tsv           the entity names behind those kinds (and the entity
                              cues of every document, as when tagging)
@@ -89,14 +89,15 @@ def load_cues(path, topics):
     for n, l in read_lines(path, "# tagpipe-cues 1"):
         cols = l.split("\t")
         if len(cols) != 2 or cols[1] not in topics:
-            sys.exit(f"build-topic-model: {path}:{n}: expected KIND and a topic key")
+            sys.exit(f"build-topic-model: {path}:{n}: expected KIND (or id=ID, id~TEXT) and a "
+                     "topic key")
         cues.append((cols[0], cols[1]))
     return cues
 
 
-def gazetteer_names(gaz_dir):
-    """kind -> [(id, name)] over the gazetteers (not the lexicons)."""
-    by_kind = {}
+def gazetteer_entries(gaz_dir):
+    """[(id, name, kind)] over the gazetteers (not the lexicons)."""
+    out = []
     for fn in sorted(os.listdir(gaz_dir)):
         if not fn.endswith(".tsv"):
             continue
@@ -108,9 +109,18 @@ def gazetteer_names(gaz_dir):
                 if len(cols) < 5:
                     continue
                 attrs = dict(a.split("=", 1) for a in cols[4].split(";") if "=" in a)
-                if "kind" in attrs and "same-as" not in attrs:
-                    by_kind.setdefault(attrs["kind"], []).append((cols[1], cols[2]))
-    return by_kind
+                if "same-as" not in attrs:
+                    out.append((cols[1], cols[2], attrs.get("kind")))
+    return out
+
+
+def select(entries, which):
+    """The (id, name) of the entries a cue names: a kind, id=ID or id~TEXT."""
+    if which.startswith("id="):
+        return [(i, n) for i, n, _ in entries if i == which[3:]]
+    if which.startswith("id~"):
+        return [(i, n) for i, n, _ in entries if which[3:] in i]
+    return [(i, n) for i, n, k in entries if k == which]
 
 
 def tokens(text):
@@ -198,7 +208,7 @@ def main():
     vocab = load_vocab(vocab_dir, topics)
     cues = load_cues(os.path.join(vocab_dir, "cues.tsv"), topics)
     gaz_dir = os.path.join(ROOT, "gazetteers")
-    names = gazetteer_names(gaz_dir)
+    entries = gazetteer_entries(gaz_dir)
     data_dir = args.data or os.path.join(args.shared, "data", "topics")
     score_py = os.path.join(args.shared, "eval", "topics", "score.py")
     mapping = mapped_labels(score_py)
@@ -242,12 +252,12 @@ def main():
         rng.shuffle(shuffled)
         for i in range(0, len(shuffled), GROUP):
             add(". ".join(shuffled[i:i + GROUP]) + ".", [t], VOCAB_WEIGHT, "vocabulary groups")
-    # Gazetteer cues: names of entries of each kind, picked by a hash of the id
-    # (a fixed, unbiased sample that does not depend on file order).
-    for kind, t in cues:
-        entries = sorted(names.get(kind, []),
-                         key=lambda e: hashlib.sha256(e[0].encode()).hexdigest())
-        picked = [n for _, n in entries[:CUE_NAMES * CUE_DOCS]]
+    # Gazetteer cues: names of the entries a cue names, picked by a hash of the
+    # id (a fixed, unbiased sample that does not depend on file order).
+    for which, t in cues:
+        chosen = sorted(select(entries, which),
+                        key=lambda e: hashlib.sha256(e[0].encode()).hexdigest())
+        picked = [n for _, n in chosen[:CUE_NAMES * CUE_DOCS]]
         for i in range(0, len(picked), CUE_NAMES):
             add(", ".join(picked[i:i + CUE_NAMES]) + ".", [t], CUE_WEIGHT, "gazetteer cues")
 

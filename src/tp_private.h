@@ -206,6 +206,7 @@ typedef struct {
     double prune;                 /* leave out weights smaller than this (after centering) */
     gboolean one_of;              /* a document's labels are alternatives, one of them right */
     const char *const *stopwords; /* words left out of the features, or NULL */
+    const char *const *exclude;   /* prefixes of features left out ("e:", "b:"), or NULL */
 } TpTrainOptions;
 
 /* A topic as the model file names it: KEY, CODE (or NULL), LABEL, parent KEY (or NULL). */

@@ -87,6 +87,11 @@ void tp_train_options_init(TpTrainOptions *o) {
 static void collect(const char *const *features, const double *values, guint n, gpointer data) {
     TpTrainer *t = data;
     for (guint i = 0; i < n; i++) {
+        gboolean excluded = FALSE;
+        for (guint e = 0; t->opt.exclude && t->opt.exclude[e] && !excluded; e++)
+            excluded = g_str_has_prefix(features[i], t->opt.exclude[e]);
+        if (excluded)
+            continue;
         gpointer v = g_hash_table_lookup(t->vocab, features[i]);
         guint32 id;
         if (v == NULL) {
@@ -593,6 +598,11 @@ static void write_model(const TpTrainer *t, const Data *d, const Params *p,
     append_weight(out, temp);
     if (o->calibrate_folds >= 2)
         g_string_append_printf(out, " (fitted by %u-fold cross-validation)", o->calibrate_folds);
+    if (o->exclude && o->exclude[0]) {
+        g_string_append(out, ";\n# features left out:");
+        for (guint i = 0; o->exclude[i]; i++)
+            g_string_append_printf(out, " %s*", o->exclude[i]);
+    }
     g_string_append(out, ";\n# weights centered per feature, those below ");
     append_weight(out, o->prune);
     g_string_append(out, " left out and the rest fitted again.\n");

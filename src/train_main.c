@@ -44,6 +44,7 @@ static char *opt_gazetteer_dir = NULL;
 static char **opt_gazetteer_files = NULL;
 static char **opt_comments = NULL;
 static char *opt_stopwords = NULL;
+static char **opt_exclude = NULL;
 static gboolean opt_quiet = FALSE;
 static char **opt_inputs = NULL;
 
@@ -87,6 +88,10 @@ static const GOptionEntry option_entries[] = {
      "Snowball stemmer language of the model (default english)", "LANG"},
     {"stopwords", 0, 0, G_OPTION_ARG_FILENAME, &opt_stopwords,
      "Leave the words of FILE out of the features, e.g. models/stopwords-english.txt", "FILE"},
+    {"exclude", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_exclude,
+     "Leave out the features whose names start with PREFIX: w: words, b: bigrams, e: entity "
+     "types, k: entity kinds, i: entity ids (repeatable)",
+     "PREFIX"},
     {"gazetteers", 0, 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
      "Take entity cues from the gazetteers in DIR (default: the shipped ones, as tagging does)",
      "DIR"},
@@ -531,6 +536,7 @@ int train_main(int argc, char **argv) {
     if (opt_stemmer)
         o.stemmer = opt_stemmer;
     o.seed = (guint64)opt_seed;
+    o.exclude = (const char *const *)opt_exclude;
     o.one_of = opt_one_of;
     static const char *const default_fields[] = {"text", NULL};
     const char *const *fields =
