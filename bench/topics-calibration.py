@@ -4,6 +4,8 @@
 
     bench/topics-calibration.py GOLD.jsonl SYSTEM.jsonl [GOLD.jsonl SYSTEM.jsonl ...]
 
+(SHARED names the shared folder if it is not ../shared.)
+
 SYSTEM.jsonl is tagpipe's output for GOLD.jsonl, written with every topic
 (`--min-topic-score 0 --max-topics 17`). A topic is *right* when the fixed
 mapping of ../shared/eval/topics/score.py sends it to the document's gold
@@ -20,8 +22,9 @@ import json
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                                "shared", "eval", "topics"))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.environ.get("SHARED", os.path.join(ROOT, "..", "shared"))
+sys.path.insert(0, os.path.join(SHARED, "eval", "topics"))
 import score  # noqa: E402  (the fixed mapping)
 
 BINS = 10
