@@ -64,11 +64,14 @@ typedef struct {
     gsize end_byte;
     gsize start_cp; /* the same range in Unicode code points */
     gsize end_cp;
-    const char *name;    /* canonical name */
-    const char *id;      /* stable id from the gazetteer, or a document-local id */
-    const char *country; /* ISO 3166-1 alpha-2, or NULL */
-    const char *source;  /* "gazetteer" or "heuristic" */
-    double score;        /* confidence in [0,1] */
+    const char *name;           /* canonical name */
+    const char *id;             /* stable id from the gazetteer, or a document-local id */
+    const char *country;        /* ISO 3166-1 alpha-2, or NULL */
+    const char *source;         /* "gazetteer" or "heuristic" */
+    double score;               /* confidence in [0,1] */
+    const char *holder;         /* offices: id of the person holding it in this text, or NULL */
+    const char *const *offices; /* persons: ids of the offices linked to them */
+    gsize n_offices;
 } TpEntity;
 
 /* One topic of a text, with its score in [0,1]. Strings are borrowed from
@@ -117,6 +120,13 @@ TP_API gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char
                                               GError **error);
 
 /*
+ * Load the weights of the cues that type names no gazetteer lists (format
+ * "# tagpipe-cues 1", models/cues.tsv). Without them only gazetteer names
+ * and bylines are found.
+ */
+TP_API gboolean tp_knowledge_load_cues(TpKnowledge *knowledge, const char *path, GError **error);
+
+/*
  * Print, per loaded file, its entry and alias counts per type, and totals,
  * as lines of text appended to `out`.
  */
@@ -133,7 +143,9 @@ TP_API void tp_tagger_free(TpTagger *tagger);
 /*
  * Tag one text: `text` is UTF-8 of `len` bytes (-1: NUL-terminated). On
  * success `*out_entities` points to `*out_n` entities sorted by start, end
- * and type, owned by the tagger until its next call. Fails with
+ * and type, owned by the tagger until its next call. Texts tagged between two
+ * tp_tagger_reset() calls are one document: later mentions ("Healey") take
+ * the entity of earlier full names ("John Healey"). Fails with
  * TP_ERROR_FORMAT if `text` is not valid UTF-8.
  */
 TP_API gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,

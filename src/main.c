@@ -116,11 +116,14 @@ static TpKnowledge *load_knowledge(void) {
         opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : default_data_dir("gazetteers");
     g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : default_data_dir("models");
     g_autofree char *model = g_build_filename(mdir, "topics.model", NULL);
+    g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
     for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
         ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
     if (ok)
         ok = tp_knowledge_load_topic_model(k, model, &error);
+    if (ok)
+        ok = tp_knowledge_load_cues(k, cues, &error);
     if (!ok) {
         fprintf(stderr, "tagpipe: %s\n", error->message);
         tp_knowledge_free(k);
@@ -421,6 +424,21 @@ static void run_inputs(Run *run, TpTagger *inline_tagger) {
     }
 }
 
+/* Flush and close standard output, as jq does: a full disk or a closed file
+ * must not look like success. `err` is an earlier write's errno, or 0.
+ * Reports the failure; FALSE when there was one. */
+static gboolean close_stdout(int err) {
+    if (err == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        err = errno ? errno : EIO;
+    if (fclose(stdout) != 0 && err == 0)
+        err = errno ? errno : EIO;
+    if (err) {
+        fprintf(stderr, "tagpipe: write error: %s\n", g_strerror(err));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 int main(int argc, char **argv) {
     /* `tagpipe train ...` fits a topic model (train_main.c). */
     if (argc > 1 && strcmp(argv[1], "train") == 0)
@@ -435,7 +453,7 @@ int main(int argc, char **argv) {
 
     if (opt_version) {
         printf("tagpipe %s (%s)\n", TP_VERSION, TAGPIPE_GIT_VERSION);
-        return EXIT_OK;
+        return close_stdout(0) ? EXIT_OK : EXIT_WRITE;
     }
     Run run = {0};
     if (!parse_policy(opt_on_error, &run.on_error))
@@ -461,7 +479,7 @@ int main(int argc, char **argv) {
         tp_knowledge_describe(k, s);
         fputs(s->str, stdout);
         tp_knowledge_free(k);
-        return fclose(stdout) == 0 ? EXIT_OK : EXIT_WRITE;
+        return close_stdout(0) ? EXIT_OK : EXIT_WRITE;
     }
 
     run.k = k;
@@ -509,14 +527,8 @@ int main(int argc, char **argv) {
     }
 
     int status = run.n_untagged ? EXIT_UNTAGGED : EXIT_OK;
-    if (run.write_errno == 0 && (fflush(stdout) != 0 || ferror(stdout)))
-        run.write_errno = errno ? errno : EIO;
-    if (fclose(stdout) != 0 && run.write_errno == 0)
-        run.write_errno = errno ? errno : EIO;
-    if (run.write_errno) {
-        fprintf(stderr, "tagpipe: write error: %s\n", g_strerror(run.write_errno));
+    if (!close_stdout(run.write_errno))
         status = EXIT_WRITE;
-    }
     g_mutex_clear(&run.lock);
     g_cond_clear(&run.cond_done);
     g_cond_clear(&run.cond_space);

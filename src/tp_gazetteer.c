@@ -11,11 +11,7 @@
 #define LEX_HEADER "# tagpipe-lexicon 1"
 #define NO_VALUE G_MAXUINT32
 
-typedef struct {
-    guint32 classes;
-    const char *country; /* demonyms */
-    const char *formal;  /* nickname -> formal given name */
-} LexWord;
+typedef TpLexWord LexWord;
 
 struct TpGazetteer {
     GStringChunk *strings;
@@ -31,9 +27,10 @@ struct TpGazetteer {
     guint32 *edge_vals;
     gsize edge_cap;
     gsize edge_count;
-    GPtrArray *files;    /* TpGazFile */
-    GHashTable *lexicon; /* folded word -> LexWord */
-    TpTokens tt;         /* scratch for tokenizing aliases */
+    GPtrArray *files;       /* TpGazFile */
+    GHashTable *lexicon;    /* folded word -> LexWord */
+    GArray *office_aliases; /* TpOfficeAlias: every surface of every office */
+    TpTokens tt;            /* scratch for tokenizing aliases */
 };
 
 static const char *const type_names[TP_ENTITY_N_TYPES] = {"person", "office", "place",
@@ -66,6 +63,7 @@ TpGazetteer *tp_gazetteer_new(void) {
     gaz->edge_vals = g_new0(guint32, gaz->edge_cap);
     gaz->files = g_ptr_array_new_with_free_func(gaz_file_free);
     gaz->lexicon = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    gaz->office_aliases = g_array_new(FALSE, FALSE, sizeof(TpOfficeAlias));
     tp_tokens_init(&gaz->tt);
     return gaz;
 }
@@ -84,6 +82,7 @@ void tp_gazetteer_free(TpGazetteer *gaz) {
     g_free(gaz->edge_vals);
     g_ptr_array_free(gaz->files, TRUE);
     g_hash_table_destroy(gaz->lexicon);
+    g_array_free(gaz->office_aliases, TRUE);
     tp_tokens_clear(&gaz->tt);
     g_free(gaz);
 }
@@ -417,9 +416,17 @@ static void commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file, gu
                 name_listed = TRUE;
             add_alias(gaz, index, pa->text, pa->flags);
             file->n_aliases[e.type]++;
+            if (e.type == TP_ENTITY_OFFICE) {
+                TpOfficeAlias oa = {index, g_string_chunk_insert_const(gaz->strings, pa->text)};
+                g_array_append_val(gaz->office_aliases, oa);
+            }
         }
         if (!name_listed)
             add_alias(gaz, index, pe->name, TP_ALIAS_NAME);
+        if (!name_listed && e.type == TP_ENTITY_OFFICE) {
+            TpOfficeAlias oa = {index, e.name};
+            g_array_append_val(gaz->office_aliases, oa);
+        }
     }
 }
 
@@ -490,7 +497,7 @@ static gboolean parse_lex_class(const char *s, guint32 *out) {
         {"title", TP_LEX_TITLE},           {"org-head", TP_LEX_ORG_HEAD},
         {"org-suffix", TP_LEX_ORG_SUFFIX}, {"demonym", TP_LEX_DEMONYM},
         {"portfolio", TP_LEX_PORTFOLIO},   {"office-word", TP_LEX_OFFICE_WORD},
-        {"stopword", TP_LEX_STOPWORD},
+        {"stopword", TP_LEX_STOPWORD},     {"common", TP_LEX_COMMON},
     };
     for (guint i = 0; i < G_N_ELEMENTS(classes); i++) {
         if (strcmp(s, classes[i].name) == 0) {
@@ -508,6 +515,7 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
         guint32 cls;
         char *country;
         char *formal;
+        char *canonical;
     } LexLine;
     g_autoptr(GArray) parsed = g_array_new(FALSE, TRUE, sizeof(LexLine));
     gboolean ok = TRUE;
@@ -530,8 +538,12 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
         } else if (*g_strstrip(cols[1]) == '\0') {
             ok = fail(error, TP_ERROR_PARSE, path, i + 1, "empty word");
         } else {
+            /* "Sen." and "Sen" are one title: a token's key never holds the stop. */
+            gsize wlen = strlen(cols[1]);
+            if (wlen > 1 && cols[1][wlen - 1] == '.')
+                wlen--;
             g_autoptr(GString) key = g_string_new(NULL);
-            tp_text_fold(key, cols[1], strlen(cols[1]));
+            tp_text_fold(key, cols[1], wlen);
             ll.key = g_string_free(g_steal_pointer(&key), FALSE);
             g_auto(GStrv) pairs = n == 3 ? g_strsplit(cols[2], ";", -1) : g_new0(char *, 1);
             for (guint k = 0; pairs[k] && ok; k++) {
@@ -550,6 +562,8 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
                         ll.country = g_strdup(eq + 1);
                 } else if (g_str_has_prefix(kv, "formal=")) {
                     ll.formal = g_strdup(eq + 1);
+                } else if (g_str_has_prefix(kv, "canonical=")) {
+                    ll.canonical = g_strdup(eq + 1);
                 }
             }
             g_array_append_val(parsed, ll);
@@ -570,11 +584,14 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
                 w->country = g_string_chunk_insert_const(gaz->strings, ll->country);
             if (ll->formal && w->formal == NULL)
                 w->formal = g_string_chunk_insert_const(gaz->strings, ll->formal);
+            if (ll->canonical && w->canonical == NULL)
+                w->canonical = g_string_chunk_insert_const(gaz->strings, ll->canonical);
             file->n_lexicon++;
         }
         g_free(ll->key);
         g_free(ll->country);
         g_free(ll->formal);
+        g_free(ll->canonical);
     }
     return ok;
 }
@@ -620,6 +637,18 @@ gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error) {
 guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key) {
     const LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
     return w ? w->classes : 0;
+}
+
+const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key) {
+    return g_hash_table_lookup(gaz->lexicon, key);
+}
+
+const GArray *tp_gazetteer_office_aliases(const TpGazetteer *gaz) {
+    return gaz->office_aliases;
+}
+
+guint32 tp_gazetteer_n_entries(const TpGazetteer *gaz) {
+    return gaz->entries->len;
 }
 
 void tp_gazetteer_describe(const TpGazetteer *gaz, GString *out) {

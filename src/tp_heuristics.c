@@ -1,12 +1,263 @@
 /* SPDX-License-Identifier: MIT */
-/* tp_heuristics.c: entities the gazetteers cannot know, found from cues in the text. */
+/* tp_heuristics.c: names no gazetteer lists, typed by cues whose weights live in models/cues.tsv.
+ */
 
 #include "tp_private.h"
 
+#include <errno.h>
+#include <math.h>
 #include <string.h>
 
+#define CUES_HEADER "# tagpipe-cues 1"
+
+static const char *const cue_names[TP_CUE_N] = {
+    [TP_CUE_BIAS] = "bias",
+    [TP_CUE_HONORIFIC_BEFORE] = "honorific-before",
+    [TP_CUE_TITLE_BEFORE] = "title-before",
+    [TP_CUE_GIVEN_NAME_FIRST] = "given-name-first",
+    [TP_CUE_GIVEN_NAME_ONLY] = "given-name-only",
+    [TP_CUE_SURNAME_KNOWN] = "surname-known",
+    [TP_CUE_PARTICLE_INSIDE] = "particle-inside",
+    [TP_CUE_ORG_HEAD_LAST] = "org-head-last",
+    [TP_CUE_ORG_HEAD_INSIDE] = "org-head-inside",
+    [TP_CUE_ORG_SUFFIX] = "org-suffix",
+    [TP_CUE_ACRONYM] = "acronym",
+    [TP_CUE_PLACE_PREPOSITION] = "place-preposition",
+    [TP_CUE_REGION_AFTER_COMMA] = "region-after-comma",
+    [TP_CUE_BASED_SUFFIX] = "based-suffix",
+    [TP_CUE_SAID_AFTER] = "said-after",
+    [TP_CUE_POSSESSIVE_ROLE] = "possessive-role",
+    [TP_CUE_MULTI_TOKEN] = "multi-token",
+    [TP_CUE_SINGLE_TOKEN] = "single-token",
+    [TP_CUE_SENTENCE_START] = "sentence-start",
+    [TP_CUE_ALL_CAPS_LINE] = "all-caps-line",
+    [TP_CUE_THE_BEFORE] = "the-before",
+    [TP_CUE_DEMONYM_FIRST] = "demonym-first",
+};
+
+/* The three types a cue votes for, in the file's column order. */
+static const TpEntityType cue_types[3] = {TP_ENTITY_PERSON, TP_ENTITY_PLACE,
+                                          TP_ENTITY_ORGANIZATION};
+
+const char *tp_cue_name(TpCue cue) {
+    return cue < TP_CUE_N ? cue_names[cue] : NULL;
+}
+
+gboolean tp_cues_load(TpCues *cues, const char *path, GError **error) {
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+    GError *io = NULL;
+    if (!g_file_get_contents(path, &contents, &len, &io)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
+        g_error_free(io);
+        return FALSE;
+    }
+    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
+    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), CUES_HEADER) != 0) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path,
+                    CUES_HEADER);
+        return FALSE;
+    }
+    TpCues tmp = {.threshold = NAN};
+    gboolean seen[TP_CUE_N] = {FALSE};
+    for (guint i = 1; lines[i]; i++) {
+        char *l = g_strchomp(lines[i]);
+        if (*l == '\0' || *l == '#')
+            continue;
+        g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
+        guint n = g_strv_length(cols);
+        if (strcmp(cols[0], "threshold") == 0 && n == 2) {
+            char *end = NULL;
+            tmp.threshold = g_ascii_strtod(cols[1], &end);
+            if (end == cols[1] || *end)
+                goto bad;
+            continue;
+        }
+        int cue = -1;
+        for (int c = 0; c < TP_CUE_N; c++)
+            if (strcmp(cols[0], cue_names[c]) == 0)
+                cue = c;
+        if (cue < 0 || n != 4) {
+            g_set_error(error, TP_ERROR, TP_ERROR_PARSE,
+                        "%s:%u: expected a known cue and three weights", path, i + 1);
+            return FALSE;
+        }
+        for (int t = 0; t < 3; t++) {
+            char *end = NULL;
+            errno = 0;
+            double w = g_ascii_strtod(cols[t + 1], &end);
+            if (errno || end == cols[t + 1] || *end || !isfinite(w))
+                goto bad;
+            tmp.w[cue][cue_types[t]] = w;
+        }
+        seen[cue] = TRUE;
+        continue;
+    bad:
+        g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: bad number", path, i + 1);
+        return FALSE;
+    }
+    for (int c = 0; c < TP_CUE_N; c++) {
+        if (!seen[c]) {
+            g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: no weights for cue '%s'", path,
+                        cue_names[c]);
+            return FALSE;
+        }
+    }
+    if (isnan(tmp.threshold)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: no threshold", path);
+        return FALSE;
+    }
+    tmp.loaded = TRUE;
+    *cues = tmp;
+    return TRUE;
+}
+
+/* ---- word classes ---- */
+
+static guint32 lex(const TpGazetteer *gaz, const TpTokens *tt, guint i) {
+    return tp_gazetteer_lexicon(gaz, tp_tok_key(tt, tp_tok(tt, i)));
+}
+
+static gboolean key_is(const TpTokens *tt, guint i, const char *key) {
+    return strcmp(tp_tok_key(tt, tp_tok(tt, i)), key) == 0;
+}
+
+static gboolean key_in(const TpTokens *tt, guint i, const char *const *keys) {
+    const char *k = tp_tok_key(tt, tp_tok(tt, i));
+    for (guint j = 0; keys[j]; j++)
+        if (strcmp(k, keys[j]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean is_cap_word(const TpToken *t) {
+    return (t->flags & TP_TOK_WORD) && (t->flags & TP_TOK_CAP) && !(t->flags & TP_TOK_DIGIT);
+}
+
+/* Lower-case words that join the parts of a name: "Bank of England", "Ludwig
+ * van Beethoven", "Osama bin Laden", "Procter & Gamble". */
+static const char *const connectors[] = {"of",  "de",    "du",  "des", "da",  "dos",  "das",
+                                         "del", "della", "di",  "van", "von", "der",  "den",
+                                         "ter", "la",    "le",  "bin", "ibn", "bint", "al",
+                                         "el",  "y",     "and", "&",   "for", "'s",   NULL};
+/* Connectors that belong to people's names. */
+static const char *const particles[] = {"de", "du",  "da",  "dos",  "das", "del", "della",
+                                        "di", "van", "von", "der",  "den", "ter", "la",
+                                        "le", "bin", "ibn", "bint", "al",  "el",  NULL};
+static const char *const place_preps[] = {"in",     "at",      "from",       "near",    "to",
+                                          "across", "outside", "into",       "towards", "toward",
+                                          "via",    "around",  "throughout", "inside",  "north",
+                                          "south",  "east",    "west",       NULL};
+static const char *const speech_verbs[] = {"said",      "says",   "told",    "added",   "announced",
+                                           "reported",  "stated", "warned",  "claimed", "argued",
+                                           "insisted",  "wrote",  "tweeted", "asked",   "replied",
+                                           "confirmed", "denied", NULL};
+static const char *const roles[] = {"spokesman", "spokeswoman", "spokesperson", "chief",
+                                    "leader",    "head",        "president",    "chairman",
+                                    "ceo",       "founder",     "minister",     "government",
+                                    "officials", "board",       "shareholders", "shares",
+                                    "army",      "forces",      "capital",      NULL};
+
+/* ---- candidates ---- */
+
+typedef struct {
+    const TpKnowledge *k;
+    const char *text;
+    const TpTokens *tt;
+    const guint8 *gaz_taken; /* tokens of kept gazetteer name matches */
+    const guint8 *off_taken; /* tokens of offices */
+    const GArray *gaz_kept;  /* TpGazMatch kept by the gazetteer-only resolution */
+    GStringChunk *strings;
+    GArray *out; /* TpHeuristic */
+} Ctx;
+
+static void cue_scores(const Ctx *c, guint a, guint b, gboolean has_head, double score[3],
+                       guint32 *out_cues) {
+    const TpGazetteer *gaz = c->k->gaz;
+    const TpTokens *tt = c->tt;
+    guint n = tt->toks->len;
+    guint32 cues = 1u << TP_CUE_BIAS;
+    guint words = 0;
+    for (guint i = a; i <= b; i++)
+        if (tp_tok(tt, i)->flags & TP_TOK_WORD)
+            words++;
+
+    /* The word before, looking through the stop of "Mr." */
+    gint p = (gint)a - 1;
+    if (p >= 0 && key_is(tt, p, ".") && p > 0)
+        p--;
+    if (p >= 0) {
+        guint32 pl = lex(gaz, tt, p);
+        if (pl & TP_LEX_HONORIFIC)
+            cues |= 1u << TP_CUE_HONORIFIC_BEFORE;
+        else if ((pl & TP_LEX_TITLE) || c->off_taken[p])
+            cues |= 1u << TP_CUE_TITLE_BEFORE;
+        if (key_in(tt, p, place_preps))
+            cues |= 1u << TP_CUE_PLACE_PREPOSITION;
+        if (key_is(tt, p, "the"))
+            cues |= 1u << TP_CUE_THE_BEFORE;
+    }
+    guint32 first = lex(gaz, tt, a), last = lex(gaz, tt, b);
+    if ((first & TP_LEX_GIVEN_NAME) && words >= 2)
+        cues |= 1u << TP_CUE_GIVEN_NAME_FIRST;
+    if ((first & TP_LEX_GIVEN_NAME) && words == 1)
+        cues |= 1u << TP_CUE_GIVEN_NAME_ONLY;
+    if ((last & TP_LEX_SURNAME) && words >= 1)
+        cues |= 1u << TP_CUE_SURNAME_KNOWN;
+    if (first & TP_LEX_DEMONYM && words >= 2)
+        cues |= 1u << TP_CUE_DEMONYM_FIRST;
+    if (last & TP_LEX_ORG_SUFFIX)
+        cues |= 1u << TP_CUE_ORG_SUFFIX;
+    else if (last & TP_LEX_ORG_HEAD)
+        cues |= 1u << TP_CUE_ORG_HEAD_LAST;
+    else if (has_head)
+        cues |= 1u << TP_CUE_ORG_HEAD_INSIDE;
+    for (guint i = a + 1; i < b; i++)
+        if (key_in(tt, i, particles))
+            cues |= 1u << TP_CUE_PARTICLE_INSIDE;
+    const TpToken *ta = tp_tok(tt, a);
+    if (words == 1 && (ta->flags & TP_TOK_ALLCAPS) && ta->end - ta->start <= 6)
+        cues |= 1u << TP_CUE_ACRONYM;
+    cues |= 1u << (words >= 2 ? TP_CUE_MULTI_TOKEN : TP_CUE_SINGLE_TOKEN);
+    if (ta->flags & TP_TOK_SENT)
+        cues |= 1u << TP_CUE_SENTENCE_START;
+    if (ta->flags & TP_TOK_LINECAPS)
+        cues |= 1u << TP_CUE_ALL_CAPS_LINE;
+
+    /* The words after. */
+    if (b + 1 < n) {
+        if (key_in(tt, b + 1, speech_verbs))
+            cues |= 1u << TP_CUE_SAID_AFTER;
+        if (key_is(tt, b + 1, "'s") && b + 2 < n && key_in(tt, b + 2, roles))
+            cues |= 1u << TP_CUE_POSSESSIVE_ROLE;
+        if (key_is(tt, b + 1, "-") && b + 2 < n && key_is(tt, b + 2, "based"))
+            cues |= 1u << TP_CUE_BASED_SUFFIX;
+        if (key_is(tt, b + 1, ",") && b + 2 < n) {
+            for (guint m = 0; m < c->gaz_kept->len; m++) {
+                const TpGazMatch *gm = &g_array_index(c->gaz_kept, TpGazMatch, m);
+                if (gm->first != b + 2)
+                    continue;
+                const TpGazEntry *e =
+                    tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, gm->value)->entry);
+                if (e->type == TP_ENTITY_PLACE)
+                    cues |= 1u << TP_CUE_REGION_AFTER_COMMA;
+            }
+        }
+    }
+
+    for (int t = 0; t < 3; t++)
+        score[t] = 0.0;
+    for (int cue = 0; cue < TP_CUE_N; cue++) {
+        if (!(cues & (1u << cue)))
+            continue;
+        for (int t = 0; t < 3; t++)
+            score[t] += c->k->cues.w[cue][cue_types[t]];
+    }
+    *out_cues = cues;
+}
+
 /* A document-local id from a surface name: "Henry Moore" -> "local:person/henry-moore". */
-static const char *local_id(GStringChunk *strings, TpEntityType type, const char *name) {
+const char *tp_local_id(GStringChunk *strings, TpEntityType type, const char *name) {
     g_autoptr(GString) key = g_string_new(NULL);
     tp_text_fold(key, name, strlen(name));
     g_autoptr(GString) id = g_string_new("local:");
@@ -14,11 +265,11 @@ static const char *local_id(GStringChunk *strings, TpEntityType type, const char
     g_string_append_c(id, '/');
     gboolean dash = FALSE;
     for (const char *p = key->str; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        if (g_unichar_isalnum(c)) {
+        gunichar ch = g_utf8_get_char(p);
+        if (g_unichar_isalnum(ch)) {
             if (dash)
                 g_string_append_c(id, '-');
-            g_string_append_unichar(id, c);
+            g_string_append_unichar(id, ch);
             dash = FALSE;
         } else if (id->str[id->len - 1] != '/') {
             dash = TRUE;
@@ -27,8 +278,173 @@ static const char *local_id(GStringChunk *strings, TpEntityType type, const char
     return g_string_chunk_insert_const(strings, id->str);
 }
 
-static gboolean is_name_word(const TpToken *t) {
-    return (t->flags & TP_TOK_WORD) && (t->flags & TP_TOK_CAP) && !(t->flags & TP_TOK_DIGIT);
+/* The canonical surface of tokens [a, b]: their shapes, spaced as in the text. */
+static const char *span_name(const Ctx *c, guint a, guint b) {
+    g_autoptr(GString) s = g_string_new(NULL);
+    for (guint i = a; i <= b; i++) {
+        const TpToken *t = tp_tok(c->tt, i);
+        if (i > a && (t->flags & TP_TOK_SPACE))
+            g_string_append_c(s, ' ');
+        tp_text_shape(s, c->text + t->start, t->end - t->start);
+    }
+    return g_string_chunk_insert_const(c->strings, s->str);
+}
+
+static void propose(Ctx *c, guint a, guint b, gboolean has_head) {
+    const TpTokens *tt = c->tt;
+    /* Trim what cannot start or end a name. */
+    while (a <= b && !is_cap_word(tp_tok(tt, a)))
+        a++;
+    while (b > a && !is_cap_word(tp_tok(tt, b)))
+        b--;
+    if (a > b || !is_cap_word(tp_tok(tt, a)))
+        return;
+    guint32 first = lex(c->k->gaz, tt, a);
+    /* A sentence's first word that is an ordinary word ("Speaking", "The")
+     * is not part of the name that may follow it. */
+    while (a < b && ((tp_tok(tt, a)->flags & TP_TOK_SENT) || key_is(tt, a, "the")) &&
+           (first & (TP_LEX_COMMON | TP_LEX_STOPWORD) || key_is(tt, a, "the"))) {
+        a++;
+        while (a < b && !is_cap_word(tp_tok(tt, a)))
+            a++;
+        first = lex(c->k->gaz, tt, a);
+    }
+    guint words = 0;
+    for (guint i = a; i <= b; i++)
+        words += (tp_tok(tt, i)->flags & TP_TOK_WORD) != 0;
+    if (words == 1 && (first & (TP_LEX_STOPWORD | TP_LEX_HONORIFIC | TP_LEX_TITLE | TP_LEX_DEMONYM |
+                                TP_LEX_OFFICE_WORD)))
+        return;
+    if (words == 1 && (tp_tok(tt, a)->flags & TP_TOK_SENT) && (first & TP_LEX_COMMON))
+        return;
+
+    double score[3];
+    guint32 cues;
+    cue_scores(c, a, b, has_head, score, &cues);
+    int best = 0, second = -1;
+    for (int t = 1; t < 3; t++) {
+        if (score[t] > score[best]) {
+            second = best;
+            best = t;
+        } else if (second < 0 || score[t] > score[second]) {
+            second = t;
+        }
+    }
+    double thr = c->k->cues.threshold;
+    if (score[best] < thr)
+        return;
+    TpEntityType type = cue_types[best];
+    const char *name = span_name(c, a, b);
+    double margin = score[best] - score[second];
+    TpHeuristic h = {
+        .first = a,
+        .last = b,
+        .type = type,
+        .name = name,
+        .id = tp_local_id(c->strings, type, name),
+        .score = 0.5 + 0.45 * tanh(margin / 3.0),
+        .cues = cues,
+    };
+    g_array_append_val(c->out, h);
+}
+
+/* Propose the parts of [a, b] that no gazetteer match covers. */
+static void propose_residue(Ctx *c, guint a, guint b, gboolean has_head) {
+    guint i = a;
+    while (i <= b) {
+        while (i <= b && c->gaz_taken[i])
+            i++;
+        guint j = i;
+        while (j <= b && !c->gaz_taken[j])
+            j++;
+        if (j > i)
+            propose(c, i, j - 1, has_head);
+        i = j;
+    }
+}
+
+/* One run of capitalized words [a, b] (connectors inside): decide whether it
+ * is one name, or pieces of names around gazetteer matches. */
+static void consider_run(Ctx *c, guint a, guint b) {
+    const TpTokens *tt = c->tt;
+    const TpGazetteer *gaz = c->k->gaz;
+    gboolean has_head = FALSE, has_gaz = FALSE, multi_gaz = FALSE;
+    for (guint i = a; i <= b; i++) {
+        guint32 l = lex(gaz, tt, i);
+        if (is_cap_word(tp_tok(tt, i)) && (l & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX)))
+            has_head = TRUE;
+        if (c->gaz_taken[i])
+            has_gaz = TRUE;
+    }
+    for (guint m = 0; m < c->gaz_kept->len; m++) {
+        const TpGazMatch *gm = &g_array_index(c->gaz_kept, TpGazMatch, m);
+        if (gm->first >= a && gm->last <= b && gm->last > gm->first)
+            multi_gaz = TRUE;
+        if (gm->first == a && gm->last == b)
+            return; /* the gazetteer knows this name */
+    }
+    if (!has_head) {
+        /* Without a head word, "and", "&", "for", "of" and "'s" separate names:
+         * "Australia and England", "Trump's Washington". */
+        for (guint i = a; i <= b; i++) {
+            if (key_in(tt, i, (const char *const[]){"and", "&", "for", "of", "'s", NULL})) {
+                if (i > a)
+                    consider_run(c, a, i - 1);
+                if (i < b)
+                    consider_run(c, i + 1, b);
+                return;
+            }
+        }
+    }
+    gboolean given_first = (lex(gaz, tt, a) & TP_LEX_GIVEN_NAME) && b > a;
+    if (!has_gaz || has_head || (given_first && !multi_gaz))
+        propose(c, a, b, has_head);
+    else
+        propose_residue(c, a, b, has_head);
+}
+
+void tp_heuristics_names(const TpKnowledge *k, const char *text, const TpTokens *tt,
+                         const guint8 *gaz_taken, const GArray *gaz_kept, const guint8 *off_taken,
+                         GStringChunk *strings, GArray *out) {
+    if (!k->cues.loaded)
+        return;
+    Ctx c = {k, text, tt, gaz_taken, off_taken, gaz_kept, strings, out};
+    guint n = tt->toks->len;
+    guint i = 0;
+    while (i < n) {
+        const TpToken *t = tp_tok(tt, i);
+        if (!is_cap_word(t) || off_taken[i] ||
+            (lex(k->gaz, tt, i) & (TP_LEX_HONORIFIC | TP_LEX_TITLE))) {
+            i++;
+            continue;
+        }
+        guint j = i;
+        for (;;) {
+            guint nx = j + 1;
+            if (nx >= n || (tp_tok(tt, nx)->flags & TP_TOK_NL) || off_taken[nx] || j - i >= 10)
+                break;
+            if (is_cap_word(tp_tok(tt, nx))) {
+                j = nx;
+                continue;
+            }
+            /* "Hewlett-Packard": a hyphen with no space either side. */
+            gboolean glued_hyphen = key_is(tt, nx, "-") &&
+                                    !(tp_tok(tt, nx)->flags & TP_TOK_SPACE) && nx + 1 < n &&
+                                    !(tp_tok(tt, nx + 1)->flags & TP_TOK_SPACE);
+            guint after = nx + 1;
+            if (key_is(tt, nx, "of") && after < n && key_is(tt, after, "the"))
+                after++;
+            if ((glued_hyphen || key_in(tt, nx, connectors)) && after < n &&
+                is_cap_word(tp_tok(tt, after)) && !off_taken[after] &&
+                !(tp_tok(tt, after)->flags & TP_TOK_NL)) {
+                j = after;
+                continue;
+            }
+            break;
+        }
+        consider_run(&c, i, j);
+        i = j + 1;
+    }
 }
 
 /* A byline: a line that is "By" and a name of two to four capitalized words,
@@ -43,7 +459,7 @@ void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *s
             strcmp(tp_tok_key(tt, by), "by") != 0)
             continue;
         guint j = i + 1;
-        while (j < n && j - i <= 4 && is_name_word(tp_tok(tt, j)) &&
+        while (j < n && j - i <= 4 && is_cap_word(tp_tok(tt, j)) &&
                (j == i + 1 || !(tp_tok(tt, j)->flags & TP_TOK_NL)))
             j++;
         guint words = j - i - 1;
@@ -61,8 +477,9 @@ void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *s
             .last = j - 1,
             .type = TP_ENTITY_PERSON,
             .name = g_string_chunk_insert_const(strings, name),
-            .id = local_id(strings, TP_ENTITY_PERSON, name),
-            .score = 0.7,
+            .id = tp_local_id(strings, TP_ENTITY_PERSON, name),
+            .score = 0.9,
+            .byline = TRUE,
         };
         g_array_append_val(out, h);
     }

@@ -57,6 +57,17 @@ static gboolean set_new(json_t *obj, const char *key, json_t *value) {
     return value != NULL && json_object_set_new(obj, key, value) == 0;
 }
 
+static json_t *id_list(const char *const *ids, gsize n) {
+    json_t *a = json_array();
+    for (gsize i = 0; a && i < n; i++) {
+        if (json_array_append_new(a, json_string(ids[i]))) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
 static json_t *entity_json(const TpEntity *e, const char *text, const char *field,
                            OffsetCursor *cur) {
     json_t *o = json_object();
@@ -72,7 +83,9 @@ static json_t *entity_json(const TpEntity *e, const char *text, const char *fiel
         (e->id == NULL || set_new(o, "id", json_string(e->id))) &&
         set_new(o, "source", json_string(e->source)) &&
         (e->country == NULL || set_new(o, "country", json_string(e->country))) &&
-        set_new(o, "score", score_value(e->score));
+        set_new(o, "score", score_value(e->score)) &&
+        (e->holder == NULL || set_new(o, "holder", json_string(e->holder))) &&
+        (e->n_offices == 0 || set_new(o, "offices", id_list(e->offices, e->n_offices)));
     if (!ok) {
         json_decref(o);
         return NULL;

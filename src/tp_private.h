@@ -105,7 +105,16 @@ typedef enum {
     TP_LEX_PORTFOLIO = 1 << 8,
     TP_LEX_OFFICE_WORD = 1 << 9,
     TP_LEX_STOPWORD = 1 << 10,
+    TP_LEX_COMMON = 1 << 11, /* an ordinary lower-case English word */
 } TpLexClass;
+
+/* What the lexicons say of one folded word or phrase. */
+typedef struct {
+    guint32 classes;       /* TpLexClass bits */
+    const char *country;   /* demonyms */
+    const char *formal;    /* nickname -> formal given name */
+    const char *canonical; /* portfolios, office words */
+} TpLexWord;
 
 typedef struct TpGazetteer TpGazetteer;
 
@@ -117,6 +126,16 @@ const TpGazEntry *tp_gazetteer_entry(const TpGazetteer *gaz, guint32 i);
 const TpGazValue *tp_gazetteer_value(const TpGazetteer *gaz, guint32 i);
 /* Lexicon classes of a folded word (0 when none). */
 guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key);
+/* Everything the lexicons say of a folded word or phrase, or NULL. */
+const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key);
+typedef struct {
+    guint32 entry;
+    const char *alias;
+} TpOfficeAlias;
+/* Every surface (name and aliases) of every office entry, as TpOfficeAlias. */
+const GArray *tp_gazetteer_office_aliases(const TpGazetteer *gaz);
+/* Number of loaded entries. */
+guint32 tp_gazetteer_n_entries(const TpGazetteer *gaz);
 
 /* The trie walk: a token id for a folded key (G_MAXUINT32: no alias has it),
  * the child of a node by token id (0: none; the root is node 0), and the first
@@ -249,27 +268,98 @@ gboolean tp_trainer_fit(TpTrainer *trainer, GString *out, TpTrainReport *report,
 
 /* ---- heuristics (tp_heuristics.c) ---- */
 
+/* Cues that type a name no gazetteer lists; weights per type in models/cues.tsv. */
+typedef enum {
+    TP_CUE_BIAS,
+    TP_CUE_HONORIFIC_BEFORE,
+    TP_CUE_TITLE_BEFORE,
+    TP_CUE_GIVEN_NAME_FIRST,
+    TP_CUE_GIVEN_NAME_ONLY,
+    TP_CUE_SURNAME_KNOWN,
+    TP_CUE_PARTICLE_INSIDE,
+    TP_CUE_ORG_HEAD_LAST,
+    TP_CUE_ORG_HEAD_INSIDE,
+    TP_CUE_ORG_SUFFIX,
+    TP_CUE_ACRONYM,
+    TP_CUE_PLACE_PREPOSITION,
+    TP_CUE_REGION_AFTER_COMMA,
+    TP_CUE_BASED_SUFFIX,
+    TP_CUE_SAID_AFTER,
+    TP_CUE_POSSESSIVE_ROLE,
+    TP_CUE_MULTI_TOKEN,
+    TP_CUE_SINGLE_TOKEN,
+    TP_CUE_SENTENCE_START,
+    TP_CUE_ALL_CAPS_LINE,
+    TP_CUE_THE_BEFORE,
+    TP_CUE_DEMONYM_FIRST,
+    TP_CUE_N
+} TpCue;
+
+typedef struct {
+    double w[TP_CUE_N][TP_ENTITY_N_TYPES];
+    double threshold;
+    gboolean loaded;
+} TpCues;
+
+const char *tp_cue_name(TpCue cue);
+/* Load models/cues.tsv ("# tagpipe-cues 1"): every cue must have weights. */
+gboolean tp_cues_load(TpCues *cues, const char *path, GError **error);
+
 /* An entity proposed from cues in the text, over tokens [first, last]. It
  * competes with gazetteer matches in the one overlap resolution. */
 typedef struct {
     guint32 first;
     guint32 last;
     TpEntityType type;
-    const char *name; /* in the tagger's per-text string chunk */
+    const char *name; /* in the tagger's per-document string chunk */
     const char *id;
     double score;
+    guint32 cues; /* TpCue bits that held */
+    gboolean byline;
 } TpHeuristic;
 
+/* A document-local id for a name known only from the text. */
+const char *tp_local_id(GStringChunk *strings, TpEntityType type, const char *name);
+
 /* Append to `out` (TpHeuristic) the authors of bylines: "By Henry Moore" on a
- * line of its own. Names and document-local ids are stored in `strings`. */
+ * line of its own. */
 void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *strings,
                            GArray *out);
+
+/* Append to `out` (TpHeuristic) the capitalized names that the kept
+ * gazetteer matches (`gaz_kept`, covering `gaz_taken`) do not explain, typed by
+ * cues; tokens of offices (`off_taken`) are never part of a name. */
+void tp_heuristics_names(const TpKnowledge *k, const char *text, const TpTokens *tt,
+                         const guint8 *gaz_taken, const GArray *gaz_kept, const guint8 *off_taken,
+                         GStringChunk *strings, GArray *out);
+
+/* ---- offices and mentions (tp_link.c) ---- */
+
+/* An office span over tokens [first, last]. */
+typedef struct {
+    guint32 first;
+    guint32 last;
+    const char *name;
+    const char *id;
+    const char *country;
+    double score;
+} TpOffice;
+
+/* Index the gazetteer's offices by (country, portfolio, office word), so that
+ * "US defence secretary" and "U.S. Defense Secretary" find one office. */
+void tp_offices_index(TpKnowledge *k);
+/* Find the offices of a text: gazetteer offices and "[country] [portfolio]
+ * office-word" patterns. `gaz_matches` are all gazetteer matches. */
+void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
+                     const GArray *gaz_matches, GStringChunk *strings, GArray *out);
 
 /* ---- knowledge and tagger (tp_tagger.c) ---- */
 
 struct TpKnowledge {
     TpGazetteer *gaz;
     TpTopicModel *topics; /* or NULL: every document gets an empty topic list */
+    TpCues cues;          /* not loaded: no heuristic names */
+    GHashTable *offices;  /* "CC|portfolio|word" -> TpGazEntry index + 1 */
 };
 
 #endif /* TP_PRIVATE_H */

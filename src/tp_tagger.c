@@ -1,33 +1,57 @@
 /* SPDX-License-Identifier: MIT */
-/* tp_tagger.c: the knowledge bundle, tagging one text, and resolving overlapping matches. */
+/* tp_tagger.c: the knowledge bundle, and tagging one text: matches, names, offices, one
+ * overlap resolution, mentions linked across the document. */
 
 #include "tp_private.h"
 
 #include <math.h>
 #include <string.h>
 
-G_DEFINE_QUARK(tp - error - quark, tp_error)
+/* clang-format off */
+G_DEFINE_QUARK(tp-error-quark, tp_error)
+/* clang-format on */
 
-/* One proposed entity: a gazetteer match (value != NO_MATCH) or a heuristic. */
+/* A name kept for the text: from a gazetteer match or a heuristic, possibly
+ * relabelled by the document's other mentions. */
 #define NO_MATCH G_MAXUINT32
 typedef struct {
     guint32 first;
     guint32 last;
-    guint32 value;     /* gazetteer value, or NO_MATCH */
-    guint32 heuristic; /* index into TpTagger.heuristics when value == NO_MATCH */
-    double weight;     /* among candidates of one span */
+    guint32 value; /* gazetteer value, or NO_MATCH for a heuristic */
+    double weight; /* among candidates of one span */
+    TpEntityType type;
+    const char *name;
+    const char *id;
+    const char *country;
+    const char *kind;
+    const char *source;
+    double score;
 } Candidate;
+
+/* What the document has said about a name so far: "Healey" is John Healey. */
+typedef struct {
+    TpEntityType type;
+    const char *name;
+    const char *id;
+    const char *country;
+} DocName;
 
 struct TpTagger {
     const TpKnowledge *k;
     TpTokens tt;
-    GArray *matches;    /* TpGazMatch */
-    GArray *chosen;     /* Candidate */
-    GArray *heuristics; /* TpHeuristic */
-    GArray *entities;   /* TpEntity */
+    GArray *matches;        /* TpGazMatch: every gazetteer match */
+    GArray *gaz_kept;       /* TpGazMatch: the gazetteer's own resolution, offices aside */
+    GArray *cands;          /* Candidate */
+    GArray *heuristics;     /* TpHeuristic */
+    GArray *offices;        /* TpOffice */
+    GArray *entities;       /* TpEntity */
+    GPtrArray *office_refs; /* the persons' `offices` arrays point in here */
     GString *shape;
-    GByteArray *taken;      /* per token: part of a kept gazetteer match */
-    GStringChunk *strings;  /* names and ids made for this text */
+    GByteArray *gaz_taken;
+    GByteArray *off_taken;
+    GByteArray *taken;
+    GStringChunk *strings;  /* names and ids made for the document */
+    GHashTable *doc_names;  /* folded surname or acronym -> DocName */
     TpTopicScratch *topics; /* NULL without a topic model */
 };
 
@@ -42,12 +66,17 @@ void tp_knowledge_free(TpKnowledge *knowledge) {
         return;
     tp_gazetteer_free(knowledge->gaz);
     tp_topic_model_free(knowledge->topics);
+    if (knowledge->offices)
+        g_hash_table_destroy(knowledge->offices);
     g_free(knowledge);
 }
 
 gboolean tp_knowledge_load_file(TpKnowledge *knowledge, const char *path, GError **error) {
     g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
-    return tp_gazetteer_load(knowledge->gaz, path, error);
+    if (!tp_gazetteer_load(knowledge->gaz, path, error))
+        return FALSE;
+    tp_offices_index(knowledge);
+    return TRUE;
 }
 
 static int cmp_path(gconstpointer a, gconstpointer b) {
@@ -98,6 +127,11 @@ gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char *path,
     return TRUE;
 }
 
+gboolean tp_knowledge_load_cues(TpKnowledge *knowledge, const char *path, GError **error) {
+    g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
+    return tp_cues_load(&knowledge->cues, path, error);
+}
+
 void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out) {
     g_return_if_fail(knowledge != NULL && out != NULL);
     tp_gazetteer_describe(knowledge->gaz, out);
@@ -115,12 +149,18 @@ TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error) {
     t->k = knowledge;
     tp_tokens_init(&t->tt);
     t->matches = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
-    t->chosen = g_array_new(FALSE, FALSE, sizeof(Candidate));
+    t->gaz_kept = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
+    t->cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
     t->heuristics = g_array_new(FALSE, FALSE, sizeof(TpHeuristic));
+    t->offices = g_array_new(FALSE, FALSE, sizeof(TpOffice));
     t->entities = g_array_new(FALSE, FALSE, sizeof(TpEntity));
+    t->office_refs = g_ptr_array_new();
     t->shape = g_string_new(NULL);
+    t->gaz_taken = g_byte_array_new();
+    t->off_taken = g_byte_array_new();
     t->taken = g_byte_array_new();
     t->strings = g_string_chunk_new(4096);
+    t->doc_names = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     t->topics = topics;
     return t;
 }
@@ -130,18 +170,26 @@ void tp_tagger_free(TpTagger *tagger) {
         return;
     tp_tokens_clear(&tagger->tt);
     g_array_free(tagger->matches, TRUE);
-    g_array_free(tagger->chosen, TRUE);
+    g_array_free(tagger->gaz_kept, TRUE);
+    g_array_free(tagger->cands, TRUE);
     g_array_free(tagger->heuristics, TRUE);
+    g_array_free(tagger->offices, TRUE);
     g_array_free(tagger->entities, TRUE);
+    g_ptr_array_free(tagger->office_refs, TRUE);
     g_string_free(tagger->shape, TRUE);
+    g_byte_array_free(tagger->gaz_taken, TRUE);
+    g_byte_array_free(tagger->off_taken, TRUE);
     g_byte_array_free(tagger->taken, TRUE);
     g_string_chunk_free(tagger->strings);
+    g_hash_table_destroy(tagger->doc_names);
     tp_topic_scratch_free(tagger->topics);
     g_free(tagger);
 }
 
 void tp_tagger_reset(TpTagger *tagger) {
     g_return_if_fail(tagger != NULL);
+    g_hash_table_remove_all(tagger->doc_names);
+    g_string_chunk_clear(tagger->strings);
     if (tagger->topics)
         tp_topic_scratch_reset(tagger->topics);
 }
@@ -162,16 +210,6 @@ static const TpGazEntry *value_entry(const TpTagger *t, guint32 value) {
     return tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, value)->entry);
 }
 
-/* How much a match is worth against others on the same span: the entry's
- * prior, then exact-case evidence. */
-static double match_weight(const TpTagger *t, const TpGazMatch *m) {
-    const TpGazValue *v = tp_gazetteer_value(t->k->gaz, m->value);
-    double w = value_entry(t, m->value)->prior;
-    if (v->flags & TP_ALIAS_EXACT)
-        w += 0.01;
-    return w;
-}
-
 /* Longest first; on equal length the heavier, then the leftmost. */
 static int cmp_candidate(gconstpointer a, gconstpointer b) {
     const Candidate *x = a, *y = b;
@@ -185,47 +223,130 @@ static int cmp_candidate(gconstpointer a, gconstpointer b) {
     return 0;
 }
 
-/* The one overlap rule set: for each span its best gazetteer entry; then all
- * candidates, gazetteer and heuristic alike, longest first, each kept unless
- * it overlaps one kept before. */
-static void resolve_overlaps(TpTagger *t) {
-    GArray *cands = t->chosen;
-    g_array_set_size(cands, 0);
-    for (guint i = 0; i < t->matches->len; i++) {
-        const TpGazMatch *m = &g_array_index(t->matches, TpGazMatch, i);
-        Candidate c = {m->first, m->last, m->value, 0, match_weight(t, m)};
-        Candidate *last = cands->len ? &g_array_index(cands, Candidate, cands->len - 1) : NULL;
-        if (last && last->first == c.first && last->last == c.last) {
-            if (c.weight > last->weight)
-                *last = c;
-            continue;
-        }
-        g_array_append_val(cands, c);
-    }
-    for (guint i = 0; i < t->heuristics->len; i++) {
-        const TpHeuristic *h = &g_array_index(t->heuristics, TpHeuristic, i);
-        Candidate c = {h->first, h->last, NO_MATCH, i, h->score};
-        g_array_append_val(cands, c);
-    }
+/* Keep candidates longest first, each unless it overlaps one kept before;
+ * `taken` marks the tokens of the kept ones. */
+static void keep_longest(GArray *cands, GByteArray *taken, guint n_tok) {
     g_array_sort(cands, cmp_candidate);
-
-    guint n_tok = t->tt.toks->len;
-    g_byte_array_set_size(t->taken, n_tok);
-    guint8 *taken = t->taken->data;
+    g_byte_array_set_size(taken, n_tok);
     if (n_tok)
-        memset(taken, 0, n_tok);
+        memset(taken->data, 0, n_tok);
     guint kept = 0;
     for (guint i = 0; i < cands->len; i++) {
         Candidate c = g_array_index(cands, Candidate, i);
         gboolean free_span = TRUE;
         for (guint k = c.first; k <= c.last && free_span; k++)
-            free_span = !taken[k];
+            free_span = !taken->data[k];
         if (!free_span)
             continue;
-        memset(taken + c.first, 1, c.last - c.first + 1);
+        memset(taken->data + c.first, 1, c.last - c.first + 1);
         g_array_index(cands, Candidate, kept++) = c;
     }
     g_array_set_size(cands, kept);
+}
+
+/* Confidence of a gazetteer match: longer and exact-case matches are surer;
+ * a common word that passed its checks is the least sure. */
+static double match_score(const TpTagger *t, const TpGazMatch *m) {
+    const TpGazValue *v = tp_gazetteer_value(t->k->gaz, m->value);
+    if (v->flags & TP_ALIAS_COMMON)
+        return 0.6;
+    if ((v->flags & TP_ALIAS_EXACT) || m->last > m->first)
+        return 0.9;
+    return 0.8;
+}
+
+/* The gazetteer's names (offices aside): for each span its best entry (prior,
+ * then exact case), then longest first. */
+static void gazetteer_candidates(TpTagger *t, GArray *out) {
+    g_array_set_size(out, 0);
+    for (guint i = 0; i < t->matches->len; i++) {
+        const TpGazMatch *m = &g_array_index(t->matches, TpGazMatch, i);
+        const TpGazEntry *e = value_entry(t, m->value);
+        if (e->type == TP_ENTITY_OFFICE)
+            continue;
+        const TpGazValue *v = tp_gazetteer_value(t->k->gaz, m->value);
+        Candidate c = {
+            .first = m->first,
+            .last = m->last,
+            .value = m->value,
+            .weight = e->prior + ((v->flags & TP_ALIAS_EXACT) ? 0.01 : 0.0),
+            .type = e->type,
+            .name = e->name,
+            .id = e->id,
+            .country = e->country,
+            .kind = e->kind,
+            .source = "gazetteer",
+            .score = match_score(t, m),
+        };
+        Candidate *last = out->len ? &g_array_index(out, Candidate, out->len - 1) : NULL;
+        if (last && last->first == c.first && last->last == c.last) {
+            if (c.weight > last->weight)
+                *last = c;
+            continue;
+        }
+        g_array_append_val(out, c);
+    }
+    keep_longest(out, t->gaz_taken, t->tt.toks->len);
+}
+
+/* ---- one entity across its mentions ---- */
+
+static guint word_count(const TpTokens *tt, guint a, guint b) {
+    guint n = 0;
+    for (guint i = a; i <= b; i++)
+        n += (tp_tok(tt, i)->flags & TP_TOK_WORD) != 0;
+    return n;
+}
+
+/* Remember the document's full names by their last word ("John Healey" ->
+ * "healey"), and acronyms defined in brackets ("... Organization (NATO)"). */
+static void register_names(TpTagger *t) {
+    const TpTokens *tt = &t->tt;
+    guint n = tt->toks->len;
+    for (guint i = 0; i < t->cands->len; i++) {
+        const Candidate *c = &g_array_index(t->cands, Candidate, i);
+        const char *key = NULL;
+        if (c->type == TP_ENTITY_PERSON && word_count(tt, c->first, c->last) >= 2)
+            key = tp_tok_key(tt, tp_tok(tt, c->last));
+        else if (c->type == TP_ENTITY_ORGANIZATION && c->last + 3 < n + 0 &&
+                 strcmp(tp_tok_key(tt, tp_tok(tt, c->last + 1)), "(") == 0 &&
+                 strcmp(tp_tok_key(tt, tp_tok(tt, c->last + 3)), ")") == 0 &&
+                 (tp_tok(tt, c->last + 2)->flags & TP_TOK_ALLCAPS))
+            key = tp_tok_key(tt, tp_tok(tt, c->last + 2));
+        if (key == NULL || g_hash_table_contains(t->doc_names, key))
+            continue;
+        DocName *d = g_new(DocName, 1);
+        *d = (DocName){c->type, c->name, c->id, c->country};
+        g_hash_table_insert(t->doc_names, g_string_chunk_insert_const(t->strings, key), d);
+    }
+}
+
+/* A one-word mention takes the entity of the document's full name it ends:
+ * "Healey" and "Mr Healey" are John Healey, "Moore" in a text by Henry Moore
+ * is not the town of Moore. Countries and exact-case matches keep their
+ * gazetteer reading. */
+static void link_mentions(TpTagger *t) {
+    const TpTokens *tt = &t->tt;
+    for (guint i = 0; i < t->cands->len; i++) {
+        Candidate *c = &g_array_index(t->cands, Candidate, i);
+        if (word_count(tt, c->first, c->last) != 1)
+            continue;
+        const DocName *d = g_hash_table_lookup(t->doc_names, tp_tok_key(tt, tp_tok(tt, c->first)));
+        if (d == NULL || (c->id && strcmp(c->id, d->id) == 0))
+            continue;
+        if (c->value != NO_MATCH) {
+            const TpGazValue *v = tp_gazetteer_value(t->k->gaz, c->value);
+            if ((v->flags & TP_ALIAS_EXACT) || (c->kind && (strcmp(c->kind, "country") == 0 ||
+                                                            strcmp(c->kind, "subdivision") == 0)))
+                continue;
+        }
+        c->type = d->type;
+        c->name = d->name;
+        c->id = d->id;
+        c->country = d->country;
+        c->kind = NULL;
+        c->score = MAX(c->score, 0.8);
+    }
 }
 
 /* A person's honorific just before the name belongs to the mention ("Mr
@@ -248,17 +369,6 @@ static guint extend_honorific(const TpTagger *t, guint first) {
     return first;
 }
 
-/* Confidence of a gazetteer match: longer and exact-case matches are surer;
- * a common word that passed its checks is the least sure. */
-static double match_score(const TpTagger *t, const Candidate *m) {
-    const TpGazValue *v = tp_gazetteer_value(t->k->gaz, m->value);
-    if (v->flags & TP_ALIAS_COMMON)
-        return 0.6;
-    if ((v->flags & TP_ALIAS_EXACT) || m->last > m->first)
-        return 0.9;
-    return 0.8;
-}
-
 static int cmp_entity(gconstpointer a, gconstpointer b) {
     const TpEntity *x = a, *y = b;
     if (x->start_byte != y->start_byte)
@@ -266,6 +376,48 @@ static int cmp_entity(gconstpointer a, gconstpointer b) {
     if (x->end_byte != y->end_byte)
         return x->end_byte < y->end_byte ? -1 : 1;
     return (int)x->type - (int)y->type;
+}
+
+static TpEntity make_entity(const TpTagger *t, guint first, guint last, TpEntityType type) {
+    const TpToken *a = tp_tok(&t->tt, first), *b = tp_tok(&t->tt, last);
+    return (TpEntity){.type = type,
+                      .start_byte = a->start,
+                      .end_byte = b->end,
+                      .start_cp = a->start_cp,
+                      .end_cp = b->end_cp};
+}
+
+/* An office and the person next to it: "US defence secretary Pete Hegseth",
+ * "President Trump", "Pete Hegseth, the US defence secretary". Fills
+ * `holder_of` (per office: index into cands, or -1). */
+static void link_holders(const TpTagger *t, const guint *cand_first, gint *holder_of) {
+    const TpTokens *tt = &t->tt;
+    guint n = tt->toks->len;
+    for (guint o = 0; o < t->offices->len; o++) {
+        const TpOffice *off = &g_array_index(t->offices, TpOffice, o);
+        holder_of[o] = -1;
+        for (guint c = 0; c < t->cands->len; c++) {
+            const Candidate *p = &g_array_index(t->cands, Candidate, c);
+            if (p->type != TP_ENTITY_PERSON)
+                continue;
+            /* office, then the person (its honorific included) */
+            if (cand_first[c] == off->last + 1) {
+                holder_of[o] = (gint)c;
+                break;
+            }
+            /* the person, a comma, maybe "the", then the office */
+            guint j = p->last + 1;
+            if (j < n && strcmp(tp_tok_key(tt, tp_tok(tt, j)), ",") == 0) {
+                j++;
+                if (j < n && strcmp(tp_tok_key(tt, tp_tok(tt, j)), "the") == 0)
+                    j++;
+                if (j == off->first) {
+                    holder_of[o] = (gint)c;
+                    break;
+                }
+            }
+        }
+    }
 }
 
 gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
@@ -284,52 +436,114 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
                     "text of %" G_GSIZE_FORMAT " bytes is longer than 4 GiB", n);
         return FALSE;
     }
+    TpTokens *tt = &tagger->tt;
+    tp_tokenize(tt, text, n);
+    guint n_tok = tt->toks->len;
 
-    tp_tokenize(&tagger->tt, text, n);
+    /* 1. Every gazetteer alias, and the gazetteer's own reading of the names. */
     g_array_set_size(tagger->matches, 0);
-    tp_gazetteer_match(tagger->k->gaz, text, &tagger->tt, tagger->shape, tagger->matches);
-    g_string_chunk_clear(tagger->strings);
+    tp_gazetteer_match(tagger->k->gaz, text, tt, tagger->shape, tagger->matches);
+    GArray *gaz = tagger->cands;
+    gazetteer_candidates(tagger, gaz);
+    g_array_set_size(tagger->gaz_kept, 0);
+    for (guint i = 0; i < gaz->len; i++) {
+        const Candidate *c = &g_array_index(gaz, Candidate, i);
+        TpGazMatch m = {c->first, c->last, c->value};
+        g_array_append_val(tagger->gaz_kept, m);
+    }
+
+    /* 2. Offices, a layer of their own: "US" stays a place inside "US defence secretary". */
+    g_array_set_size(tagger->offices, 0);
+    tp_offices_find(tagger->k, text, tt, tagger->matches, tagger->strings, tagger->offices);
+    g_byte_array_set_size(tagger->off_taken, n_tok);
+    if (n_tok)
+        memset(tagger->off_taken->data, 0, n_tok);
+    for (guint i = 0; i < tagger->offices->len; i++) {
+        const TpOffice *o = &g_array_index(tagger->offices, TpOffice, i);
+        memset(tagger->off_taken->data + o->first, 1, o->last - o->first + 1);
+    }
+
+    /* 3. Names the gazetteers lack, from cues and bylines. */
     g_array_set_size(tagger->heuristics, 0);
-    tp_heuristics_bylines(text, &tagger->tt, tagger->strings, tagger->heuristics);
-    resolve_overlaps(tagger);
+    tp_heuristics_bylines(text, tt, tagger->strings, tagger->heuristics);
+    tp_heuristics_names(tagger->k, text, tt, tagger->gaz_taken->data, tagger->gaz_kept,
+                        tagger->off_taken->data, tagger->strings, tagger->heuristics);
+
+    /* 4. One overlap resolution over gazetteer and heuristic names alike. */
+    for (guint i = 0; i < tagger->heuristics->len; i++) {
+        const TpHeuristic *h = &g_array_index(tagger->heuristics, TpHeuristic, i);
+        Candidate c = {.first = h->first,
+                       .last = h->last,
+                       .value = NO_MATCH,
+                       .weight = h->score,
+                       .type = h->type,
+                       .name = h->name,
+                       .id = h->id,
+                       .source = "heuristic",
+                       .score = h->score};
+        g_array_append_val(gaz, c);
+    }
+    keep_longest(tagger->cands, tagger->taken, n_tok);
+
+    /* 5. One entity across its mentions. */
+    register_names(tagger);
+    link_mentions(tagger);
+
+    /* 6. Entities, offices and their holders. */
+    guint nc = tagger->cands->len, no = tagger->offices->len;
+    g_autofree guint *cand_first = g_new(guint, nc + 1);
+    g_autofree gint *holder_of = g_new(gint, no + 1);
+    for (guint i = 0; i < nc; i++) {
+        const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
+        cand_first[i] = c->type == TP_ENTITY_PERSON ? extend_honorific(tagger, c->first) : c->first;
+    }
+    link_holders(tagger, cand_first, holder_of);
+    /* The persons' office lists live in one array, sized once so no pointer moves. */
+    g_ptr_array_set_size(tagger->office_refs, 0);
+    g_ptr_array_set_size(tagger->office_refs, no + nc);
+    guint next_ref = 0;
 
     g_array_set_size(tagger->entities, 0);
-    for (guint i = 0; i < tagger->chosen->len; i++) {
-        const Candidate *c = &g_array_index(tagger->chosen, Candidate, i);
-        TpEntity ent = {.source = "gazetteer"};
-        guint first = c->first;
-        if (c->value != NO_MATCH) {
-            const TpGazEntry *e = value_entry(tagger, c->value);
-            ent.type = e->type;
-            ent.name = e->name;
-            ent.id = e->id;
-            ent.country = e->country;
-            ent.score = match_score(tagger, c);
-        } else {
-            const TpHeuristic *h = &g_array_index(tagger->heuristics, TpHeuristic, c->heuristic);
-            ent.type = h->type;
-            ent.name = h->name;
-            ent.id = h->id;
-            ent.source = "heuristic";
-            ent.score = h->score;
+    for (guint i = 0; i < nc; i++) {
+        const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
+        TpEntity e = make_entity(tagger, cand_first[i], c->last, c->type);
+        e.name = c->name;
+        e.id = c->id;
+        e.country = c->country;
+        e.source = c->source;
+        e.score = c->score;
+        if (c->type == TP_ENTITY_PERSON) {
+            e.offices = (const char *const *)tagger->office_refs->pdata + next_ref;
+            for (guint o = 0; o < no; o++)
+                if (holder_of[o] == (gint)i)
+                    tagger->office_refs->pdata[next_ref + e.n_offices++] =
+                        (gpointer)g_array_index(tagger->offices, TpOffice, o).id;
+            next_ref += e.n_offices;
+            if (e.n_offices == 0)
+                e.offices = NULL;
         }
         if (tagger->topics)
-            tp_topic_add_entity(tagger->topics, ent.type,
-                                c->value != NO_MATCH ? value_entry(tagger, c->value)->kind : NULL,
-                                ent.id);
-        if (ent.type == TP_ENTITY_PERSON)
-            first = extend_honorific(tagger, first);
-        const TpToken *a = tp_tok(&tagger->tt, first), *b = tp_tok(&tagger->tt, c->last);
-        ent.start_byte = a->start;
-        ent.end_byte = b->end;
-        ent.start_cp = a->start_cp;
-        ent.end_cp = b->end_cp;
-        g_array_append_val(tagger->entities, ent);
+            tp_topic_add_entity(tagger->topics, e.type, c->kind, e.id);
+        g_array_append_val(tagger->entities, e);
+    }
+    for (guint o = 0; o < no; o++) {
+        const TpOffice *off = &g_array_index(tagger->offices, TpOffice, o);
+        TpEntity e = make_entity(tagger, off->first, off->last, TP_ENTITY_OFFICE);
+        e.name = off->name;
+        e.id = off->id;
+        e.country = off->country;
+        e.source = "gazetteer";
+        e.score = off->score;
+        if (holder_of[o] >= 0)
+            e.holder = g_array_index(tagger->cands, Candidate, holder_of[o]).id;
+        if (tagger->topics)
+            tp_topic_add_entity(tagger->topics, e.type, NULL, e.id);
+        g_array_append_val(tagger->entities, e);
     }
     g_array_sort(tagger->entities, cmp_entity);
 
     if (tagger->topics)
-        tp_topic_add_tokens(tagger->topics, text, &tagger->tt);
+        tp_topic_add_tokens(tagger->topics, text, tt);
 
     *out_entities = (const TpEntity *)tagger->entities->data;
     *out_n = tagger->entities->len;
