@@ -7,10 +7,11 @@
 Inputs (all read, none changed):
   models/iptc-topics.tsv     the 17 IPTC Media Topics (key, code, label)
   models/vocab/*.txt         hand-curated words and phrases per topic
-  models/vocab/cues.tsv      gazetteer kinds (and ids) that are evidence for a topic
+  models/vocab/topic-cues.tsv  gazetteer kinds (and ids) that are evidence for a topic
   models/stopwords-english.txt  words left out of the features
-  gazetteers/*.tsv           the entity names behind those kinds (and the entity
-                             cues of every document, as when tagging)
+  gazetteers/*.tsv           the entity names behind those kinds (and, with
+  models/cues.tsv            the name cues of the heuristics, the entity cues of
+                             every document, as when tagging)
   ../shared/data/topics/agnews-train.jsonl, bbc-train.jsonl
                              labelled news; their classes are mapped to IPTC topics
                              with the fixed mapping of ../shared/eval/topics/score.py
@@ -86,7 +87,7 @@ def load_vocab(vocab_dir, topics):
 
 def load_cues(path, topics):
     cues = []
-    for n, l in read_lines(path, "# tagpipe-cues 1"):
+    for n, l in read_lines(path, "# tagpipe-topic-cues 1"):
         cols = l.split("\t")
         if len(cols) != 2 or cols[1] not in topics:
             sys.exit(f"build-topic-model: {path}:{n}: expected KIND (or id=ID, id~TEXT) and a "
@@ -206,7 +207,7 @@ def main():
     topics = [t[0] for t in TAXONOMY]
     vocab_dir = os.path.join(ROOT, "models", "vocab")
     vocab = load_vocab(vocab_dir, topics)
-    cues = load_cues(os.path.join(vocab_dir, "cues.tsv"), topics)
+    cues = load_cues(os.path.join(vocab_dir, "topic-cues.tsv"), topics)
     gaz_dir = os.path.join(ROOT, "gazetteers")
     entries = gazetteer_entries(gaz_dir)
     data_dir = args.data or os.path.join(args.shared, "data", "topics")
@@ -263,7 +264,8 @@ def main():
 
     # Provenance: what the model was built from.
     comments = ["Built by scripts/build-topic-model.py (see models/SOURCES.md) from:"]
-    for path in inputs + [taxonomy_path, os.path.join(vocab_dir, "cues.tsv"),
+    for path in inputs + [taxonomy_path, os.path.join(vocab_dir, "topic-cues.tsv"),
+                          os.path.join(ROOT, "models", "cues.tsv"),
                           os.path.join(ROOT, "models", "stopwords-english.txt")]:
         comments.append(f"  {os.path.basename(path)} sha256 {sha256(path)}")
     h = hashlib.sha256()
@@ -292,7 +294,7 @@ def main():
             f.write("\n".join(lines) + "\n")
         cmd = [tagpipe, "train", "--label-field", "labels",
                "--weight-field", "weight", "--taxonomy", taxonomy_path,
-               "--gazetteers", gaz_dir,
+               "--gazetteers", gaz_dir, "--models", os.path.join(ROOT, "models"),
                "--stopwords", os.path.join(ROOT, "models", "stopwords-english.txt"), "--seed", str(SEED), "--output", args.output]
         cmd += TRAIN_ARGS
         for c in comments:

@@ -41,6 +41,7 @@ static int opt_folds = -1;
 static double opt_prune = -1.0;
 static gboolean opt_one_of = FALSE;
 static char *opt_gazetteer_dir = NULL;
+static char *opt_models_dir = NULL;
 static char **opt_gazetteer_files = NULL;
 static char **opt_comments = NULL;
 static char *opt_stopwords = NULL;
@@ -94,6 +95,10 @@ static const GOptionEntry option_entries[] = {
      "PREFIX"},
     {"gazetteers", 0, 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
      "Take entity cues from the gazetteers in DIR (default: the shipped ones, as tagging does)",
+     "DIR"},
+    {"models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models_dir,
+     "Take the name cues of the heuristics from DIR/cues.tsv (default: the shipped ones, as "
+     "tagging does)",
      "DIR"},
     {"gazetteer", 'g', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_gazetteer_files,
      "Also load the gazetteer or lexicon FILE (repeatable; load it when tagging too)", "FILE"},
@@ -483,6 +488,7 @@ static gboolean write_file(const char *path, const GString *s, GError **error) {
 }
 
 int train_main(int argc, char **argv) {
+    g_set_prgname("tagpipe train");
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_description(ctx, description);
@@ -542,7 +548,7 @@ int train_main(int argc, char **argv) {
     const char *const *fields =
         opt_fields && opt_fields[0] ? (const char *const *)opt_fields : default_fields;
 
-    /* Entity cues come from the same gazetteers as when tagging. */
+    /* Entity cues come from the same gazetteers and name cues as when tagging. */
     gint64 t_start = g_get_monotonic_time();
     TpKnowledge *k = tp_knowledge_new();
     g_autofree char *gdir =
@@ -550,6 +556,10 @@ int train_main(int argc, char **argv) {
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
     for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
         ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
+    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : default_data_dir("models");
+    g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
+    if (ok)
+        ok = tp_knowledge_load_cues(k, cues, &error);
     g_autoptr(GArray) topics = g_array_new(FALSE, FALSE, sizeof(TpTrainTopic));
     GStringChunk *strings = g_string_chunk_new(1024);
     if (ok && opt_taxonomy)

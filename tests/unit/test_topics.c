@@ -218,12 +218,13 @@ static void test_scores(void) {
     tp_knowledge_free(k);
 }
 
-/* ---- the shipped model ---- */
+/* ---- the shipped model, with the shipped data, as tagpipe loads them ---- */
 
 static TpKnowledge *shipped(void) {
     TpKnowledge *k = tp_knowledge_new();
     g_autoptr(GError) error = NULL;
     g_assert_true(tp_knowledge_load_dir(k, SRCDIR "/gazetteers", &error));
+    g_assert_true(tp_knowledge_load_cues(k, SRCDIR "/models/cues.tsv", &error));
     g_assert_true(tp_knowledge_load_topic_model(k, SRCDIR "/models/topics.model", &error));
     g_assert_no_error(error);
     return k;
