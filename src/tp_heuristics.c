@@ -158,6 +158,10 @@ static const char *const roles[] = {"spokesman", "spokeswoman", "spokesperson", 
                                     "officials", "board",       "shareholders", "shares",
                                     "army",      "forces",      "capital",      NULL};
 
+gboolean tp_is_place_preposition(const TpTokens *tt, guint i) {
+    return key_in(tt, i, place_preps);
+}
+
 /* ---- candidates ---- */
 
 typedef struct {
@@ -321,6 +325,15 @@ static void propose(Ctx *c, guint a, guint b, gboolean has_head) {
     double score[3];
     guint32 cues;
     cue_scores(c, a, b, has_head, score, &cues);
+    /* Ordinary words ("He", "Police", "World Cup") are names only with a
+     * person cue before them or a head word. */
+    gboolean all_common = TRUE;
+    for (guint i = a; i <= b && all_common; i++)
+        if (tp_tok(tt, i)->flags & TP_TOK_WORD)
+            all_common = (lex(c->k->gaz, tt, i) & TP_LEX_COMMON) != 0;
+    if (all_common && !has_head &&
+        !(cues & ((1u << TP_CUE_HONORIFIC_BEFORE) | (1u << TP_CUE_TITLE_BEFORE))))
+        return;
     int best = 0, second = -1;
     for (int t = 1; t < 3; t++) {
         if (score[t] > score[best]) {
@@ -382,6 +395,15 @@ static void consider_run(Ctx *c, guint a, guint b) {
             multi_gaz = TRUE;
         if (gm->first == a && gm->last == b)
             return; /* the gazetteer knows this name */
+    }
+    /* "Keir Starmer's Government": a known name before "'s" is its own entity,
+     * the possessor, whatever head word follows. */
+    for (guint i = a + 1; i < b; i++) {
+        if (key_is(tt, i, "'s") && c->gaz_taken[i - 1]) {
+            consider_run(c, a, i - 1);
+            consider_run(c, i + 1, b);
+            return;
+        }
     }
     if (!has_head) {
         /* Without a head word, "and", "&", "for", "of" and "'s" separate names:

@@ -318,6 +318,9 @@ typedef struct {
     gboolean byline;
 } TpHeuristic;
 
+/* Is token i a preposition that introduces places ("in", "near", "from")? */
+gboolean tp_is_place_preposition(const TpTokens *tt, guint i);
+
 /* A document-local id for a name known only from the text. */
 const char *tp_local_id(GStringChunk *strings, TpEntityType type, const char *name);
 

@@ -349,6 +349,68 @@ static void link_mentions(TpTagger *t) {
     }
 }
 
+/* A gazetteer alias that is also an ordinary word or name ("~Moore", "~Police")
+ * needs support beyond its capital: a place a preposition before it ("in
+ * Reading"), a person the document's full name. Unsupported ones are dropped. */
+static void confirm_common_words(TpTagger *t) {
+    const TpTokens *tt = &t->tt;
+    guint kept = 0;
+    for (guint i = 0; i < t->cands->len; i++) {
+        Candidate c = g_array_index(t->cands, Candidate, i);
+        gboolean keep = TRUE;
+        if (c.value != NO_MATCH && c.source[0] == 'g' && word_count(tt, c.first, c.last) == 1 &&
+            (tp_gazetteer_value(t->k->gaz, c.value)->flags & TP_ALIAS_COMMON)) {
+            const TpGazEntry *e = value_entry(t, c.value);
+            if (strcmp(c.id, e->id) != 0)
+                keep = TRUE; /* relabelled by the document already */
+            else if (e->type == TP_ENTITY_PLACE)
+                keep = c.first > 0 && tp_is_place_preposition(tt, c.first - 1);
+            else if (e->type == TP_ENTITY_PERSON) {
+                const DocName *d =
+                    g_hash_table_lookup(t->doc_names, tp_tok_key(tt, tp_tok(tt, c.first)));
+                keep = d && strcmp(d->id, c.id) == 0;
+            }
+        }
+        if (keep)
+            g_array_index(t->cands, Candidate, kept++) = c;
+    }
+    g_array_set_size(t->cands, kept);
+}
+
+/* Sports results name teams after their towns: "CHICAGO 5 Houston 3",
+ * "Surrey 305 and 202-5", "Barcelona beat Madrid". A town (not a country:
+ * national sides stay places, as news and CoNLL have them) followed by a
+ * score, or joined to another by "v"/"beat", is an organization. */
+static void sports_teams(TpTagger *t) {
+    const TpTokens *tt = &t->tt;
+    guint n = tt->toks->len;
+    static const char *const versus[] = {"v", "vs", "versus", "beat", "beats", "defeated", NULL};
+    for (guint i = 0; i < t->cands->len; i++) {
+        Candidate *c = &g_array_index(t->cands, Candidate, i);
+        if (c->type != TP_ENTITY_PLACE || (c->kind && strcmp(c->kind, "country") == 0))
+            continue;
+        gboolean team = FALSE;
+        if (c->last + 1 < n) {
+            const TpToken *nx = tp_tok(tt, c->last + 1);
+            team = (nx->flags & TP_TOK_DIGIT) && nx->end - nx->start <= 3 &&
+                   !(c->last + 2 < n && strcmp(tp_tok_key(tt, tp_tok(tt, c->last + 2)), "%") == 0);
+        }
+        for (guint v = 0; versus[v] && !team; v++) {
+            team =
+                (c->last + 1 < n &&
+                 strcmp(tp_tok_key(tt, tp_tok(tt, c->last + 1)), versus[v]) == 0) ||
+                (c->first > 0 && strcmp(tp_tok_key(tt, tp_tok(tt, c->first - 1)), versus[v]) == 0);
+        }
+        if (!team)
+            continue;
+        c->type = TP_ENTITY_ORGANIZATION;
+        c->id = tp_local_id(t->strings, TP_ENTITY_ORGANIZATION, c->name);
+        c->kind = "club";
+        c->source = "heuristic";
+        c->score = 0.6;
+    }
+}
+
 /* A person's honorific just before the name belongs to the mention ("Mr
  * Trump", "Sir Keir Starmer", "Dr. Tedros"). Returns the first token. */
 static guint extend_honorific(const TpTagger *t, guint first) {
@@ -488,6 +550,8 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     /* 5. One entity across its mentions. */
     register_names(tagger);
     link_mentions(tagger);
+    confirm_common_words(tagger);
+    sports_teams(tagger);
 
     /* 6. Entities, offices and their holders. */
     guint nc = tagger->cands->len, no = tagger->offices->len;
