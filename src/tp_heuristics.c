@@ -445,6 +445,9 @@ void tp_heuristics_names(const TpKnowledge *k, const char *text, const TpTokens 
             guint nx = j + 1;
             if (nx >= n || (tp_tok(tt, nx)->flags & TP_TOK_NL) || off_taken[nx] || j - i >= 10)
                 break;
+            /* An honorific or a title starts the next name: "Yesterday Mrs Oyelaran". */
+            if (lex(k->gaz, tt, nx) & (TP_LEX_HONORIFIC | TP_LEX_TITLE))
+                break;
             if (is_cap_word(tp_tok(tt, nx))) {
                 j = nx;
                 continue;

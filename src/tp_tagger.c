@@ -377,6 +377,49 @@ static void confirm_common_words(TpTagger *t) {
     g_array_set_size(t->cands, kept);
 }
 
+/* A capitalized word that no candidate covers but that the document has
+ * named in full ("John Oyelaran ... Oyelaran left") is a mention of it. */
+static void add_doc_mentions(TpTagger *t) {
+    const TpTokens *tt = &t->tt;
+    guint n = tt->toks->len;
+    if (g_hash_table_size(t->doc_names) == 0)
+        return;
+    guint8 *taken = t->taken->data;
+    if (n)
+        memset(taken, 0, n);
+    for (guint i = 0; i < t->cands->len; i++) {
+        const Candidate *c = &g_array_index(t->cands, Candidate, i);
+        memset(taken + c->first, 1, c->last - c->first + 1);
+    }
+    for (guint i = 0; i < n; i++) {
+        const TpToken *tok = tp_tok(tt, i);
+        if (taken[i] || !(tok->flags & TP_TOK_WORD) || !(tok->flags & TP_TOK_CAP) ||
+            (tok->flags & TP_TOK_DIGIT))
+            continue;
+        /* Inside a longer capitalized name ("Oyelaran Street") it is not the person. */
+        if ((i > 0 && (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) && !taken[i - 1] &&
+             !(tp_gazetteer_lexicon(t->k->gaz, tp_tok_key(tt, tp_tok(tt, i - 1))) &
+               TP_LEX_HONORIFIC)) ||
+            (i + 1 < n && (tp_tok(tt, i + 1)->flags & TP_TOK_CAP) &&
+             (tp_tok(tt, i + 1)->flags & TP_TOK_WORD) && !taken[i + 1]))
+            continue;
+        const DocName *d = g_hash_table_lookup(t->doc_names, tp_tok_key(tt, tok));
+        if (d == NULL)
+            continue;
+        Candidate c = {.first = i,
+                       .last = i,
+                       .value = NO_MATCH,
+                       .type = d->type,
+                       .name = d->name,
+                       .id = d->id,
+                       .country = d->country,
+                       .source = "heuristic",
+                       .score = 0.75};
+        g_array_append_val(t->cands, c);
+        taken[i] = 1;
+    }
+}
+
 /* Sports results name teams after their towns: "CHICAGO 5 Houston 3",
  * "Surrey 305 and 202-5", "Barcelona beat Madrid". A town (not a country:
  * national sides stay places, as news and CoNLL have them) followed by a
@@ -551,6 +594,7 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     register_names(tagger);
     link_mentions(tagger);
     confirm_common_words(tagger);
+    add_doc_mentions(tagger);
     sports_teams(tagger);
 
     /* 6. Entities, offices and their holders. */
