@@ -167,6 +167,7 @@ typedef struct {
     TpOffsetUnit offsets;
     double min_topic_score;
     gsize max_topics;
+    double min_score; /* entities scoring below it are left out (0: keep all) */
 } TpLineOptions;
 
 /*

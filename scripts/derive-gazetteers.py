@@ -389,10 +389,9 @@ def flag_for(words, alias, prominent=False, given_ok=False, surname_ok=None):
     if surname_ok is None:
         surname_ok = given_ok
     if is_acronym(alias):
-        bare = alias.replace(".", "")
-        if len(bare) <= 2 or words.common(bare):
-            return "="
-        return ""
+        # An acronym written otherwise ("Mrs" for MRS, "Who" for WHO) is
+        # another word: acronyms always need their exact case.
+        return "="
     toks = alias.split()
     if len(toks) == 1:
         t = alias

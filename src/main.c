@@ -31,6 +31,7 @@ static char **opt_gazetteer_files = NULL;
 static char *opt_models_dir = NULL;
 static char *opt_on_error = NULL;
 static char *opt_offsets = NULL;
+static double opt_min_score = 0.0;
 static double opt_min_topic_score = 0.1;
 static int opt_max_topics = 3;
 static gboolean opt_unbuffered = FALSE;
@@ -58,6 +59,8 @@ static const GOptionEntry option_entries[] = {
      "POLICY"},
     {"offsets", 0, 0, G_OPTION_ARG_STRING, &opt_offsets,
      "Units of start/end: codepoint (default), byte or utf16", "UNIT"},
+    {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_score,
+     "Leave out entities whose score is below X (default 0: keep all)", "X"},
     {"min-topic-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_topic_score,
      "Leave out topics scoring below X (default 0.1)", "X"},
     {"max-topics", 0, 0, G_OPTION_ARG_INT, &opt_max_topics,
@@ -464,6 +467,8 @@ int main(int argc, char **argv) {
         usage_error("--threads must be between 1 and 1024, not %d", opt_threads);
     if (opt_max_topics < 0)
         usage_error("--max-topics must not be negative");
+    if (!(opt_min_score >= 0.0 && opt_min_score <= 1.0))
+        usage_error("--min-score must be between 0 and 1");
     if (!(opt_min_topic_score >= 0.0 && opt_min_topic_score <= 1.0))
         usage_error("--min-topic-score must be between 0 and 1");
     for (guint i = 0; opt_fields && opt_fields[i]; i++)
@@ -485,6 +490,7 @@ int main(int argc, char **argv) {
     run.k = k;
     run.lopt.fields = (const char *const *)opt_fields;
     run.lopt.min_topic_score = opt_min_topic_score;
+    run.lopt.min_score = opt_min_score;
     run.lopt.max_topics = (gsize)opt_max_topics;
     g_mutex_init(&run.lock);
     g_cond_init(&run.cond_done);

@@ -151,7 +151,7 @@ static gssize closing_brace(const char *line, gsize len) {
 gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
                             const TpLineOptions *options, GString *out, GError **error) {
     g_return_val_if_fail(tagger != NULL && line != NULL && out != NULL, FALSE);
-    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3};
+    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3, 0.0};
     const TpLineOptions *opt = options ? options : &defaults;
     const char *const *fields = opt->fields ? opt->fields : default_fields;
 
@@ -187,6 +187,8 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
             goto out;
         OffsetCursor cur = {.text = text, .unit = opt->offsets};
         for (gsize i = 0; i < n; i++) {
+            if (es[i].score < opt->min_score)
+                continue;
             json_t *e = entity_json(&es[i], text, fields[f], &cur);
             if (e == NULL || json_array_append_new(ents, e)) {
                 fail_limit(error, "an entity");

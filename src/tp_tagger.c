@@ -605,6 +605,16 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
         cand_first[i] = c->type == TP_ENTITY_PERSON ? extend_honorific(tagger, c->first) : c->first;
     }
+    /* An honorific the gazetteer read as something else ("Mrs" as a party's
+     * short name) belongs to the person it introduces. */
+    for (guint i = 0; i < nc; i++) {
+        const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
+        for (guint j = 0; j < nc && c->first == c->last; j++) {
+            const Candidate *p = &g_array_index(tagger->cands, Candidate, j);
+            if (j != i && cand_first[j] <= c->first && c->first < p->first)
+                cand_first[i] = G_MAXUINT; /* dropped below */
+        }
+    }
     link_holders(tagger, cand_first, holder_of);
     /* The persons' office lists live in one array, sized once so no pointer moves. */
     g_ptr_array_set_size(tagger->office_refs, 0);
@@ -614,6 +624,8 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     g_array_set_size(tagger->entities, 0);
     for (guint i = 0; i < nc; i++) {
         const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
+        if (cand_first[i] == G_MAXUINT)
+            continue;
         TpEntity e = make_entity(tagger, cand_first[i], c->last, c->type);
         e.name = c->name;
         e.id = c->id;
