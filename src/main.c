@@ -32,7 +32,7 @@ static char *opt_models_dir = NULL;
 static char *opt_on_error = NULL;
 static char *opt_offsets = NULL;
 static double opt_min_score = 0.0;
-static double opt_min_topic_score = 0.1;
+static double opt_min_topic_score = 0.25;
 static int opt_max_topics = 3;
 static gboolean opt_unbuffered = FALSE;
 static gboolean opt_list_gazetteers = FALSE;
@@ -62,7 +62,7 @@ static const GOptionEntry option_entries[] = {
     {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_score,
      "Leave out entities whose score is below X (default 0: keep all)", "X"},
     {"min-topic-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_topic_score,
-     "Leave out topics scoring below X (default 0.1)", "X"},
+     "Leave out topics scoring below X (default 0.25)", "X"},
     {"max-topics", 0, 0, G_OPTION_ARG_INT, &opt_max_topics,
      "Write at most N topics per line (default 3)", "N"},
     {"unbuffered", 'u', 0, G_OPTION_ARG_NONE, &opt_unbuffered, "Flush the output after every line",
