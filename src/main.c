@@ -79,7 +79,9 @@ static const char summary[] =
     "Reads one JSON object per line from the FILEs (or standard input, also\n"
     "named -) and writes each line back with \"entities\" and \"topics\" added.\n"
     "\n"
-    "  echo '{\"text\":\"Mr Trump met the mayor of Paris.\"}' | tagpipe";
+    "  echo '{\"text\":\"Mr Trump met the mayor of Paris.\"}' | tagpipe\n"
+    "\n"
+    "'tagpipe train --help' tells how to fit a topic model of your own.";
 
 static const char description[] =
     "Exit status:\n"
