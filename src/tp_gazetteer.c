@@ -738,3 +738,13 @@ void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens
         }
     }
 }
+
+void tp_match_index_build(TpMatchIndex *ix, guint n_tok) {
+    g_array_set_size(ix->start, n_tok + 1);
+    guint m = 0;
+    for (guint t = 0; t <= n_tok; t++) {
+        while (m < ix->matches->len && g_array_index(ix->matches, TpGazMatch, m).first < t)
+            m++;
+        g_array_index(ix->start, guint32, t) = m;
+    }
+}

@@ -168,9 +168,9 @@ typedef struct {
     const TpKnowledge *k;
     const char *text;
     const TpTokens *tt;
-    const guint8 *gaz_taken; /* tokens of kept gazetteer name matches */
-    const guint8 *off_taken; /* tokens of offices */
-    const GArray *gaz_kept;  /* TpGazMatch kept by the gazetteer-only resolution */
+    const guint8 *gaz_taken;      /* tokens of kept gazetteer name matches */
+    const guint8 *off_taken;      /* tokens of offices */
+    const TpMatchIndex *gaz_kept; /* matches kept by the gazetteer-only resolution */
     GStringChunk *strings;
     GArray *out; /* TpHeuristic */
 } Ctx;
@@ -237,10 +237,9 @@ static void cue_scores(const Ctx *c, guint a, guint b, gboolean has_head, double
         if (key_is(tt, b + 1, "-") && b + 2 < n && key_is(tt, b + 2, "based"))
             cues |= 1u << TP_CUE_BASED_SUFFIX;
         if (key_is(tt, b + 1, ",") && b + 2 < n) {
-            for (guint m = 0; m < c->gaz_kept->len; m++) {
-                const TpGazMatch *gm = &g_array_index(c->gaz_kept, TpGazMatch, m);
-                if (gm->first != b + 2)
-                    continue;
+            for (guint m = tp_match_begin(c->gaz_kept, b + 2);
+                 m < tp_match_begin(c->gaz_kept, b + 3); m++) {
+                const TpGazMatch *gm = &g_array_index(c->gaz_kept->matches, TpGazMatch, m);
                 const TpGazEntry *e =
                     tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, gm->value)->entry);
                 if (e->type == TP_ENTITY_PLACE)
@@ -389,9 +388,9 @@ static void consider_run(Ctx *c, guint a, guint b) {
         if (c->gaz_taken[i])
             has_gaz = TRUE;
     }
-    for (guint m = 0; m < c->gaz_kept->len; m++) {
-        const TpGazMatch *gm = &g_array_index(c->gaz_kept, TpGazMatch, m);
-        if (gm->first >= a && gm->last <= b && gm->last > gm->first)
+    for (guint m = tp_match_begin(c->gaz_kept, a); m < tp_match_begin(c->gaz_kept, b + 1); m++) {
+        const TpGazMatch *gm = &g_array_index(c->gaz_kept->matches, TpGazMatch, m);
+        if (gm->last <= b && gm->last > gm->first)
             multi_gaz = TRUE;
         if (gm->first == a && gm->last == b)
             return; /* the gazetteer knows this name */
@@ -426,8 +425,8 @@ static void consider_run(Ctx *c, guint a, guint b) {
 }
 
 void tp_heuristics_names(const TpKnowledge *k, const char *text, const TpTokens *tt,
-                         const guint8 *gaz_taken, const GArray *gaz_kept, const guint8 *off_taken,
-                         GStringChunk *strings, GArray *out) {
+                         const guint8 *gaz_taken, const TpMatchIndex *gaz_kept,
+                         const guint8 *off_taken, GStringChunk *strings, GArray *out) {
     if (!k->cues.loaded)
         return;
     Ctx c = {k, text, tt, gaz_taken, off_taken, gaz_kept, strings, out};

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const default_fields[] = {"text", NULL};
@@ -93,6 +94,33 @@ static json_t *entity_json(const TpEntity *e, const char *text, const char *fiel
     return o;
 }
 
+/* Append `value` (consumed) compactly to `out`, after a comma unless it is
+ * the first of its array. */
+static gboolean append_json(GString *out, json_t *value, gboolean *first) {
+    char buf[512];
+    gsize need = json_dumpb(value, buf, sizeof(buf), JSON_COMPACT | JSON_REAL_PRECISION(3));
+    if (need == 0) {
+        json_decref(value);
+        return FALSE;
+    }
+    if (!*first)
+        g_string_append_c(out, ',');
+    *first = FALSE;
+    if (need <= sizeof(buf)) {
+        g_string_append_len(out, buf, need);
+    } else {
+        char *big = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(3));
+        if (big == NULL) {
+            json_decref(value);
+            return FALSE;
+        }
+        g_string_append(out, big);
+        free(big);
+    }
+    json_decref(value);
+    return TRUE;
+}
+
 static gboolean fail_limit(GError **error, const char *what) {
     g_set_error(error, TP_ERROR, TP_ERROR_LIMIT, "out of memory building %s", what);
     return FALSE;
@@ -159,15 +187,10 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
     if (root == NULL)
         return FALSE;
     gboolean ok = FALSE;
-    json_t *frag = json_object();
-    json_t *ents = json_array();
-    json_t *tops = json_array();
-    char *dumped = NULL;
-    if (!frag || !ents || !tops || json_object_set(frag, "entities", ents) ||
-        json_object_set(frag, "topics", tops)) {
-        fail_limit(error, "the output");
-        goto out;
-    }
+    /* The members are written one value at a time, so that a text with
+     * millions of entities never holds them all as JSON objects. */
+    g_autoptr(GString) frag = g_string_new("\"entities\":[");
+    gboolean first = TRUE;
 
     tp_tagger_reset(tagger);
     for (guint f = 0; fields[f]; f++) {
@@ -190,12 +213,14 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
             if (es[i].score < opt->min_score)
                 continue;
             json_t *e = entity_json(&es[i], text, fields[f], &cur);
-            if (e == NULL || json_array_append_new(ents, e)) {
+            if (e == NULL || !append_json(frag, e, &first)) {
                 fail_limit(error, "an entity");
                 goto out;
             }
         }
     }
+    g_string_append(frag, "],\"topics\":[");
+    first = TRUE;
 
     gsize n_topics = 0;
     const TpTopic *ts = tp_tagger_topics(tagger, opt->min_topic_score, opt->max_topics, &n_topics);
@@ -203,31 +228,26 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
         json_t *t = json_object();
         if (!t || !set_new(t, "label", json_string(ts[i].label)) ||
             (ts[i].code && !set_new(t, "code", json_string(ts[i].code))) ||
-            !set_new(t, "score", score_value(ts[i].score)) || json_array_append_new(tops, t)) {
-            json_decref(t);
+            !set_new(t, "score", score_value(ts[i].score)) || !append_json(frag, t, &first)) {
             fail_limit(error, "a topic");
             goto out;
         }
     }
+    g_string_append_c(frag, ']');
 
-    dumped = json_dumps(frag, JSON_COMPACT | JSON_REAL_PRECISION(3));
     gssize brace = closing_brace(line, len);
-    if (dumped == NULL || brace < 0) {
+    if (brace < 0) {
         fail_limit(error, "the output");
         goto out;
     }
-    /* Splice the members of `frag` (without its braces) before the closing brace. */
+    /* Splice the members before the closing brace. */
     g_string_append_len(out, line, brace);
     if (json_object_size(root) > 0)
         g_string_append_c(out, ',');
-    g_string_append_len(out, dumped + 1, strlen(dumped) - 2);
+    g_string_append_len(out, frag->str, frag->len);
     g_string_append_len(out, line + brace, len - brace);
     ok = TRUE;
 out:
-    free(dumped);
-    json_decref(ents);
-    json_decref(tops);
-    json_decref(frag);
     json_decref(root);
     return ok;
 }

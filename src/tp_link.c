@@ -48,12 +48,10 @@ static const TpLexWord *class_at(const TpKnowledge *k, const TpTokens *tt, guint
 
 /* A country named at token i by a gazetteer match ("US", "Ukraine") or a
  * demonym ("British"); its last token in *out_last. */
-static const char *country_at(const TpKnowledge *k, const TpTokens *tt, const GArray *matches,
+static const char *country_at(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex *ix,
                               guint i, guint *out_last, GString *buf) {
-    for (guint m = 0; m < matches->len; m++) {
-        const TpGazMatch *gm = &g_array_index(matches, TpGazMatch, m);
-        if (gm->first != i)
-            continue;
+    for (guint m = tp_match_begin(ix, i); m < tp_match_begin(ix, i + 1); m++) {
+        const TpGazMatch *gm = &g_array_index(ix->matches, TpGazMatch, m);
         const TpGazEntry *e =
             tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
         if (e->type == TP_ENTITY_PLACE && e->kind && strcmp(e->kind, "country") == 0 &&
@@ -73,7 +71,7 @@ static const char *country_at(const TpKnowledge *k, const TpTokens *tt, const GA
 
 /* Parse "[the] [country] [portfolio...] office-word [of|for portfolio|country]"
  * from token i. */
-static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const GArray *matches,
+static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex *matches,
                              guint i, OfficeParse *out, GString *buf) {
     guint n = tt->toks->len;
     memset(out, 0, sizeof(*out));
@@ -145,15 +143,18 @@ void tp_offices_index(TpKnowledge *k) {
     g_autoptr(GArray) matches = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
     g_autoptr(GString) buf = g_string_new(NULL);
     g_autoptr(GString) shape = g_string_new(NULL);
+    g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(guint32));
+    TpMatchIndex ix = {matches, starts};
     for (guint i = 0; i < aliases->len; i++) {
         const TpOfficeAlias *oa = &g_array_index(aliases, TpOfficeAlias, i);
         const TpGazEntry *e = tp_gazetteer_entry(k->gaz, oa->entry);
         tp_tokenize(&tt, oa->alias, strlen(oa->alias));
         g_array_set_size(matches, 0);
         tp_gazetteer_match(k->gaz, oa->alias, &tt, shape, matches);
+        tp_match_index_build(&ix, tt.toks->len);
         OfficeParse p;
         guint start = (tt.toks->len && strcmp(tp_tok_key(&tt, tp_tok(&tt, 0)), "the") == 0);
-        if (!parse_office(k, &tt, matches, start, &p, buf) || p.end + 1 != tt.toks->len)
+        if (!parse_office(k, &tt, &ix, start, &p, buf) || p.end + 1 != tt.toks->len)
             continue;
         char *key = office_key(p.country ? p.country : e->country, &p);
         /* The first entry (in load order) keeps a key; a higher prior takes it over. */
@@ -183,7 +184,7 @@ static const char *title_case(GStringChunk *strings, const OfficeParse *p) {
 }
 
 void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
-                     const GArray *gaz_matches, GStringChunk *strings, GArray *out) {
+                     const TpMatchIndex *gaz_matches, GStringChunk *strings, GArray *out) {
     (void)text;
     guint n = tt->toks->len;
     g_autoptr(GString) buf = g_string_new(NULL);
@@ -192,11 +193,12 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
         /* The longest gazetteer office starting here. */
         gint gaz_last = -1;
         const TpGazEntry *gaz_entry = NULL;
-        for (guint m = 0; m < gaz_matches->len; m++) {
-            const TpGazMatch *gm = &g_array_index(gaz_matches, TpGazMatch, m);
+        for (guint m = tp_match_begin(gaz_matches, i); m < tp_match_begin(gaz_matches, i + 1);
+             m++) {
+            const TpGazMatch *gm = &g_array_index(gaz_matches->matches, TpGazMatch, m);
             const TpGazEntry *e =
                 tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
-            if (gm->first == i && e->type == TP_ENTITY_OFFICE && (gint)gm->last > gaz_last) {
+            if (e->type == TP_ENTITY_OFFICE && (gint)gm->last > gaz_last) {
                 gaz_last = (gint)gm->last;
                 gaz_entry = e;
             }

@@ -152,6 +152,19 @@ typedef struct {
     guint32 value;
 } TpGazMatch;
 
+/* Matches ordered by first token, with where each token's matches begin:
+ * those starting at token t are matches[begin(t) .. begin(t+1)). */
+typedef struct {
+    const GArray *matches; /* TpGazMatch */
+    GArray *start;         /* guint32, one per token and one more */
+} TpMatchIndex;
+
+/* Fill `ix->start` for `ix->matches` (sorted by first token) over `n_tok` tokens. */
+void tp_match_index_build(TpMatchIndex *ix, guint n_tok);
+static inline guint32 tp_match_begin(const TpMatchIndex *ix, guint tok) {
+    return g_array_index(ix->start, guint32, tok);
+}
+
 /* Every gazetteer alias that occurs in `tt` and passes its case evidence,
  * appended to `out` (TpGazMatch), ordered by first token, then length. */
 void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens *tt,
@@ -333,8 +346,8 @@ void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *s
  * gazetteer matches (`gaz_kept`, covering `gaz_taken`) do not explain, typed by
  * cues; tokens of offices (`off_taken`) are never part of a name. */
 void tp_heuristics_names(const TpKnowledge *k, const char *text, const TpTokens *tt,
-                         const guint8 *gaz_taken, const GArray *gaz_kept, const guint8 *off_taken,
-                         GStringChunk *strings, GArray *out);
+                         const guint8 *gaz_taken, const TpMatchIndex *gaz_kept,
+                         const guint8 *off_taken, GStringChunk *strings, GArray *out);
 
 /* ---- offices and mentions (tp_link.c) ---- */
 
@@ -354,7 +367,7 @@ void tp_offices_index(TpKnowledge *k);
 /* Find the offices of a text: gazetteer offices and "[country] [portfolio]
  * office-word" patterns. `gaz_matches` are all gazetteer matches. */
 void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
-                     const GArray *gaz_matches, GStringChunk *strings, GArray *out);
+                     const TpMatchIndex *gaz_matches, GStringChunk *strings, GArray *out);
 
 /* ---- knowledge and tagger (tp_tagger.c) ---- */
 

@@ -41,6 +41,8 @@ struct TpTagger {
     TpTokens tt;
     GArray *matches;        /* TpGazMatch: every gazetteer match */
     GArray *gaz_kept;       /* TpGazMatch: the gazetteer's own resolution, offices aside */
+    GArray *match_start;    /* guint32 per token: index of `matches` */
+    GArray *kept_start;     /* guint32 per token: index of `gaz_kept` */
     GArray *cands;          /* Candidate */
     GArray *heuristics;     /* TpHeuristic */
     GArray *offices;        /* TpOffice */
@@ -150,6 +152,8 @@ TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error) {
     tp_tokens_init(&t->tt);
     t->matches = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
     t->gaz_kept = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
+    t->match_start = g_array_new(FALSE, FALSE, sizeof(guint32));
+    t->kept_start = g_array_new(FALSE, FALSE, sizeof(guint32));
     t->cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
     t->heuristics = g_array_new(FALSE, FALSE, sizeof(TpHeuristic));
     t->offices = g_array_new(FALSE, FALSE, sizeof(TpOffice));
@@ -171,6 +175,8 @@ void tp_tagger_free(TpTagger *tagger) {
     tp_tokens_clear(&tagger->tt);
     g_array_free(tagger->matches, TRUE);
     g_array_free(tagger->gaz_kept, TRUE);
+    g_array_free(tagger->match_start, TRUE);
+    g_array_free(tagger->kept_start, TRUE);
     g_array_free(tagger->cands, TRUE);
     g_array_free(tagger->heuristics, TRUE);
     g_array_free(tagger->offices, TRUE);
@@ -204,6 +210,13 @@ const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max, g
 }
 
 /* ---- resolving matches ---- */
+
+static int cmp_match_first(gconstpointer a, gconstpointer b) {
+    const TpGazMatch *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    return x->last < y->last ? -1 : (x->last > y->last);
+}
 
 static const TpGazEntry *value_entry(const TpTagger *t, guint32 value) {
     const TpGazetteer *gaz = t->k->gaz;
@@ -494,34 +507,27 @@ static TpEntity make_entity(const TpTagger *t, guint first, guint last, TpEntity
 
 /* An office and the person next to it: "US defence secretary Pete Hegseth",
  * "President Trump", "Pete Hegseth, the US defence secretary". Fills
- * `holder_of` (per office: index into cands, or -1). */
-static void link_holders(const TpTagger *t, const guint *cand_first, gint *holder_of) {
+ * `holder_of` (per office: index into cands, or -1). `person_from` and
+ * `person_to` give, per token, the person candidate whose mention (honorific
+ * included) starts or ends there, or -1. */
+static void link_holders(const TpTagger *t, const gint *person_from, const gint *person_to,
+                         gint *holder_of) {
     const TpTokens *tt = &t->tt;
     guint n = tt->toks->len;
     for (guint o = 0; o < t->offices->len; o++) {
         const TpOffice *off = &g_array_index(t->offices, TpOffice, o);
         holder_of[o] = -1;
-        for (guint c = 0; c < t->cands->len; c++) {
-            const Candidate *p = &g_array_index(t->cands, Candidate, c);
-            if (p->type != TP_ENTITY_PERSON)
-                continue;
-            /* office, then the person (its honorific included) */
-            if (cand_first[c] == off->last + 1) {
-                holder_of[o] = (gint)c;
-                break;
-            }
-            /* the person, a comma, maybe "the", then the office */
-            guint j = p->last + 1;
-            if (j < n && strcmp(tp_tok_key(tt, tp_tok(tt, j)), ",") == 0) {
-                j++;
-                if (j < n && strcmp(tp_tok_key(tt, tp_tok(tt, j)), "the") == 0)
-                    j++;
-                if (j == off->first) {
-                    holder_of[o] = (gint)c;
-                    break;
-                }
-            }
+        /* office, then the person */
+        if (off->last + 1 < n && person_from[off->last + 1] >= 0) {
+            holder_of[o] = person_from[off->last + 1];
+            continue;
         }
+        /* the person, a comma, maybe "the", then the office */
+        gint j = (gint)off->first - 1;
+        if (j >= 0 && strcmp(tp_tok_key(tt, tp_tok(tt, j)), "the") == 0)
+            j--;
+        if (j >= 1 && strcmp(tp_tok_key(tt, tp_tok(tt, j)), ",") == 0 && person_to[j - 1] >= 0)
+            holder_of[o] = person_to[j - 1];
     }
 }
 
@@ -550,16 +556,21 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     tp_gazetteer_match(tagger->k->gaz, text, tt, tagger->shape, tagger->matches);
     GArray *gaz = tagger->cands;
     gazetteer_candidates(tagger, gaz);
+    TpMatchIndex all = {tagger->matches, tagger->match_start};
+    tp_match_index_build(&all, n_tok);
     g_array_set_size(tagger->gaz_kept, 0);
     for (guint i = 0; i < gaz->len; i++) {
         const Candidate *c = &g_array_index(gaz, Candidate, i);
         TpGazMatch m = {c->first, c->last, c->value};
         g_array_append_val(tagger->gaz_kept, m);
     }
+    g_array_sort(tagger->gaz_kept, cmp_match_first);
+    TpMatchIndex kept = {tagger->gaz_kept, tagger->kept_start};
+    tp_match_index_build(&kept, n_tok);
 
     /* 2. Offices, a layer of their own: "US" stays a place inside "US defence secretary". */
     g_array_set_size(tagger->offices, 0);
-    tp_offices_find(tagger->k, text, tt, tagger->matches, tagger->strings, tagger->offices);
+    tp_offices_find(tagger->k, text, tt, &all, tagger->strings, tagger->offices);
     g_byte_array_set_size(tagger->off_taken, n_tok);
     if (n_tok)
         memset(tagger->off_taken->data, 0, n_tok);
@@ -571,7 +582,7 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     /* 3. Names the gazetteers lack, from cues and bylines. */
     g_array_set_size(tagger->heuristics, 0);
     tp_heuristics_bylines(text, tt, tagger->strings, tagger->heuristics);
-    tp_heuristics_names(tagger->k, text, tt, tagger->gaz_taken->data, tagger->gaz_kept,
+    tp_heuristics_names(tagger->k, text, tt, tagger->gaz_taken->data, &kept,
                         tagger->off_taken->data, tagger->strings, tagger->heuristics);
 
     /* 4. One overlap resolution over gazetteer and heuristic names alike. */
@@ -601,21 +612,45 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     guint nc = tagger->cands->len, no = tagger->offices->len;
     g_autofree guint *cand_first = g_new(guint, nc + 1);
     g_autofree gint *holder_of = g_new(gint, no + 1);
+    g_autofree gint *next_office = g_new(gint, no + 1);  /* per office: next of its holder */
+    g_autofree gint *first_office = g_new(gint, nc + 1); /* per candidate: first office */
+    g_autofree gint *at_first = g_new(gint, n_tok + 1);  /* per token: candidate starting there */
+    g_autofree gint *person_from = g_new(gint, n_tok + 1);
+    g_autofree gint *person_to = g_new(gint, n_tok + 1);
+    for (guint i = 0; i <= n_tok; i++)
+        at_first[i] = person_from[i] = person_to[i] = -1;
     for (guint i = 0; i < nc; i++) {
         const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
         cand_first[i] = c->type == TP_ENTITY_PERSON ? extend_honorific(tagger, c->first) : c->first;
+        at_first[c->first] = (gint)i;
+        first_office[i] = -1;
     }
     /* An honorific the gazetteer read as something else ("Mrs" as a party's
-     * short name) belongs to the person it introduces. */
+     * short name) belongs to the person it introduces, which starts one or
+     * two tokens later ("Mrs Oyelaran", "Mrs. Oyelaran"). */
     for (guint i = 0; i < nc; i++) {
         const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
-        for (guint j = 0; j < nc && c->first == c->last; j++) {
-            const Candidate *p = &g_array_index(tagger->cands, Candidate, j);
-            if (j != i && cand_first[j] <= c->first && c->first < p->first)
+        for (guint d = 1; d <= 2 && c->first == c->last && c->first + d < n_tok; d++) {
+            gint j = at_first[c->first + d];
+            if (j >= 0 && cand_first[j] <= c->first)
                 cand_first[i] = G_MAXUINT; /* dropped below */
         }
     }
-    link_holders(tagger, cand_first, holder_of);
+    for (guint i = 0; i < nc; i++) {
+        const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
+        if (c->type == TP_ENTITY_PERSON && cand_first[i] != G_MAXUINT) {
+            person_from[cand_first[i]] = (gint)i;
+            person_to[c->last] = (gint)i;
+        }
+    }
+    link_holders(tagger, person_from, person_to, holder_of);
+    for (gint o = (gint)no - 1; o >= 0; o--) {
+        next_office[o] = -1;
+        if (holder_of[o] >= 0) {
+            next_office[o] = first_office[holder_of[o]];
+            first_office[holder_of[o]] = o;
+        }
+    }
     /* The persons' office lists live in one array, sized once so no pointer moves. */
     g_ptr_array_set_size(tagger->office_refs, 0);
     g_ptr_array_set_size(tagger->office_refs, no + nc);
@@ -634,10 +669,9 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         e.score = c->score;
         if (c->type == TP_ENTITY_PERSON) {
             e.offices = (const char *const *)tagger->office_refs->pdata + next_ref;
-            for (guint o = 0; o < no; o++)
-                if (holder_of[o] == (gint)i)
-                    tagger->office_refs->pdata[next_ref + e.n_offices++] =
-                        (gpointer)g_array_index(tagger->offices, TpOffice, o).id;
+            for (gint o = first_office[i]; o >= 0; o = next_office[o])
+                tagger->office_refs->pdata[next_ref + e.n_offices++] =
+                    (gpointer)g_array_index(tagger->offices, TpOffice, o).id;
             next_ref += e.n_offices;
             if (e.n_offices == 0)
                 e.offices = NULL;
