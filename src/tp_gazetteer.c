@@ -580,6 +580,20 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
                                     g_string_chunk_insert_const(gaz->strings, ll->key), w);
             }
             w->classes |= ll->cls;
+            /* Mark a phrase's first word, so that a word no phrase starts with
+             * needs no phrase lookup. */
+            char *space = strchr(ll->key, ' ');
+            if (space) {
+                *space = '\0';
+                LexWord *head = g_hash_table_lookup(gaz->lexicon, ll->key);
+                if (head == NULL) {
+                    head = g_new0(LexWord, 1);
+                    g_hash_table_insert(gaz->lexicon,
+                                        g_string_chunk_insert_const(gaz->strings, ll->key), head);
+                }
+                head->classes |= TP_LEX_PHRASE;
+                *space = ' ';
+            }
             if (ll->country && w->country == NULL)
                 w->country = g_string_chunk_insert_const(gaz->strings, ll->country);
             if (ll->formal && w->formal == NULL)
@@ -637,6 +651,13 @@ gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error) {
 guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key) {
     const LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
     return w ? w->classes : 0;
+}
+
+void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt) {
+    for (guint i = 0; i < tt->toks->len; i++) {
+        TpToken *t = &g_array_index(tt->toks, TpToken, i);
+        t->lex = (t->flags & TP_TOK_WORD) ? tp_gazetteer_lexicon(gaz, tt->keys->str + t->key) : 0;
+    }
 }
 
 const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key) {

@@ -204,7 +204,12 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             }
         }
         OfficeParse p;
-        gboolean parsed = parse_office(k, tt, gaz_matches, i, &p, buf);
+        /* Only a word the lexicons know, or a gazetteer name, can open an office. */
+        gboolean may = gaz_entry != NULL ||
+                       (tp_tok(tt, i)->lex &
+                        (TP_LEX_DEMONYM | TP_LEX_PORTFOLIO | TP_LEX_OFFICE_WORD | TP_LEX_PHRASE)) ||
+                       tp_match_begin(gaz_matches, i) < tp_match_begin(gaz_matches, i + 1);
+        gboolean parsed = may && parse_office(k, tt, gaz_matches, i, &p, buf);
         if (parsed && !p.modifier && !p.portfolio) {
             /* A bare office word counts when it is a capitalized title before a
              * name ("President Trump") or a head of state after "the". */

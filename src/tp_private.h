@@ -31,6 +31,7 @@ typedef struct {
     guint32 key;     /* offset of the normalized key in TpTokens.keys */
     guint32 key_len; /* its length in bytes */
     guint32 flags;
+    guint32 lex; /* lexicon classes of the key (TpLexClass), filled by the tagger */
 } TpToken;
 
 typedef struct {
@@ -106,6 +107,7 @@ typedef enum {
     TP_LEX_OFFICE_WORD = 1 << 9,
     TP_LEX_STOPWORD = 1 << 10,
     TP_LEX_COMMON = 1 << 11, /* an ordinary lower-case English word */
+    TP_LEX_PHRASE = 1 << 12, /* first word of a lexicon phrase ("prime" of "prime minister") */
 } TpLexClass;
 
 /* What the lexicons say of one folded word or phrase. */
@@ -126,6 +128,8 @@ const TpGazEntry *tp_gazetteer_entry(const TpGazetteer *gaz, guint32 i);
 const TpGazValue *tp_gazetteer_value(const TpGazetteer *gaz, guint32 i);
 /* Lexicon classes of a folded word (0 when none). */
 guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key);
+/* Set each token's `lex` classes, one lookup per token. */
+void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt);
 /* Everything the lexicons say of a folded word or phrase, or NULL. */
 const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key);
 typedef struct {

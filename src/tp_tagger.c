@@ -481,8 +481,7 @@ static guint extend_honorific(const TpTagger *t, guint first) {
         prev = tp_tok(tt, k);
     }
     if ((prev->flags & TP_TOK_WORD) && (prev->flags & TP_TOK_CAP) &&
-        !(tp_tok(tt, first)->flags & TP_TOK_NL) &&
-        (tp_gazetteer_lexicon(t->k->gaz, tp_tok_key(tt, prev)) & TP_LEX_HONORIFIC))
+        !(tp_tok(tt, first)->flags & TP_TOK_NL) && (prev->lex & TP_LEX_HONORIFIC))
         return k;
     return first;
 }
@@ -549,6 +548,7 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     }
     TpTokens *tt = &tagger->tt;
     tp_tokenize(tt, text, n);
+    tp_gazetteer_lexicon_tokens(tagger->k->gaz, tt);
     guint n_tok = tt->toks->len;
 
     /* 1. Every gazetteer alias, and the gazetteer's own reading of the names. */
