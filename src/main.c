@@ -107,7 +107,7 @@ static void usage_error(const char *fmt, ...) {
 
 /* The source tree's data when this binary runs from its build folder, else the
  * installed copy. */
-static char *default_data_dir(const char *what) {
+char *tp_cli_data_dir(const char *what) {
     g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
     if (exe && g_str_has_prefix(exe, TAGPIPE_BUILD_DIR "/"))
         return g_build_filename(TAGPIPE_SOURCE_DIR, what, NULL);
@@ -118,8 +118,8 @@ static TpKnowledge *load_knowledge(void) {
     TpKnowledge *k = tp_knowledge_new();
     g_autoptr(GError) error = NULL;
     g_autofree char *gdir =
-        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : default_data_dir("gazetteers");
-    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : default_data_dir("models");
+        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : tp_cli_data_dir("gazetteers");
+    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : tp_cli_data_dir("models");
     g_autofree char *model = g_build_filename(mdir, "topics.model", NULL);
     g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);

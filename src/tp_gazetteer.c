@@ -440,9 +440,6 @@ static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **
      * leaves the gazetteer as it was. */
     for (guint i = 1; lines[i]; i++) {
         char *line = lines[i];
-        gsize len = strlen(line);
-        if (len && line[len - 1] == '\r')
-            line[--len] = '\0';
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
         ParsedEntry pe = {.line = i + 1};
@@ -522,9 +519,6 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
 
     for (guint i = 1; lines[i] && ok; i++) {
         char *line = lines[i];
-        gsize len = strlen(line);
-        if (len && line[len - 1] == '\r')
-            line[--len] = '\0';
         if (line[0] == '#' || line[strspn(line, " \t")] == '\0')
             continue;
         g_auto(GStrv) cols = g_strsplit(line, "\t", -1);
@@ -611,22 +605,10 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
 }
 
 gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error) {
-    g_autofree char *contents = NULL;
-    gsize len = 0;
-    GError *io = NULL;
-    if (!g_file_get_contents(path, &contents, &len, &io)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
-        g_error_free(io);
+    g_auto(GStrv) lines = tp_read_lines(path, NULL, error);
+    if (lines == NULL)
         return FALSE;
-    }
-    if (!g_utf8_validate(contents, len, NULL) || memchr(contents, '\0', len))
-        return fail(error, TP_ERROR_FORMAT, path, 0, "not valid UTF-8 text");
-
-    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
     const char *header = lines[0] ? lines[0] : "";
-    gsize hlen = strlen(header);
-    if (hlen && header[hlen - 1] == '\r')
-        lines[0][--hlen] = '\0';
 
     TpGazFile *file = g_new0(TpGazFile, 1);
     file->path = g_strdup(path);

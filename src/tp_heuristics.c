@@ -44,20 +44,9 @@ const char *tp_cue_name(TpCue cue) {
 }
 
 gboolean tp_cues_load(TpCues *cues, const char *path, GError **error) {
-    g_autofree char *contents = NULL;
-    gsize len = 0;
-    GError *io = NULL;
-    if (!g_file_get_contents(path, &contents, &len, &io)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
-        g_error_free(io);
+    g_auto(GStrv) lines = tp_read_lines(path, CUES_HEADER, error);
+    if (lines == NULL)
         return FALSE;
-    }
-    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
-    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), CUES_HEADER) != 0) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path,
-                    CUES_HEADER);
-        return FALSE;
-    }
     TpCues tmp = {.threshold = NAN};
     gboolean seen[TP_CUE_N] = {FALSE};
     for (guint i = 1; lines[i]; i++) {

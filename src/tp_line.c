@@ -17,7 +17,7 @@ static json_t *score_value(double x) {
 
 /* Follow a dotted path ("article.body") through nested objects. NULL when a
  * step is missing or not an object. */
-static json_t *lookup_path(json_t *root, const char *path) {
+json_t *tp_json_path(json_t *root, const char *path) {
     json_t *cur = root;
     const char *p = path;
     while (cur && json_is_object(cur)) {
@@ -194,7 +194,7 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
 
     tp_tagger_reset(tagger);
     for (guint f = 0; fields[f]; f++) {
-        json_t *v = lookup_path(root, fields[f]);
+        json_t *v = tp_json_path(root, fields[f]);
         if (v == NULL || json_is_null(v))
             continue;
         if (!json_is_string(v)) {

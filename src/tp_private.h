@@ -6,6 +6,8 @@
 
 #include "tagpipe.h"
 
+#include <jansson.h>
+
 #include <stdint.h>
 
 /* ---- text: normalization and tokens (tp_text.c) ---- */
@@ -58,6 +60,16 @@ void tp_text_fold(GString *out, const char *s, gsize len);
 void tp_text_shape(GString *out, const char *s, gsize len);
 /* Number of UTF-16 code units of the first `len` bytes of valid UTF-8 `s`. */
 gsize tp_utf16_length(const char *s, gsize len);
+
+/* Read the UTF-8 text file `path` as lines (terminators, CR included,
+ * removed). With `header`, the first line must be exactly that
+ * (TP_ERROR_FORMAT, "FILE:1: expected header ..."). TP_ERROR_IO when it
+ * cannot be read, TP_ERROR_FORMAT when it is not UTF-8 text. (transfer full) */
+char **tp_read_lines(const char *path, const char *header, GError **error);
+
+/* The member at a dotted path ("article.body") through nested objects, or
+ * NULL when a step is missing or not an object. Borrowed. */
+json_t *tp_json_path(json_t *root, const char *path);
 
 /* ---- gazetteers (tp_gazetteer.c) ---- */
 

@@ -347,3 +347,30 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
     }
     mark_line_caps(tt, line_first, line_upper, line_lower);
 }
+
+char **tp_read_lines(const char *path, const char *header, GError **error) {
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+    GError *io = NULL;
+    if (!g_file_get_contents(path, &contents, &len, &io)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
+        g_error_free(io);
+        return NULL;
+    }
+    if (!g_utf8_validate(contents, len, NULL) || memchr(contents, '\0', len)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: not valid UTF-8 text", path);
+        return NULL;
+    }
+    char **lines = g_strsplit(contents, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        gsize n = strlen(lines[i]);
+        if (n && lines[i][n - 1] == '\r')
+            lines[i][n - 1] = '\0';
+    }
+    if (header && (lines[0] == NULL || strcmp(lines[0], header) != 0)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path, header);
+        g_strfreev(lines);
+        return NULL;
+    }
+    return lines;
+}

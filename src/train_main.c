@@ -144,15 +144,6 @@ static void usage_error(const char *fmt, ...) {
     exit(EXIT_USAGE);
 }
 
-/* The source tree's data when this binary runs from its build folder, else the
- * installed copy (as in main.c). */
-static char *default_data_dir(const char *what) {
-    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-    if (exe && g_str_has_prefix(exe, TAGPIPE_BUILD_DIR "/"))
-        return g_build_filename(TAGPIPE_SOURCE_DIR, what, NULL);
-    return g_build_filename(TAGPIPE_DATA_DIR, what, NULL);
-}
-
 static double seconds_since(gint64 t0) {
     return (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
 }
@@ -161,20 +152,9 @@ static double seconds_since(gint64 t0) {
 
 static gboolean load_taxonomy(const char *path, GArray *topics, GStringChunk *strings,
                               GError **error) {
-    g_autofree char *contents = NULL;
-    gsize len;
-    GError *io = NULL;
-    if (!g_file_get_contents(path, &contents, &len, &io)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
-        g_error_free(io);
+    g_auto(GStrv) lines = tp_read_lines(path, TAXONOMY_HEADER, error);
+    if (lines == NULL)
         return FALSE;
-    }
-    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
-    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), TAXONOMY_HEADER) != 0) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path,
-                    TAXONOMY_HEADER);
-        return FALSE;
-    }
     g_autoptr(GHashTable) keys = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 1; lines[i]; i++) {
         char *l = lines[i];
@@ -219,20 +199,9 @@ static gboolean load_taxonomy(const char *path, GArray *topics, GStringChunk *st
 
 static gboolean load_stopwords(const char *path, const char *stemmer, GPtrArray *out,
                                GError **error) {
-    g_autofree char *contents = NULL;
-    gsize len;
-    GError *io = NULL;
-    if (!g_file_get_contents(path, &contents, &len, &io)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
-        g_error_free(io);
+    g_auto(GStrv) lines = tp_read_lines(path, STOPWORDS_HEADER, error);
+    if (lines == NULL)
         return FALSE;
-    }
-    g_auto(GStrv) lines = g_strsplit(contents, "\n", -1);
-    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), STOPWORDS_HEADER) != 0) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path,
-                    STOPWORDS_HEADER);
-        return FALSE;
-    }
     g_autoptr(GString) form = g_string_new(NULL);
     for (guint i = 1; lines[i]; i++) {
         char *l = g_strstrip(lines[i]);
@@ -251,20 +220,6 @@ static gboolean load_stopwords(const char *path, const char *stemmer, GPtrArray 
 }
 
 /* ---- reading labelled lines ---- */
-
-static json_t *lookup_path(json_t *root, const char *path) {
-    json_t *cur = root;
-    const char *p = path;
-    while (cur && json_is_object(cur)) {
-        const char *dot = strchr(p, '.');
-        if (dot == NULL)
-            return json_object_get(cur, p);
-        g_autofree char *step = g_strndup(p, dot - p);
-        cur = json_object_get(cur, step);
-        p = dot + 1;
-    }
-    return NULL;
-}
 
 /* One labelled line: its texts and labels, borrowed from `root`. */
 typedef struct {
@@ -292,7 +247,7 @@ static gboolean read_example(const char *line, gsize len, const char *const *fie
         return FALSE;
     }
     for (guint f = 0; fields[f]; f++) {
-        json_t *v = lookup_path(ex->root, fields[f]);
+        json_t *v = tp_json_path(ex->root, fields[f]);
         if (v == NULL || json_is_null(v))
             continue;
         if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
@@ -302,7 +257,7 @@ static gboolean read_example(const char *line, gsize len, const char *const *fie
         g_ptr_array_add(ex->texts, (gpointer)json_string_value(v));
     }
     g_ptr_array_add(ex->texts, NULL);
-    json_t *lv = lookup_path(ex->root, opt_label_field);
+    json_t *lv = tp_json_path(ex->root, opt_label_field);
     if (json_is_string(lv)) {
         g_ptr_array_add(ex->labels, (gpointer)json_string_value(lv));
     } else if (json_is_array(lv)) {
@@ -323,7 +278,7 @@ static gboolean read_example(const char *line, gsize len, const char *const *fie
     g_ptr_array_add(ex->labels, NULL);
     ex->weight = 1.0;
     if (opt_weight_field) {
-        json_t *wv = lookup_path(ex->root, opt_weight_field);
+        json_t *wv = tp_json_path(ex->root, opt_weight_field);
         if (wv && !json_is_number(wv)) {
             *problem = g_strdup_printf("weight field \"%s\" is not a number", opt_weight_field);
             return FALSE;
@@ -552,11 +507,11 @@ int train_main(int argc, char **argv) {
     gint64 t_start = g_get_monotonic_time();
     TpKnowledge *k = tp_knowledge_new();
     g_autofree char *gdir =
-        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : default_data_dir("gazetteers");
+        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : tp_cli_data_dir("gazetteers");
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
     for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
         ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
-    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : default_data_dir("models");
+    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : tp_cli_data_dir("models");
     g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
     if (ok)
         ok = tp_knowledge_load_cues(k, cues, &error);

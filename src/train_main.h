@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* train_main.h: the `tagpipe train` sub-command, called from main(). */
+/* train_main.h: the `tagpipe train` sub-command, and what it shares with main.c. */
 
 #ifndef TRAIN_MAIN_H
 #define TRAIN_MAIN_H
@@ -7,5 +7,10 @@
 /* Run `tagpipe train` with its own arguments (argv[0] is "train"); returns
  * the exit status. */
 int train_main(int argc, char **argv);
+
+/* The shipped data folder `what` ("gazetteers", "models"): the source tree's
+ * when this binary runs from its build folder, else the installed one.
+ * (transfer full) */
+char *tp_cli_data_dir(const char *what);
 
 #endif /* TRAIN_MAIN_H */
