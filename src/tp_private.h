@@ -61,6 +61,10 @@ void tp_text_shape(GString *out, const char *s, gsize len);
 /* Number of UTF-16 code units of the first `len` bytes of valid UTF-8 `s`. */
 gsize tp_utf16_length(const char *s, gsize len);
 
+/* Read the UTF-8 text file `path` (no NUL byte); TP_ERROR_IO when it cannot
+ * be read, TP_ERROR_FORMAT when it is not UTF-8 text. (transfer full) */
+char *tp_read_text(const char *path, gsize *out_len, GError **error);
+
 /* Read the UTF-8 text file `path` as lines (terminators, CR included,
  * removed). With `header`, the first line must be exactly that
  * (TP_ERROR_FORMAT, "FILE:1: expected header ..."). TP_ERROR_IO when it

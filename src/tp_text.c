@@ -348,8 +348,8 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
     mark_line_caps(tt, line_first, line_upper, line_lower);
 }
 
-char **tp_read_lines(const char *path, const char *header, GError **error) {
-    g_autofree char *contents = NULL;
+char *tp_read_text(const char *path, gsize *out_len, GError **error) {
+    char *contents = NULL;
     gsize len = 0;
     GError *io = NULL;
     if (!g_file_get_contents(path, &contents, &len, &io)) {
@@ -359,8 +359,18 @@ char **tp_read_lines(const char *path, const char *header, GError **error) {
     }
     if (!g_utf8_validate(contents, len, NULL) || memchr(contents, '\0', len)) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: not valid UTF-8 text", path);
+        g_free(contents);
         return NULL;
     }
+    *out_len = len;
+    return contents;
+}
+
+char **tp_read_lines(const char *path, const char *header, GError **error) {
+    gsize len = 0;
+    g_autofree char *contents = tp_read_text(path, &len, error);
+    if (contents == NULL)
+        return NULL;
     char **lines = g_strsplit(contents, "\n", -1);
     for (guint i = 0; lines[i]; i++) {
         gsize n = strlen(lines[i]);

@@ -336,14 +336,10 @@ TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize
 }
 
 TpTopicModel *tp_topic_model_load(const char *path, GError **error) {
-    g_autofree char *contents = NULL;
     gsize len = 0;
-    GError *io = NULL;
-    if (!g_file_get_contents(path, &contents, &len, &io)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
-        g_error_free(io);
+    g_autofree char *contents = tp_read_text(path, &len, error);
+    if (contents == NULL)
         return NULL;
-    }
     return tp_topic_model_parse(path, contents, len, error);
 }
 
