@@ -370,6 +370,10 @@ static void propose_residue(Ctx *c, guint a, guint b, gboolean has_head) {
 static void consider_run(Ctx *c, guint a, guint b) {
     const TpTokens *tt = c->tt;
     const TpGazetteer *gaz = c->k->gaz;
+    /* "Then John Brussels": a sentence's ordinary first word is not part of it. */
+    while (a < b && (tp_tok(tt, a)->flags & TP_TOK_SENT) && !c->gaz_taken[a] &&
+           (lex(gaz, tt, a) & (TP_LEX_COMMON | TP_LEX_STOPWORD)) && is_cap_word(tp_tok(tt, a + 1)))
+        a++;
     gboolean has_head = FALSE, has_gaz = FALSE, multi_gaz = FALSE;
     for (guint i = a; i <= b; i++) {
         guint32 l = lex(gaz, tt, i);

@@ -336,8 +336,8 @@ static void register_names(TpTagger *t) {
 
 /* A one-word mention takes the entity of the document's full name it ends:
  * "Healey" and "Mr Healey" are John Healey, "Moore" in a text by Henry Moore
- * is not the town of Moore. Countries and exact-case matches keep their
- * gazetteer reading. */
+ * is not the town of Moore. Countries, exact-case matches and places after a
+ * preposition of place keep their gazetteer reading. */
 static void link_mentions(TpTagger *t) {
     const TpTokens *tt = &t->tt;
     for (guint i = 0; i < t->cands->len; i++) {
@@ -351,6 +351,10 @@ static void link_mentions(TpTagger *t) {
             const TpGazValue *v = tp_gazetteer_value(t->k->gaz, c->value);
             if ((v->flags & TP_ALIAS_EXACT) || (c->kind && (strcmp(c->kind, "country") == 0 ||
                                                             strcmp(c->kind, "subdivision") == 0)))
+                continue;
+            /* "in Washington": a preposition of place keeps the place reading. */
+            if (c->type == TP_ENTITY_PLACE && c->first > 0 &&
+                tp_is_place_preposition(tt, c->first - 1))
                 continue;
         }
         c->type = d->type;

@@ -73,6 +73,8 @@ static const Case cases[] = {
      "john-oyelaran|Oyelaran/person/local:person/john-oyelaran"},
     {"/link/surname/reject", "Then John Oyelaran arrived. Later Mr Adebayo left.",
      "John Oyelaran/person/local:person/john-oyelaran|Mr Adebayo/person/local:person/adebayo"},
+    {"/link/place-preposition/reject", "Then John Brussels spoke in Brussels.",
+     "John Brussels/person/local:person/john-brussels|Brussels/place/place/geonames:2800866"},
     {"/link/gazetteer-surname", "Then John Healey spoke. Healey said.",
      "John Healey/person/person/john-healey|Healey/person/person/john-healey"},
     {"/link/acronym", "Then the Kirkwall Harbour Board (KHB) met. Later KHB said so.",
