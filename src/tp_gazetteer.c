@@ -207,6 +207,7 @@ typedef struct {
     char *name;
     char *country;
     char *kind;
+    char *same_as;
     double prior;
     GArray *aliases; /* ParsedAlias */
     guint32 line;
@@ -218,6 +219,7 @@ static void parsed_entry_clear(gpointer p) {
     g_free(e->name);
     g_free(e->country);
     g_free(e->kind);
+    g_free(e->same_as);
     for (guint i = 0; e->aliases && i < e->aliases->len; i++)
         g_free(g_array_index(e->aliases, ParsedAlias, i).text);
     if (e->aliases)
@@ -289,6 +291,9 @@ static char *parse_attributes(const char *col, ParsedEntry *e) {
                 return g_strdup_printf("country '%s' is not an ISO 3166-1 alpha-2 code", val);
             g_free(e->country);
             e->country = g_strdup(val);
+        } else if (strcmp(key, "same-as") == 0) {
+            g_free(e->same_as);
+            e->same_as = g_strdup(val);
         } else if (strcmp(key, "kind") == 0) {
             g_free(e->kind);
             e->kind = g_strdup(val);
@@ -402,6 +407,7 @@ static void commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file, gu
             .country = pe->country ? g_string_chunk_insert_const(gaz->strings, pe->country) : NULL,
             .kind = pe->kind ? g_string_chunk_insert_const(gaz->strings, pe->kind) : NULL,
             .prior = pe->prior,
+            .same_as = pe->same_as ? g_string_chunk_insert_const(gaz->strings, pe->same_as) : NULL,
         };
         g_array_append_val(gaz->entries, e);
         g_array_append_val(gaz->lines, pe->line);
@@ -648,6 +654,16 @@ const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key) {
 
 const GArray *tp_gazetteer_office_aliases(const TpGazetteer *gaz) {
     return gaz->office_aliases;
+}
+
+const TpGazEntry *tp_gazetteer_entry_by_id(const TpGazetteer *gaz, const char *id) {
+    gpointer v = g_hash_table_lookup(gaz->ids, id);
+    return v ? tp_gazetteer_entry(gaz, GPOINTER_TO_UINT(v) - 1) : NULL;
+}
+
+const TpGazEntry *tp_gazetteer_canonical(const TpGazetteer *gaz, const TpGazEntry *e) {
+    const TpGazEntry *target = e->same_as ? tp_gazetteer_entry_by_id(gaz, e->same_as) : NULL;
+    return target ? target : e;
 }
 
 guint32 tp_gazetteer_n_entries(const TpGazetteer *gaz) {

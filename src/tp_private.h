@@ -92,6 +92,7 @@ typedef struct {
     const char *country; /* or NULL */
     const char *kind;    /* or NULL */
     double prior;        /* 0.5 when the file gives none */
+    const char *same_as; /* id of the entry this one only adds names to, or NULL */
 } TpGazEntry;
 
 typedef struct {
@@ -154,6 +155,10 @@ typedef struct {
 } TpOfficeAlias;
 /* Every surface (name and aliases) of every office entry, as TpOfficeAlias. */
 const GArray *tp_gazetteer_office_aliases(const TpGazetteer *gaz);
+/* The entry with `id`, or NULL. */
+const TpGazEntry *tp_gazetteer_entry_by_id(const TpGazetteer *gaz, const char *id);
+/* The entry that `e` stands for: the target of its `same-as`, when loaded, else `e`. */
+const TpGazEntry *tp_gazetteer_canonical(const TpGazetteer *gaz, const TpGazEntry *e);
 /* Number of loaded entries. */
 guint32 tp_gazetteer_n_entries(const TpGazetteer *gaz);
 

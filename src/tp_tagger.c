@@ -218,9 +218,11 @@ static int cmp_match_first(gconstpointer a, gconstpointer b) {
     return x->last < y->last ? -1 : (x->last > y->last);
 }
 
+/* The entry a gazetteer value names ("same-as" entries stand for their target). */
 static const TpGazEntry *value_entry(const TpTagger *t, guint32 value) {
     const TpGazetteer *gaz = t->k->gaz;
-    return tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, value)->entry);
+    return tp_gazetteer_canonical(gaz,
+                                  tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, value)->entry));
 }
 
 /* Longest first; on equal length the heavier, then the leftmost. */

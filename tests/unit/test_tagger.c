@@ -61,6 +61,8 @@ static const TagCase tag_cases[] = {
     /* diacritics and typographic quotes do not stop a match */
     {"Zelenskyy’s office in Kyïv",
      "Zelenskyy/person/person/volodymyr-zelensky|Kyïv/place/place/geonames:703448"},
+    /* an entry that only adds names (same-as) reports its target */
+    {"Talks in Kijów.", "Kijów/place/place/geonames:703448"},
     /* exact-case acronym: "US" yes, "us" no */
     {"The US told us", "US/place/place/iso:US"},
 };
