@@ -2,23 +2,8 @@
 # SPDX-License-Identifier: MIT
 # A 50 MB line is tagged as one line, alone and among bad lines, with several thread counts.
 set -eu
-LC_ALL=C
-export LC_ALL
-: "${TAGPIPE:?}" "${TESTDATA:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-nfail=0
-bad() {
-    printf 'FAIL: %s\n' "$*"
-    nfail=$((nfail + 1))
-}
-# tp ARGS...: tagpipe on the fixed test data, stdin from the caller; sets $status.
-tp() {
-    status=0
-    "$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models" "$@" \
-        > "$tmp/out" 2> "$tmp/err" || status=$?
-}
+: "${SRCDIR:?}" "${TAGPIPE:?}" "${TESTDATA:?}"
+. "$SRCDIR/tests/lib/cli.sh"
 
 # One object whose text is 50 MB: 50 blocks, each a sentence with three names
 # and 1 MB of filler. The filler words are long (tagging time goes with the
@@ -109,8 +94,4 @@ done
 cmp "$tmp/mix.out.1" "$tmp/mix.out.2" || bad "mix: --threads 1 and 2 differ"
 cmp "$tmp/mix.out.1" "$tmp/mix.out.4" || bad "mix: --threads 1 and 4 differ"
 
-if [ "$nfail" -ne 0 ]; then
-    echo "$nfail check(s) failed"
-    exit 1
-fi
-echo "all checks passed"
+finish

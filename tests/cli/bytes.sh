@@ -2,23 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Byte preservation of the input line, line endings, blank lines, --field and --offsets units.
 set -eu
-LC_ALL=C
-export LC_ALL
 : "${TAGPIPE:?}" "${TESTDATA:?}" "${SRCDIR:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-nfail=0
-bad() {
-    printf 'FAIL: %s\n' "$*"
-    nfail=$((nfail + 1))
-}
-# tp ARGS...: tagpipe on the fixed test data, stdin from the caller; sets $status.
-tp() {
-    status=0
-    "$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models" "$@" \
-        > "$tmp/out" 2> "$tmp/err" || status=$?
-}
+. "$SRCDIR/tests/lib/cli.sh"
 # ok WHAT: the last run exited 0 with nothing on stderr.
 ok() {
     if [ "$status" -ne 0 ] || [ -s "$tmp/err" ]; then
@@ -284,8 +269,4 @@ for spec in codepoint:7:11 byte:15:19 utf16:8:12; do
         { bad "--offsets=$unit: Kyiv on line 1 is not at $want"; head -n 1 "$tmp/out"; }
 done
 
-if [ "$nfail" -ne 0 ]; then
-    echo "$nfail check(s) failed"
-    exit 1
-fi
-echo "all checks passed"
+finish

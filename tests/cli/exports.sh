@@ -2,17 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Only tp_ symbols leave the shared library, and every TP_API function of the header does.
 set -eu
-LC_ALL=C
-export LC_ALL
 : "${LIBTAGPIPE:?}" "${SRCDIR:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-nfail=0
-bad() {
-    printf 'FAIL: %s\n' "$*"
-    nfail=$((nfail + 1))
-}
+. "$SRCDIR/tests/lib/cli.sh"
 
 if ! nm -D --defined-only "$LIBTAGPIPE" > "$tmp/nm"; then
     echo "FAIL: nm -D --defined-only $LIBTAGPIPE failed"
@@ -38,8 +29,4 @@ while read -r f; do
     grep -qx "$f" "$tmp/syms" || bad "$f is declared TP_API in include/tagpipe.h but not exported"
 done < "$tmp/declared"
 
-if [ "$nfail" -ne 0 ]; then
-    echo "$nfail check(s) failed"
-    exit 1
-fi
-echo "all $(wc -l < "$tmp/syms") exported symbols are tp_ or linker markers"
+finish "all $(wc -l < "$tmp/syms") exported symbols are tp_ or linker markers"

@@ -2,17 +2,8 @@
 # SPDX-License-Identifier: MIT
 # --help, --version, usage errors (exit 2) and data load errors (exit 3).
 set -eu
-LC_ALL=C
-export LC_ALL
-: "${TAGPIPE:?}" "${TESTDATA:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-nfail=0
-bad() {
-    printf 'FAIL: %s\n' "$*"
-    nfail=$((nfail + 1))
-}
+: "${SRCDIR:?}" "${TAGPIPE:?}" "${TESTDATA:?}"
+. "$SRCDIR/tests/lib/cli.sh"
 show() {
     echo "--- stdout:"; cat "$tmp/out"; echo "--- stderr:"; cat "$tmp/err"; echo "---"
 }
@@ -133,8 +124,4 @@ printf '# tagpipe-gazetteer 1\n\nperson\tperson/x\n' > "$tmp/gdir/broken.tsv"
 grep -q "^tagpipe: .*broken.tsv:3: [a-z]" "$tmp/err" ||
     { bad "malformed file in --gazetteers dir: expected 'tagpipe: .../broken.tsv:3: ...'"; show; }
 
-if [ "$nfail" -ne 0 ]; then
-    echo "$nfail check(s) failed"
-    exit 1
-fi
-echo "all checks passed"
+finish

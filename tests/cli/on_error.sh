@@ -2,23 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Lines that cannot be tagged: --on-error=pass|skip|fail, messages with line numbers, exit 1.
 set -eu
-LC_ALL=C
-export LC_ALL
-: "${TAGPIPE:?}" "${TESTDATA:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-nfail=0
-bad() {
-    printf 'FAIL: %s\n' "$*"
-    nfail=$((nfail + 1))
-}
-# tp ARGS...: tagpipe on the fixed test data, stdin from the caller; sets $status.
-tp() {
-    status=0
-    "$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models" "$@" \
-        > "$tmp/out" 2> "$tmp/err" || status=$?
-}
+: "${SRCDIR:?}" "${TAGPIPE:?}" "${TESTDATA:?}"
+. "$SRCDIR/tests/lib/cli.sh"
 # same NAME EXPECTED ACTUAL: exact byte comparison, with a diff when it fails.
 same() {
     if ! cmp -s "$2" "$3"; then
@@ -203,8 +188,4 @@ tp --threads 1 --on-error=fail good.jsonl mix.jsonl good.jsonl < /dev/null
 same "--on-error=fail over three inputs: stdout" want5.out out
 [ "$(wc -l < err)" -eq 1 ] || { bad "--on-error=fail over three inputs: expected one message"; cat err; }
 
-if [ "$nfail" -ne 0 ]; then
-    echo "$nfail check(s) failed"
-    exit 1
-fi
-echo "all checks passed"
+finish

@@ -2,17 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Output (stdout, stderr, status) is the same byte for byte for every --threads N.
 set -eu
-LC_ALL=C
-export LC_ALL
 : "${TAGPIPE:?}" "${TESTDATA:?}" "${SRCDIR:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-nfail=0
-bad() {
-    printf 'FAIL: %s\n' "$*"
-    nfail=$((nfail + 1))
-}
+. "$SRCDIR/tests/lib/cli.sh"
 # tp ARGS...: tagpipe on the fixed test data; output to $tmp/out, $tmp/err; sets $status.
 tp() {
     status=0
@@ -93,8 +84,4 @@ tail -n 7000 "$tmp/in.jsonl" > "$tmp/b.jsonl"
 tp --threads 8 --unbuffered "$tmp/a.jsonl" - < "$tmp/b.jsonl"
 cmp "$tmp/ref.out" "$tmp/out" || bad "--threads 8 --unbuffered with two inputs: stdout differs from one input"
 
-if [ "$nfail" -ne 0 ]; then
-    echo "$nfail check(s) failed"
-    exit 1
-fi
-echo "all checks passed"
+finish

@@ -2,17 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Output that cannot be written: a full disk exits 4 with a message; a closed pipe is quiet.
 set -eu
-LC_ALL=C
-export LC_ALL
-: "${TAGPIPE:?}" "${TESTDATA:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-nfail=0
-bad() {
-    printf 'FAIL: %s\n' "$*"
-    nfail=$((nfail + 1))
-}
+: "${SRCDIR:?}" "${TAGPIPE:?}" "${TESTDATA:?}"
+. "$SRCDIR/tests/lib/cli.sh"
 set -- --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models"
 if [ ! -w /dev/full ]; then
     echo "FAIL: /dev/full is not available to write to"
@@ -112,8 +103,4 @@ for n in 1 2; do
     fi
 done
 
-if [ "$nfail" -ne 0 ]; then
-    echo "$nfail check(s) failed"
-    exit 1
-fi
-echo "all checks passed"
+finish
