@@ -2,6 +2,7 @@
 /* test_gazetteer.c: the gazetteer loader (good and bad files) and the trie matcher. */
 
 #include "tp_private.h"
+#include "tp_test.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -10,14 +11,7 @@
 
 /* Write `contents` to a temporary file; returns its path (free with g_free). */
 static char *write_tmp(const char *contents) {
-    g_autoptr(GError) error = NULL;
-    char *path = NULL;
-    int fd = g_file_open_tmp("tp-gaz-XXXXXX.tsv", &path, &error);
-    g_assert_no_error(error);
-    close(fd);
-    g_file_set_contents(path, contents, -1, &error);
-    g_assert_no_error(error);
-    return path;
+    return tp_test_write_tmp("tp-gaz-XXXXXX.tsv", contents, -1);
 }
 
 #define HDR "# tagpipe-gazetteer 1\n"

@@ -3,6 +3,7 @@
  */
 
 #include "tp_private.h"
+#include "tp_test.h"
 
 #include <glib/gstdio.h>
 #include <jansson.h>
@@ -12,14 +13,7 @@
 
 /* Write `contents` to a temporary file; returns its path (free with g_free). */
 static char *write_tmp(const char *contents, gssize len) {
-    g_autoptr(GError) error = NULL;
-    char *path = NULL;
-    int fd = g_file_open_tmp("tp-topics-XXXXXX.model", &path, &error);
-    g_assert_no_error(error);
-    close(fd);
-    g_file_set_contents(path, contents, len, &error);
-    g_assert_no_error(error);
-    return path;
+    return tp_test_write_tmp("tp-topics-XXXXXX.model", contents, len);
 }
 
 #define HDR "# tagpipe-topic-model 1\n"
