@@ -31,8 +31,8 @@ json_t *tp_json_path(json_t *root, const char *path) {
     return NULL;
 }
 
-/* Converts byte offsets of one text to the requested unit, walking forward
- * from the last position asked (entities come sorted by start). */
+/* Converts byte offsets of one text to the requested unit, walking from the
+ * last position asked (entities come sorted by start, so each step is short). */
 typedef struct {
     const char *text;
     TpOffsetUnit unit;
@@ -45,11 +45,13 @@ static gsize offset_at(OffsetCursor *c, gsize byte, gsize cp) {
         return cp;
     if (c->unit == TP_OFFSETS_BYTES)
         return byte;
-    if (byte < c->byte) {
-        c->byte = 0;
-        c->units = 0;
-    }
-    c->units += tp_utf16_length(c->text + c->byte, byte - c->byte);
+    /* Step back or forward from the last position: an entity may start
+     * inside the one before it (a place inside an office), and restarting
+     * from byte 0 there made long texts quadratic. */
+    if (byte < c->byte)
+        c->units -= tp_utf16_length(c->text + byte, c->byte - byte);
+    else
+        c->units += tp_utf16_length(c->text + c->byte, byte - c->byte);
     c->byte = byte;
     return c->units;
 }
