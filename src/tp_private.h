@@ -25,6 +25,44 @@ enum {
     TP_TOK_LINECAPS = 1 << 9, /* on a line whose letters are all upper-case */
 };
 
+/* Character tests with an ASCII fast path. News text is mostly ASCII, and
+ * the tokenizer asks several of these per byte: GLib's g_unichar_* calls each
+ * decode a table entry (g_unichar_istitle scans one), which was a fifth of a
+ * line's time. Outside ASCII they are GLib's calls; inside, they give exactly
+ * GLib's answers (tests/unit/test_text.c checks all 128 code points). */
+static inline gunichar tp_uchar(const char *p) {
+    unsigned char b = (unsigned char)*p;
+    return b < 0x80 ? b : g_utf8_get_char(p);
+}
+static inline gboolean tp_uisalnum(gunichar c) {
+    return c < 0x80 ? g_ascii_isalnum((char)c) : g_unichar_isalnum(c);
+}
+static inline gboolean tp_uisalpha(gunichar c) {
+    return c < 0x80 ? g_ascii_isalpha((char)c) : g_unichar_isalpha(c);
+}
+static inline gboolean tp_uisdigit(gunichar c) {
+    return c < 0x80 ? g_ascii_isdigit((char)c) : g_unichar_isdigit(c);
+}
+static inline gboolean tp_uisupper(gunichar c) {
+    return c < 0x80 ? g_ascii_isupper((char)c) : g_unichar_isupper(c);
+}
+static inline gboolean tp_uislower(gunichar c) {
+    return c < 0x80 ? g_ascii_islower((char)c) : g_unichar_islower(c);
+}
+/* No ASCII letter is title case, so for ASCII this is tp_uisupper. */
+static inline gboolean tp_uisupper_or_title(gunichar c) {
+    return c < 0x80 ? g_ascii_isupper((char)c) : (g_unichar_isupper(c) || g_unichar_istitle(c));
+}
+/* GLib's white space: in ASCII, space, tab, LF, CR and FF (not VT). */
+static inline gboolean tp_uisspace(gunichar c) {
+    return c < 0x80 ? (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
+                    : g_unichar_isspace(c);
+}
+/* A letter, digit or combining mark; ASCII has no marks. */
+static inline gboolean tp_uisword(gunichar c) {
+    return c < 0x80 ? g_ascii_isalnum((char)c) : (g_unichar_isalnum(c) || g_unichar_ismark(c));
+}
+
 typedef struct {
     guint32 start; /* bytes into the text, half-open */
     guint32 end;

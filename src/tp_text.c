@@ -81,8 +81,10 @@ static void append_unified(GString *out, const char *s, gsize len) {
 void tp_text_fold(GString *out, const char *s, gsize len) {
     if (is_ascii(s, len)) {
         /* For ASCII, NFKC and NFD are the identity and case folding is tolower. */
-        for (gsize i = 0; i < len; i++)
-            g_string_append_c(out, g_ascii_tolower(s[i]));
+        gsize at = out->len;
+        g_string_append_len(out, s, len);
+        for (char *q = out->str + at; q < out->str + out->len; q++)
+            *q = g_ascii_tolower(*q);
         return;
     }
     g_autoptr(GString) unified = g_string_sized_new(len);
@@ -147,7 +149,7 @@ void tp_tokens_clear(TpTokens *tt) {
 }
 
 static gboolean is_word_char(gunichar c) {
-    return g_unichar_isalnum(c) || g_unichar_ismark(c);
+    return tp_uisword(c);
 }
 
 static gboolean is_apostrophe(gunichar c) {
@@ -171,7 +173,7 @@ static gboolean is_title_abbrev(const char *key) {
 
 /* The character at `q`, or 0 at the end of the text. */
 static gunichar peek(const char *q, const char *end) {
-    return q < end ? g_utf8_get_char(q) : 0;
+    return q < end ? tp_uchar(q) : 0;
 }
 
 /* Length in bytes of the word starting at `p`, following the rules that keep
@@ -186,7 +188,7 @@ static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev) {
      * when what follows the stop is not a letter that goes on a word. */
     for (;;) {
         gunichar c = peek(q, end);
-        if (!g_unichar_isalpha(c))
+        if (!tp_uisalpha(c))
             break;
         const char *dot = g_utf8_next_char(q);
         if (dot >= end || *dot != '.')
@@ -194,7 +196,7 @@ static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev) {
         const char *after = dot + 1;
         gunichar nx = peek(after, end);
         if (is_word_char(nx) &&
-            !(g_unichar_isalpha(nx) && after < end && peek(g_utf8_next_char(after), end) == '.'))
+            !(tp_uisalpha(nx) && after < end && peek(g_utf8_next_char(after), end) == '.'))
             break;
         q = after;
         *out_abbrev = TRUE;
@@ -203,7 +205,7 @@ static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev) {
         return q - p;
 
     while (q < end) {
-        gunichar c = g_utf8_get_char(q);
+        gunichar c = tp_uchar(q);
         const char *next = g_utf8_next_char(q);
         if (is_word_char(c)) {
             q = next;
@@ -212,18 +214,17 @@ static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev) {
         }
         if (n_chars == 0 || next >= end)
             break;
-        gunichar nx = g_utf8_get_char(next);
-        if (is_apostrophe(c) && g_unichar_isalpha(nx)) {
+        gunichar nx = tp_uchar(next);
+        if (is_apostrophe(c) && tp_uisalpha(nx)) {
             /* Split off a possessive "'s" (followed by a non-word character). */
             const char *after_s = g_utf8_next_char(next);
-            if ((nx == 's' || nx == 'S') &&
-                (after_s >= end || !is_word_char(g_utf8_get_char(after_s))))
+            if ((nx == 's' || nx == 'S') && (after_s >= end || !is_word_char(tp_uchar(after_s))))
                 break;
             q = next;
             continue;
         }
-        if ((c == '.' || c == ',') && g_unichar_isdigit(nx) &&
-            g_unichar_isdigit(g_utf8_get_char(g_utf8_prev_char(q)))) {
+        if ((c == '.' || c == ',') && tp_uisdigit(nx) &&
+            tp_uisdigit(tp_uchar(g_utf8_prev_char(q)))) {
             q = next;
             continue;
         }
@@ -237,24 +238,33 @@ static guint32 word_flags(const char *p, gsize len) {
     guint n_upper = 0, n_lower = 0;
     gboolean first = TRUE;
     for (const char *q = p; q < p + len; q = g_utf8_next_char(q)) {
-        gunichar c = g_utf8_get_char(q);
-        if (first && g_unichar_isdigit(c))
+        gunichar c = tp_uchar(q);
+        if (first && tp_uisdigit(c))
             flags |= TP_TOK_DIGIT;
-        if (g_unichar_isupper(c) || g_unichar_istitle(c)) {
+        if (tp_uisupper_or_title(c)) {
             if (first)
                 flags |= TP_TOK_CAP;
             n_upper++;
-        } else if (g_unichar_islower(c)) {
+        } else if (tp_uislower(c)) {
             if (first)
                 flags |= TP_TOK_LOWER;
             n_lower++;
         }
-        if (g_unichar_isalnum(c))
+        if (tp_uisalnum(c))
             first = FALSE;
     }
     if (n_upper >= 2 && n_lower == 0)
         flags |= TP_TOK_ALLCAPS;
     return flags;
+}
+
+/* Code points in `len` bytes of valid UTF-8: the bytes that start one
+ * (g_utf8_strlen's answer on valid text, without its per-character step). */
+static guint32 count_codepoints(const char *p, gsize len) {
+    guint32 n = 0;
+    for (gsize i = 0; i < len; i++)
+        n += ((unsigned char)p[i] & 0xC0) != 0x80;
+    return n;
 }
 
 static gboolean ends_sentence(gunichar c) {
@@ -280,9 +290,9 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
     guint line_first = 0, line_upper = 0, line_lower = 0;
 
     while (p < end) {
-        gunichar c = g_utf8_get_char(p);
+        gunichar c = tp_uchar(p);
         const char *next = g_utf8_next_char(p);
-        if (g_unichar_isspace(c) || c == 0xFEFF || c == 0x200B) {
+        if (tp_uisspace(c) || c == 0xFEFF || c == 0x200B) {
             if (c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029) {
                 mark_line_caps(tt, line_first, line_upper, line_lower);
                 line_first = tt->toks->len;
@@ -313,7 +323,7 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
             if (sent_pending)
                 t.flags |= TP_TOK_SENT;
             sent_pending = FALSE;
-            cp += (guint32)g_utf8_strlen(p, wlen);
+            cp += count_codepoints(p, wlen);
         } else {
             t.end = (guint32)(next - text);
             cp++;
@@ -331,10 +341,10 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
         pending_flags = 0;
 
         for (const char *q = p; q < text + t.end; q = g_utf8_next_char(q)) {
-            gunichar lc = g_utf8_get_char(q);
-            if (g_unichar_isupper(lc))
+            gunichar lc = tp_uchar(q);
+            if (tp_uisupper(lc))
                 line_upper++;
-            else if (g_unichar_islower(lc))
+            else if (tp_uislower(lc))
                 line_lower++;
         }
 

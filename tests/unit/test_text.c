@@ -155,6 +155,27 @@ static void test_shape(void) {
     g_assert_cmpstr(out->str, ==, "NATO"); /* case is kept */
 }
 
+/* The tokenizer's ASCII fast paths give GLib's answers: every ASCII code
+ * point, and some beyond it (where they call GLib themselves). */
+static void test_fast_ctype(void) {
+    static const gunichar beyond[] = {0xE9,   0xC9,   0x1C5, 0x301, 0xA0,
+                                      0x2028, 0x3000, 0x661, 0x4E2D};
+    for (gunichar c = 0; c < 0x80 + G_N_ELEMENTS(beyond); c++) {
+        gunichar u = c < 0x80 ? c : beyond[c - 0x80];
+        g_assert_cmpint(tp_uisalnum(u), ==, g_unichar_isalnum(u));
+        g_assert_cmpint(tp_uisalpha(u), ==, g_unichar_isalpha(u));
+        g_assert_cmpint(tp_uisdigit(u), ==, g_unichar_isdigit(u));
+        g_assert_cmpint(tp_uisupper(u), ==, g_unichar_isupper(u));
+        g_assert_cmpint(tp_uislower(u), ==, g_unichar_islower(u));
+        g_assert_cmpint(tp_uisupper_or_title(u), ==, g_unichar_isupper(u) || g_unichar_istitle(u));
+        g_assert_cmpint(tp_uisspace(u), ==, g_unichar_isspace(u));
+        g_assert_cmpint(tp_uisword(u), ==, g_unichar_isalnum(u) || g_unichar_ismark(u));
+        char buf[8] = {0};
+        g_unichar_to_utf8(u, buf);
+        g_assert_cmpuint(tp_uchar(buf), ==, g_utf8_get_char(buf));
+    }
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     for (guint i = 0; i < G_N_ELEMENTS(tok_cases); i++) {
@@ -171,5 +192,6 @@ int main(int argc, char **argv) {
     }
     g_test_add_func("/text/fold/distinct", test_fold_keeps_distinct);
     g_test_add_func("/text/shape", test_shape);
+    g_test_add_func("/text/fast-ctype", test_fast_ctype);
     return g_test_run();
 }
