@@ -2,6 +2,7 @@
 /* tp_line.c: one JSON line in, the same bytes with "entities" and "topics" spliced in out. */
 
 #include "tp_private.h"
+#include "tp_emit.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -10,13 +11,6 @@
 
 static const char *const default_fields[] = {"text", NULL};
 
-/* Round before json_real so that output does not depend on printf's last digit. */
-static json_t *score_value(double x) {
-    return json_real(round(x * 1000.0) / 1000.0);
-}
-
-/* Follow a dotted path ("article.body") through nested objects. NULL when a
- * step is missing or not an object. */
 json_t *tp_json_path(json_t *root, const char *path) {
     json_t *cur = root;
     const char *p = path;
@@ -56,71 +50,50 @@ static gsize offset_at(OffsetCursor *c, gsize byte, gsize cp) {
     return c->units;
 }
 
-static gboolean set_new(json_t *obj, const char *key, json_t *value) {
-    return value != NULL && json_object_set_new(obj, key, value) == 0;
+static void put_key(GString *out, const char *key) {
+    g_string_append_c(out, ',');
+    g_string_append_c(out, '"');
+    g_string_append(out, key);
+    g_string_append(out, "\":");
 }
 
-static json_t *id_list(const char *const *ids, gsize n) {
-    json_t *a = json_array();
-    for (gsize i = 0; a && i < n; i++) {
-        if (json_array_append_new(a, json_string(ids[i]))) {
-            json_decref(a);
-            return NULL;
-        }
-    }
-    return a;
+static void put_member(GString *out, const char *key, const char *value) {
+    put_key(out, key);
+    tp_emit_string(out, value, strlen(value));
 }
 
-static json_t *entity_json(const TpEntity *e, const char *text, const char *field,
-                           OffsetCursor *cur) {
-    json_t *o = json_object();
+/* One entity object, members in the contract's order. */
+static void put_entity(GString *out, const TpEntity *e, const char *text, const char *field,
+                       OffsetCursor *cur) {
     gsize start = offset_at(cur, e->start_byte, e->start_cp);
     gsize end = offset_at(cur, e->end_byte, e->end_cp);
-    gboolean ok =
-        o != NULL &&
-        set_new(o, "text", json_stringn(text + e->start_byte, e->end_byte - e->start_byte)) &&
-        set_new(o, "type", json_string(tp_entity_type_name(e->type))) &&
-        set_new(o, "start", json_integer((json_int_t)start)) &&
-        set_new(o, "end", json_integer((json_int_t)end)) &&
-        set_new(o, "field", json_string(field)) && set_new(o, "name", json_string(e->name)) &&
-        (e->id == NULL || set_new(o, "id", json_string(e->id))) &&
-        set_new(o, "source", json_string(e->source)) &&
-        (e->country == NULL || set_new(o, "country", json_string(e->country))) &&
-        set_new(o, "score", score_value(e->score)) &&
-        (e->holder == NULL || set_new(o, "holder", json_string(e->holder))) &&
-        (e->n_offices == 0 || set_new(o, "offices", id_list(e->offices, e->n_offices)));
-    if (!ok) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
-}
-
-/* Append `value` (consumed) compactly to `out`, after a comma unless it is
- * the first of its array. */
-static gboolean append_json(GString *out, json_t *value, gboolean *first) {
-    char buf[512];
-    gsize need = json_dumpb(value, buf, sizeof(buf), JSON_COMPACT | JSON_REAL_PRECISION(3));
-    if (need == 0) {
-        json_decref(value);
-        return FALSE;
-    }
-    if (!*first)
-        g_string_append_c(out, ',');
-    *first = FALSE;
-    if (need <= sizeof(buf)) {
-        g_string_append_len(out, buf, need);
-    } else {
-        char *big = json_dumps(value, JSON_COMPACT | JSON_REAL_PRECISION(3));
-        if (big == NULL) {
-            json_decref(value);
-            return FALSE;
+    g_string_append(out, "{\"text\":");
+    tp_emit_string(out, text + e->start_byte, e->end_byte - e->start_byte);
+    put_member(out, "type", tp_entity_type_name(e->type));
+    g_string_append_printf(out, ",\"start\":%" G_GSIZE_FORMAT ",\"end\":%" G_GSIZE_FORMAT, start,
+                           end);
+    put_member(out, "field", field);
+    put_member(out, "name", e->name);
+    if (e->id)
+        put_member(out, "id", e->id);
+    put_member(out, "source", e->source);
+    if (e->country)
+        put_member(out, "country", e->country);
+    put_key(out, "score");
+    tp_emit_score(out, e->score);
+    if (e->holder)
+        put_member(out, "holder", e->holder);
+    if (e->n_offices) {
+        put_key(out, "offices");
+        g_string_append_c(out, '[');
+        for (gsize i = 0; i < e->n_offices; i++) {
+            if (i)
+                g_string_append_c(out, ',');
+            tp_emit_string(out, e->offices[i], strlen(e->offices[i]));
         }
-        g_string_append(out, big);
-        free(big);
+        g_string_append_c(out, ']');
     }
-    json_decref(value);
-    return TRUE;
+    g_string_append_c(out, '}');
 }
 
 static gboolean fail_limit(GError **error, const char *what) {
@@ -214,26 +187,24 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
         for (gsize i = 0; i < n; i++) {
             if (es[i].score < opt->min_score)
                 continue;
-            json_t *e = entity_json(&es[i], text, fields[f], &cur);
-            if (e == NULL || !append_json(frag, e, &first)) {
-                fail_limit(error, "an entity");
-                goto out;
-            }
+            if (!first)
+                g_string_append_c(frag, ',');
+            first = FALSE;
+            put_entity(frag, &es[i], text, fields[f], &cur);
         }
     }
     g_string_append(frag, "],\"topics\":[");
-    first = TRUE;
 
     gsize n_topics = 0;
     const TpTopic *ts = tp_tagger_topics(tagger, opt->min_topic_score, opt->max_topics, &n_topics);
     for (gsize i = 0; i < n_topics; i++) {
-        json_t *t = json_object();
-        if (!t || !set_new(t, "label", json_string(ts[i].label)) ||
-            (ts[i].code && !set_new(t, "code", json_string(ts[i].code))) ||
-            !set_new(t, "score", score_value(ts[i].score)) || !append_json(frag, t, &first)) {
-            fail_limit(error, "a topic");
-            goto out;
-        }
+        g_string_append(frag, i ? ",{\"label\":" : "{\"label\":");
+        tp_emit_string(frag, ts[i].label, strlen(ts[i].label));
+        if (ts[i].code)
+            put_member(frag, "code", ts[i].code);
+        put_key(frag, "score");
+        tp_emit_score(frag, ts[i].score);
+        g_string_append_c(frag, '}');
     }
     g_string_append_c(frag, ']');
 
