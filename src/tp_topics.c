@@ -38,6 +38,12 @@ struct TpTopicModel {
      * scratches keep every feature and hand them to `collect`. */
     TpTopicCollectFunc collect;
     gpointer collect_data;
+    /* Built once after parsing, for the scorer's memo: every stem that a
+     * "w:" or "b:" feature names, by id, and the bigram features by their
+     * pair of stem ids. A bigram of a stem outside this vocabulary cannot
+     * be a feature, so most pairs are never looked up. */
+    GHashTable *stem_ids; /* stem -> id + 1 */
+    GHashTable *pairs;    /* guint64 (first id << 32 | second id) -> feature index + 1 */
 };
 
 struct TpTopicScratch {
@@ -62,22 +68,22 @@ struct TpTopicScratch {
      * of millions of tokens: stemming and two string-keyed lookups per token
      * were a third of a line's time. Cleared when it grows past a bound, so
      * memory stays flat over any input; output never depends on it. */
-    GHashTable *memo;     /* word (stemmer's input, or raw bytes) -> index + 1 into words */
-    GArray *words;        /* WordMemo */
-    GHashTable *stem_ids; /* stem -> id + 1 */
-    GHashTable *bigrams;  /* guint64 (prev stem id << 32 | stem id) -> feature index + 2, or 1 */
+    GHashTable *memo; /* word (stemmer's input, or raw bytes) -> index + 1 into words */
+    GArray *words;    /* WordMemo */
     GStringChunk *memo_strings;
-    GPtrArray *stems; /* stem id -> stem (in memo_strings) */
 };
 
+typedef enum { WORD_STOP, WORD_NO_STEM, WORD_STEM } WordKind;
+
 typedef struct {
-    guint32 stem;   /* stem id, or G_MAXUINT32 for a stop word or no stem */
+    WordKind kind;
+    guint32 stem;   /* the model's id of the stem, or NO_STEM_ID */
     gint32 feature; /* the unigram's model feature, or -1 */
 } WordMemo;
 
-/* Past these, the memo starts again empty at the next document. */
+#define NO_STEM_ID G_MAXUINT32
+/* Past this, the memo starts again empty at the next document. */
 #define MEMO_MAX_WORDS (1u << 18)
-#define MEMO_MAX_BIGRAMS (1u << 20)
 
 static void model_topic_clear(gpointer p) {
     ModelTopic *t = p;
@@ -104,6 +110,10 @@ void tp_topic_model_free(TpTopicModel *m) {
     g_free(m->stemmer);
     g_array_free(m->topics, TRUE);
     g_hash_table_destroy(m->feats);
+    if (m->stem_ids) {
+        g_hash_table_destroy(m->stem_ids);
+        g_hash_table_destroy(m->pairs);
+    }
     g_array_free(m->feat_first, TRUE);
     g_array_free(m->weights, TRUE);
     if (m->stopwords)
@@ -297,6 +307,51 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
     return TRUE;
 }
 
+/* g_int64_hash folds the two halves by xor, and a pair of stem ids then
+ * collides with every pair of the same xor: mix the bits first. */
+static guint pair_hash(gconstpointer p) {
+    guint64 x = *(const guint64 *)p;
+    x ^= x >> 33;
+    x *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    return (guint)x;
+}
+
+/* The id of stem `st` (`len` bytes) in the model's vocabulary, added if new. */
+static guint32 vocab_id(TpTopicModel *m, const char *st, gsize len) {
+    g_autofree char *key = g_strndup(st, len);
+    gpointer v = g_hash_table_lookup(m->stem_ids, key);
+    if (v)
+        return GPOINTER_TO_UINT(v) - 1;
+    guint32 id = g_hash_table_size(m->stem_ids);
+    g_hash_table_insert(m->stem_ids, g_steal_pointer(&key), GUINT_TO_POINTER(id + 1));
+    return id;
+}
+
+/* The stem vocabulary and the bigram pairs, from the "w:" and "b:" features. */
+static void index_stems(TpTopicModel *m) {
+    m->stem_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    m->pairs = g_hash_table_new_full(pair_hash, g_int64_equal, g_free, NULL);
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, m->feats);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const char *f = k;
+        if (g_str_has_prefix(f, "w:")) {
+            vocab_id(m, f + 2, strlen(f + 2));
+        } else if (g_str_has_prefix(f, "b:")) {
+            /* Stems hold no '_': tokens are letters, digits, marks and inner apostrophes. */
+            const char *us = strchr(f + 2, '_');
+            if (us == NULL)
+                continue;
+            guint64 *pair = g_new(guint64, 1);
+            guint32 a = vocab_id(m, f + 2, us - (f + 2));
+            *pair = ((guint64)a << 32) | vocab_id(m, us + 1, strlen(us + 1));
+            g_hash_table_insert(m->pairs, pair, v);
+        }
+    }
+}
+
 TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize len,
                                    GError **error) {
     g_return_val_if_fail(name != NULL && contents != NULL, NULL);
@@ -352,6 +407,7 @@ TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize
         m->bigrams = TRUE;
     guint32 end = m->weights->len;
     g_array_append_val(m->feat_first, end);
+    index_stems(m);
     return m;
 }
 
@@ -401,16 +457,6 @@ void tp_topic_stem_input(const char *stemmer, const char *word, GString *out) {
         tp_text_fold(out, word, strlen(word));
 }
 
-/* g_int64_hash folds the two halves by xor, and a pair of stem ids then
- * collides with every pair of the same xor: mix the bits first. */
-static guint pair_hash(gconstpointer p) {
-    guint64 x = *(const guint64 *)p;
-    x ^= x >> 33;
-    x *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    return (guint)x;
-}
-
 TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
     struct sb_stemmer *st = sb_stemmer_new(m->stemmer, NULL);
     if (st == NULL) {
@@ -437,10 +483,7 @@ TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
     } else {
         s->memo = g_hash_table_new(g_str_hash, g_str_equal);
         s->words = g_array_new(FALSE, FALSE, sizeof(WordMemo));
-        s->stem_ids = g_hash_table_new(g_str_hash, g_str_equal);
-        s->bigrams = g_hash_table_new_full(pair_hash, g_int64_equal, g_free, NULL);
         s->memo_strings = g_string_chunk_new(1 << 16);
-        s->stems = g_ptr_array_new();
     }
     return s;
 }
@@ -448,10 +491,7 @@ TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
 static void memo_clear(TpTopicScratch *s) {
     g_hash_table_remove_all(s->memo);
     g_array_set_size(s->words, 0);
-    g_hash_table_remove_all(s->stem_ids);
-    g_hash_table_remove_all(s->bigrams);
     g_string_chunk_clear(s->memo_strings);
-    g_ptr_array_set_size(s->stems, 0);
 }
 
 void tp_topic_scratch_free(TpTopicScratch *s) {
@@ -474,10 +514,7 @@ void tp_topic_scratch_free(TpTopicScratch *s) {
     if (s->memo) {
         g_hash_table_destroy(s->memo);
         g_array_free(s->words, TRUE);
-        g_hash_table_destroy(s->stem_ids);
-        g_hash_table_destroy(s->bigrams);
         g_string_chunk_free(s->memo_strings);
-        g_ptr_array_free(s->stems, TRUE);
     }
     g_free(s);
 }
@@ -489,8 +526,7 @@ void tp_topic_scratch_reset(TpTopicScratch *s) {
     g_string_truncate(s->prev, 0);
     s->n_occurrences = 0;
     /* Between documents only, so that stem ids hold within one. */
-    if (s->memo &&
-        (s->words->len >= MEMO_MAX_WORDS || g_hash_table_size(s->bigrams) >= MEMO_MAX_BIGRAMS))
+    if (s->memo && s->words->len >= MEMO_MAX_WORDS)
         memo_clear(s);
     if (s->seen) {
         g_ptr_array_set_size(s->names, 0);
@@ -566,72 +602,60 @@ static const WordMemo *word_memo(TpTopicScratch *s, const char *text, const TpTo
     gpointer v = g_hash_table_lookup(s->memo, key);
     if (v)
         return &g_array_index(s->words, WordMemo, GPOINTER_TO_UINT(v) - 1);
-    WordMemo w = {.stem = G_MAXUINT32, .feature = -1};
+    WordMemo w = {.kind = WORD_NO_STEM, .stem = NO_STEM_ID, .feature = -1};
     char *stored = g_string_chunk_insert(s->memo_strings, key);
     stem_input(s, text, tt, t);
     gboolean stop = s->m->stopwords && g_hash_table_contains(s->m->stopwords, s->low->str);
     const sb_symbol *stem =
         stop ? NULL : sb_stemmer_stem(s->stemmer, (const sb_symbol *)s->low->str, (int)s->low->len);
-    if (stem) {
+    if (stop) {
+        w.kind = WORD_STOP;
+    } else if (stem) {
         int stem_len = sb_stemmer_length(s->stemmer);
         g_string_assign(s->buf, "w:");
         g_string_append_len(s->buf, (const char *)stem, stem_len);
+        w.kind = WORD_STEM;
         w.feature = feature_index(s, s->buf->str);
-        gpointer id = g_hash_table_lookup(s->stem_ids, s->buf->str + 2);
-        if (id == NULL) {
-            char *st = g_string_chunk_insert(s->memo_strings, s->buf->str + 2);
-            g_ptr_array_add(s->stems, st);
-            id = GUINT_TO_POINTER(s->stems->len);
-            g_hash_table_insert(s->stem_ids, st, id);
-        }
-        w.stem = GPOINTER_TO_UINT(id) - 1;
-    } else if (!stop) {
-        w.stem = G_MAXUINT32 - 1; /* no stem: not a feature, yet not skipped */
+        gpointer id = g_hash_table_lookup(s->m->stem_ids, s->buf->str + 2);
+        if (id)
+            w.stem = GPOINTER_TO_UINT(id) - 1;
     }
     g_array_append_val(s->words, w);
     g_hash_table_insert(s->memo, stored, GUINT_TO_POINTER(s->words->len));
     return &g_array_index(s->words, WordMemo, s->words->len - 1);
 }
 
-/* The bigram feature of two stem ids, from the memo or looked up once. */
-static gint32 bigram_feature(TpTopicScratch *s, guint32 a, guint32 b) {
+/* The bigram feature of two stems of the model's vocabulary, or -1. */
+static gint32 bigram_feature(const TpTopicScratch *s, guint32 a, guint32 b) {
+    if (a == NO_STEM_ID || b == NO_STEM_ID)
+        return -1;
     guint64 key = ((guint64)a << 32) | b;
-    gpointer v = g_hash_table_lookup(s->bigrams, &key);
-    if (v)
-        return (gint32)GPOINTER_TO_UINT(v) - 2;
-    g_string_assign(s->buf, "b:");
-    g_string_append(s->buf, g_ptr_array_index(s->stems, a));
-    g_string_append_c(s->buf, '_');
-    g_string_append(s->buf, g_ptr_array_index(s->stems, b));
-    gint32 fi = feature_index(s, s->buf->str);
-    guint64 *k = g_new(guint64, 1);
-    *k = key;
-    g_hash_table_insert(s->bigrams, k, GUINT_TO_POINTER((guint)(fi + 2)));
-    return fi;
+    gpointer v = g_hash_table_lookup(s->m->pairs, &key);
+    return v ? (gint32)GPOINTER_TO_UINT(v) - 1 : -1;
 }
 
 /* The scoring path: the same features as add_tokens_collect, through the memo. */
 static void add_tokens_memo(TpTopicScratch *s, const char *text, const TpTokens *tt) {
-    guint32 prev = G_MAXUINT32;
+    gboolean have_prev = FALSE; /* a stem before this word, with no punctuation between */
+    guint32 prev = NO_STEM_ID;
     for (guint i = 0; i < tt->toks->len; i++) {
         const TpToken *t = tp_tok(tt, i);
         if (!(t->flags & TP_TOK_WORD) || (t->flags & TP_TOK_DIGIT)) {
             /* Bigrams do not reach across punctuation. */
             if (!(t->flags & TP_TOK_WORD))
-                prev = G_MAXUINT32;
+                have_prev = FALSE;
             continue;
         }
         const WordMemo *w = word_memo(s, text, tt, t);
-        if (w->stem == G_MAXUINT32) /* a stop word: skipped as if absent */
+        if (w->kind != WORD_STEM) /* a stop word is skipped as if absent */
             continue;
-        if (w->stem == G_MAXUINT32 - 1)
-            continue;
-        guint32 stem = w->stem;
         count_index(s, w->feature);
         if (s->m->bigrams) {
-            if (prev != G_MAXUINT32)
-                count_index(s, bigram_feature(s, prev, stem));
-            prev = stem;
+            /* Every bigram counts as an occurrence (log-norm), known or not. */
+            if (have_prev)
+                count_index(s, bigram_feature(s, prev, w->stem));
+            have_prev = TRUE;
+            prev = w->stem;
         }
     }
 }
