@@ -105,18 +105,21 @@ static gboolean load_tsv_files(TpKnowledge *knowledge, const char *dir, gboolean
             g_ptr_array_add(names, g_build_filename(dir, name, NULL));
     /* Name order, so that loading (and so tie-breaking) is the same everywhere. */
     g_ptr_array_sort(names, cmp_path);
+    /* The office index is built once, by the caller, after all files. */
     for (guint i = 0; i < names->len; i++)
-        if (!tp_knowledge_load_file(knowledge, g_ptr_array_index(names, i), error))
+        if (!tp_gazetteer_load(knowledge->gaz, g_ptr_array_index(names, i), error))
             return FALSE;
     return TRUE;
 }
 
 gboolean tp_knowledge_load_dir(TpKnowledge *knowledge, const char *dir, GError **error) {
     g_return_val_if_fail(knowledge != NULL && dir != NULL, FALSE);
-    if (!load_tsv_files(knowledge, dir, TRUE, error))
-        return FALSE;
     g_autofree char *lex = g_build_filename(dir, "lexicon", NULL);
-    return load_tsv_files(knowledge, lex, FALSE, error);
+    gboolean ok =
+        load_tsv_files(knowledge, dir, TRUE, error) && load_tsv_files(knowledge, lex, FALSE, error);
+    /* Index what was loaded even after a failure, as after each file before. */
+    tp_offices_index(knowledge);
+    return ok;
 }
 
 gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char *path, GError **error) {
