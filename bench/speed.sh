@@ -34,3 +34,14 @@ for j in 1 2 4; do
     read -r s kb < "$tmp/t"
     echo "tagpipe --threads $j: ${s} s, $(mbs "$s") MB/s, peak $((kb / 1024)) MB"
 done
+# --offsets utf16 against code points on 1 MB of an office-dense text (every
+# office starts where the place inside it starts).
+python3 - "$tmp/offices.jsonl" <<'PY'
+import json, sys
+s = "US defence secretary Pete Hegseth met the UK defence secretary John Healey. "
+with open(sys.argv[1], "w", encoding="utf-8") as o:
+    o.write(json.dumps({"text": s * (1048576 // len(s))}) + "\n")
+PY
+cp=$(secs $T --offsets codepoint < "$tmp/offices.jsonl")
+u16=$(secs $T --offsets utf16 < "$tmp/offices.jsonl")
+echo "office-dense 1 MB: codepoint ${cp} s, utf16 ${u16} s, ratio $(python3 -c "print(f'{$u16/max($cp,0.001):.2f}')")"
