@@ -371,9 +371,29 @@ static void link_mentions(TpTagger *t) {
     }
 }
 
+/* A person's honorific just before the name belongs to the mention ("Mr
+ * Trump", "Sir Keir Starmer", "Dr. Tedros"). Returns the first token. */
+static guint extend_honorific(const TpTagger *t, guint first) {
+    const TpTokens *tt = &t->tt;
+    if (first == 0)
+        return first;
+    guint k = first - 1;
+    const TpToken *prev = tp_tok(tt, k);
+    if (!(prev->flags & TP_TOK_WORD) && k > 0 && prev->end - prev->start == 1 &&
+        tt->keys->str[prev->key] == '.' && !(prev->flags & TP_TOK_SPACE)) {
+        k--; /* "Mr." */
+        prev = tp_tok(tt, k);
+    }
+    if ((prev->flags & TP_TOK_WORD) && (prev->flags & TP_TOK_CAP) &&
+        !(tp_tok(tt, first)->flags & TP_TOK_NL) && (prev->lex & TP_LEX_HONORIFIC))
+        return k;
+    return first;
+}
+
 /* A gazetteer alias that is also an ordinary word or name ("~Moore", "~Police")
  * needs support beyond its capital: a place a preposition before it ("in
- * Reading"), a person the document's full name. Unsupported ones are dropped. */
+ * Reading"), a person the document's full name or an honorific before it
+ * ("Mr Trump"). Unsupported ones are dropped. */
 static void confirm_common_words(TpTagger *t) {
     const TpTokens *tt = &t->tt;
     guint kept = 0;
@@ -390,7 +410,7 @@ static void confirm_common_words(TpTagger *t) {
             else if (e->type == TP_ENTITY_PERSON) {
                 const DocName *d =
                     g_hash_table_lookup(t->doc_names, tp_tok_key(tt, tp_tok(tt, c.first)));
-                keep = d && strcmp(d->id, c.id) == 0;
+                keep = (d && strcmp(d->id, c.id) == 0) || extend_honorific(t, c.first) != c.first;
             }
         }
         if (keep)
@@ -474,25 +494,6 @@ static void sports_teams(TpTagger *t) {
         c->source = "heuristic";
         c->score = 0.6;
     }
-}
-
-/* A person's honorific just before the name belongs to the mention ("Mr
- * Trump", "Sir Keir Starmer", "Dr. Tedros"). Returns the first token. */
-static guint extend_honorific(const TpTagger *t, guint first) {
-    const TpTokens *tt = &t->tt;
-    if (first == 0)
-        return first;
-    guint k = first - 1;
-    const TpToken *prev = tp_tok(tt, k);
-    if (!(prev->flags & TP_TOK_WORD) && k > 0 && prev->end - prev->start == 1 &&
-        tt->keys->str[prev->key] == '.' && !(prev->flags & TP_TOK_SPACE)) {
-        k--; /* "Mr." */
-        prev = tp_tok(tt, k);
-    }
-    if ((prev->flags & TP_TOK_WORD) && (prev->flags & TP_TOK_CAP) &&
-        !(tp_tok(tt, first)->flags & TP_TOK_NL) && (prev->lex & TP_LEX_HONORIFIC))
-        return k;
-    return first;
 }
 
 static int cmp_entity(gconstpointer a, gconstpointer b) {
