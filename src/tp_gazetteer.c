@@ -20,7 +20,6 @@ struct TpGazetteer {
     GArray *values;     /* TpGazValue */
     GArray *node_first; /* guint32 per trie node: first value or NO_VALUE */
     GHashTable *ids;    /* id -> entry index + 1 */
-    GHashTable *tokens; /* folded token -> token id + 1 */
     guint32 n_tokens;
     /* Trie edges: open addressing on (node << 32 | token id) -> child node. */
     guint64 *edge_keys;
@@ -28,7 +27,7 @@ struct TpGazetteer {
     gsize edge_cap;
     gsize edge_count;
     GPtrArray *files;       /* TpGazFile */
-    GHashTable *lexicon;    /* folded word -> LexWord */
+    GHashTable *lexicon;    /* folded word -> LexWord: lexicon classes and alias token ids */
     GArray *office_aliases; /* TpOfficeAlias: every surface of every office */
     TpTokens tt;            /* scratch for tokenizing aliases */
 };
@@ -57,7 +56,6 @@ TpGazetteer *tp_gazetteer_new(void) {
     guint32 none = NO_VALUE;
     g_array_append_val(gaz->node_first, none); /* the root */
     gaz->ids = g_hash_table_new(g_str_hash, g_str_equal);
-    gaz->tokens = g_hash_table_new(g_str_hash, g_str_equal);
     gaz->edge_cap = 1024;
     gaz->edge_keys = g_new0(guint64, gaz->edge_cap);
     gaz->edge_vals = g_new0(guint32, gaz->edge_cap);
@@ -77,7 +75,6 @@ void tp_gazetteer_free(TpGazetteer *gaz) {
     g_array_free(gaz->values, TRUE);
     g_array_free(gaz->node_first, TRUE);
     g_hash_table_destroy(gaz->ids);
-    g_hash_table_destroy(gaz->tokens);
     g_free(gaz->edge_keys);
     g_free(gaz->edge_vals);
     g_ptr_array_free(gaz->files, TRUE);
@@ -163,18 +160,27 @@ static guint32 child_or_new(TpGazetteer *gaz, guint32 node, guint32 token_id) {
 }
 
 guint32 tp_gazetteer_token_id(const TpGazetteer *gaz, const char *key) {
-    gpointer v = g_hash_table_lookup(gaz->tokens, key);
-    return v ? GPOINTER_TO_UINT(v) - 1 : G_MAXUINT32;
+    const LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
+    return w ? w->token_id : G_MAXUINT32;
+}
+
+/* The entry of `key` in the one table of words (lexicon classes and token
+ * ids together, so that a text's token needs one lookup), added if new. */
+static LexWord *word_or_new(TpGazetteer *gaz, const char *key) {
+    LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
+    if (w == NULL) {
+        w = g_new0(LexWord, 1);
+        w->token_id = G_MAXUINT32;
+        g_hash_table_insert(gaz->lexicon, g_string_chunk_insert_const(gaz->strings, key), w);
+    }
+    return w;
 }
 
 static guint32 token_id_or_new(TpGazetteer *gaz, const char *key) {
-    guint32 id = tp_gazetteer_token_id(gaz, key);
-    if (id != G_MAXUINT32)
-        return id;
-    id = gaz->n_tokens++;
-    g_hash_table_insert(gaz->tokens, g_string_chunk_insert_const(gaz->strings, key),
-                        GUINT_TO_POINTER(id + 1));
-    return id;
+    LexWord *w = word_or_new(gaz, key);
+    if (w->token_id == G_MAXUINT32)
+        w->token_id = gaz->n_tokens++;
+    return w->token_id;
 }
 
 guint32 tp_gazetteer_first_value(const TpGazetteer *gaz, guint32 node) {
@@ -573,25 +579,14 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
     for (guint i = 0; i < parsed->len; i++) {
         LexLine *ll = &g_array_index(parsed, LexLine, i);
         if (ok) {
-            LexWord *w = g_hash_table_lookup(gaz->lexicon, ll->key);
-            if (w == NULL) {
-                w = g_new0(LexWord, 1);
-                g_hash_table_insert(gaz->lexicon,
-                                    g_string_chunk_insert_const(gaz->strings, ll->key), w);
-            }
+            LexWord *w = word_or_new(gaz, ll->key);
             w->classes |= ll->cls;
             /* Mark a phrase's first word, so that a word no phrase starts with
              * needs no phrase lookup. */
             char *space = strchr(ll->key, ' ');
             if (space) {
                 *space = '\0';
-                LexWord *head = g_hash_table_lookup(gaz->lexicon, ll->key);
-                if (head == NULL) {
-                    head = g_new0(LexWord, 1);
-                    g_hash_table_insert(gaz->lexicon,
-                                        g_string_chunk_insert_const(gaz->strings, ll->key), head);
-                }
-                head->classes |= TP_LEX_PHRASE;
+                word_or_new(gaz, ll->key)->classes |= TP_LEX_PHRASE;
                 *space = ' ';
             }
             if (ll->country && w->country == NULL)
@@ -644,12 +639,18 @@ guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key) {
 void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt) {
     for (guint i = 0; i < tt->toks->len; i++) {
         TpToken *t = &g_array_index(tt->toks, TpToken, i);
-        t->lex = (t->flags & TP_TOK_WORD) ? tp_gazetteer_lexicon(gaz, tt->keys->str + t->key) : 0;
+        /* Punctuation has no lexicon class but may be an alias token ("U.S."). */
+        const LexWord *w = g_hash_table_lookup(gaz->lexicon, tt->keys->str + t->key);
+        t->lex = (w && (t->flags & TP_TOK_WORD)) ? w->classes : 0;
+        t->gaz_id = w ? w->token_id : G_MAXUINT32;
     }
+    tt->interned = TRUE;
 }
 
 const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key) {
-    return g_hash_table_lookup(gaz->lexicon, key);
+    /* Words that only aliases use carry no lexicon class. */
+    const LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
+    return w && w->classes ? w : NULL;
 }
 
 const GArray *tp_gazetteer_office_aliases(const TpGazetteer *gaz) {
@@ -721,7 +722,8 @@ void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens
     guint n = tt->toks->len;
     g_autofree guint32 *ids = g_new(guint32, n ? n : 1);
     for (guint i = 0; i < n; i++)
-        ids[i] = tp_gazetteer_token_id(gaz, tp_tok_key(tt, tp_tok(tt, i)));
+        ids[i] = tt->interned ? tp_tok(tt, i)->gaz_id
+                              : tp_gazetteer_token_id(gaz, tp_tok_key(tt, tp_tok(tt, i)));
 
     for (guint i = 0; i < n; i++) {
         guint32 node = 0;

@@ -71,13 +71,15 @@ typedef struct {
     guint32 key;     /* offset of the normalized key in TpTokens.keys */
     guint32 key_len; /* its length in bytes */
     guint32 flags;
-    guint32 lex; /* lexicon classes of the key (TpLexClass), filled by the tagger */
+    guint32 lex;    /* lexicon classes of the key (TpLexClass), filled by the tagger */
+    guint32 gaz_id; /* the gazetteer's token id of the key (G_MAXUINT32: none), likewise */
 } TpToken;
 
 typedef struct {
     GArray *toks;  /* TpToken */
     GString *keys; /* normalized keys, NUL-separated */
     GString *scratch;
+    gboolean interned; /* `lex` and `gaz_id` are filled (tp_gazetteer_lexicon_tokens) */
 } TpTokens;
 
 void tp_tokens_init(TpTokens *tt);
@@ -171,6 +173,7 @@ typedef struct {
     const char *country;   /* demonyms */
     const char *formal;    /* nickname -> formal given name */
     const char *canonical; /* portfolios, office words */
+    guint32 token_id;      /* the word's id as a token of an alias, or G_MAXUINT32 */
 } TpLexWord;
 
 typedef struct TpGazetteer TpGazetteer;
@@ -183,7 +186,7 @@ const TpGazEntry *tp_gazetteer_entry(const TpGazetteer *gaz, guint32 i);
 const TpGazValue *tp_gazetteer_value(const TpGazetteer *gaz, guint32 i);
 /* Lexicon classes of a folded word (0 when none). */
 guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key);
-/* Set each token's `lex` classes, one lookup per token. */
+/* Set each token's `lex` classes and `gaz_id`, one lookup per token. */
 void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt);
 /* Everything the lexicons say of a folded word or phrase, or NULL. */
 const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key);

@@ -281,6 +281,7 @@ static void mark_line_caps(TpTokens *tt, guint from, guint n_upper, guint n_lowe
 void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
     g_array_set_size(tt->toks, 0);
     g_string_truncate(tt->keys, 0);
+    tt->interned = FALSE;
 
     const char *p = text;
     const char *end = text + len;
