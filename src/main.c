@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Exit statuses, as listed in --help and the README. */
 enum {
@@ -151,6 +152,8 @@ typedef struct {
 
 typedef struct {
     const TpKnowledge *k;
+    TpTagger **taggers; /* one per worker, made and checked before reading starts */
+    guint next_tagger;  /* atomic: the next worker's index into `taggers` */
     TpLineOptions lopt;
     OnError on_error;
     /* Shared by reader, workers and writer, under `lock`. */
@@ -163,10 +166,11 @@ typedef struct {
     guint64 next_out;
     gsize bytes_in_flight;
     gboolean input_ended;
-    gboolean stop;      /* --on-error=fail tripped, or a write failed */
-    GAsyncQueue *queue; /* jobs for the workers; a NULL-line job ends a worker */
-    gint n_untagged;    /* atomic */
-    int write_errno;    /* 0 or the errno of the failed write */
+    gboolean stop;       /* --on-error=fail tripped, or a write failed */
+    GAsyncQueue *queue;  /* jobs for the workers; a NULL-line job ends a worker */
+    gint n_untagged;     /* atomic */
+    gboolean line_flush; /* flush after each line: --unbuffered, or stdout is a terminal */
+    int write_errno;     /* 0 or the errno of the failed write */
 } Run;
 
 /* A blank line (white space only) passes through as it is. */
@@ -184,9 +188,7 @@ static void process_job(TpTagger *tagger, const Run *run, Job *job) {
     }
     job->out = g_string_sized_new(job->len + 256);
     g_autoptr(GError) error = NULL;
-    if (tagger == NULL) {
-        job->problem = g_strdup("no tagger for this thread");
-    } else if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
+    if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
         job->problem = g_strdup(error->message);
     }
     if (job->problem) {
@@ -222,7 +224,7 @@ static gboolean emit_job(Run *run, Job *job) {
     if (job->out) {
         g_string_append_c(job->out, '\n');
         if (fwrite(job->out->str, 1, job->out->len, stdout) != job->out->len ||
-            (opt_unbuffered && fflush(stdout) != 0)) {
+            (run->line_flush && fflush(stdout) != 0)) {
             run->write_errno = errno ? errno : EIO;
             return FALSE;
         }
@@ -234,8 +236,7 @@ static gboolean emit_job(Run *run, Job *job) {
 
 static gpointer worker_main(gpointer data) {
     Run *run = data;
-    g_autoptr(GError) error = NULL;
-    TpTagger *tagger = tp_tagger_new(run->k, &error);
+    TpTagger *tagger = run->taggers[g_atomic_int_add(&run->next_tagger, 1)];
     for (;;) {
         Job *job = g_async_queue_pop(run->queue);
         if (job->line == NULL) {
@@ -248,7 +249,6 @@ static gpointer worker_main(gpointer data) {
         g_cond_broadcast(&run->cond_done);
         g_mutex_unlock(&run->lock);
     }
-    tp_tagger_free(tagger);
     return NULL;
 }
 
@@ -261,7 +261,13 @@ static gpointer writer_main(gpointer data) {
         if (job == NULL || !job->done) {
             if (run->input_ended && run->next_out == run->next_in)
                 break;
-            /* Nothing ready: let what was written so far reach the reader. */
+            if (run->next_out < run->next_in) {
+                /* A line is still being tagged: wait for it, the buffer fills. */
+                g_cond_wait(&run->cond_done, &run->lock);
+                continue;
+            }
+            /* Everything read is written and the reader waits for input: let
+             * it reach the consumer now (interactive pipes, tail -f). */
             g_mutex_unlock(&run->lock);
             gboolean flushed = run->stop || fflush(stdout) == 0;
             int err = errno;
@@ -318,31 +324,8 @@ static gssize read_line(LineReader *r, FILE *in, gboolean *out_read_error) {
     return n;
 }
 
-/* Tag one input stream in this thread. */
-static gboolean run_inline(Run *run, TpTagger *tagger, FILE *in, const char *name) {
-    LineReader r = {0};
-    gboolean read_error = FALSE;
-    gssize n;
-    guint64 lineno = 0;
-    gboolean go_on = TRUE;
-    while (go_on && (n = read_line(&r, in, &read_error)) >= 0) {
-        Job job = {.source = name, .lineno = ++lineno, .line = r.buf, .len = (gsize)n};
-        process_job(tagger, run, &job);
-        go_on = emit_job(run, &job);
-        if (job.out)
-            g_string_free(job.out, TRUE);
-        g_free(job.problem);
-    }
-    free(r.buf);
-    if (read_error) {
-        fprintf(stderr, "tagpipe: %s: read error: %s\n", name, g_strerror(errno));
-        g_atomic_int_inc(&run->n_untagged);
-    }
-    return go_on;
-}
-
 /* Feed one input stream to the workers; FALSE when the run must stop. */
-static gboolean run_threaded(Run *run, FILE *in, const char *name) {
+static gboolean feed_input(Run *run, FILE *in, const char *name) {
     LineReader r = {0};
     gboolean read_error = FALSE;
     gssize n;
@@ -406,8 +389,8 @@ static gboolean parse_offsets(const char *s, TpOffsetUnit *out) {
     return TRUE;
 }
 
-/* Open each input in turn and hand it to the inline or threaded loop. */
-static void run_inputs(Run *run, TpTagger *inline_tagger) {
+/* Open each input in turn and feed it to the workers. */
+static void run_inputs(Run *run) {
     static const char *const stdin_only[] = {"-", NULL};
     const char *const *inputs =
         (opt_inputs && opt_inputs[0]) ? (const char *const *)opt_inputs : stdin_only;
@@ -420,8 +403,7 @@ static void run_inputs(Run *run, TpTagger *inline_tagger) {
             continue;
         }
         const char *name = is_stdin ? "<stdin>" : inputs[i];
-        gboolean go_on =
-            inline_tagger ? run_inline(run, inline_tagger, in, name) : run_threaded(run, in, name);
+        gboolean go_on = feed_input(run, in, name);
         if (!is_stdin)
             fclose(in);
         if (!go_on)
@@ -497,42 +479,51 @@ int main(int argc, char **argv) {
     g_mutex_init(&run.lock);
     g_cond_init(&run.cond_done);
     g_cond_init(&run.cond_space);
+    run.line_flush = opt_unbuffered || isatty(STDOUT_FILENO);
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
-    if (threads == 1) {
-        TpTagger *tagger = tp_tagger_new(k, &error);
-        if (tagger == NULL) {
+    /* One runner for every N: a reader (this thread), N workers each with its
+     * own tagger, and one ordered writer. The taggers are made here, before
+     * anything is read, so that a model that cannot be used (a stemmer
+     * libstemmer lacks) fails the same way for every N. */
+    run.taggers = g_new0(TpTagger *, threads);
+    for (int i = 0; i < threads; i++) {
+        run.taggers[i] = tp_tagger_new(k, &error);
+        if (run.taggers[i] == NULL) {
             fprintf(stderr, "tagpipe: %s\n", error->message);
+            for (int j = 0; j < i; j++)
+                tp_tagger_free(run.taggers[j]);
+            g_free(run.taggers);
             tp_knowledge_free(k);
             return EXIT_LOAD;
         }
-        run_inputs(&run, tagger);
-        tp_tagger_free(tagger);
-    } else {
-        /* Jansson's hash seed is set once, before any thread parses (its docs). */
-        json_object_seed(0);
-        run.cap = (guint64)threads * JOBS_PER_THREAD;
-        run.ring = g_new0(Job *, run.cap);
-        run.queue = g_async_queue_new();
-        GThread **workers = g_new(GThread *, threads);
-        for (int i = 0; i < threads; i++)
-            workers[i] = g_thread_new("tagpipe-worker", worker_main, &run);
-        GThread *writer = g_thread_new("tagpipe-writer", writer_main, &run);
-        run_inputs(&run, NULL);
-        g_mutex_lock(&run.lock);
-        run.input_ended = TRUE;
-        g_cond_broadcast(&run.cond_done);
-        g_mutex_unlock(&run.lock);
-        for (int i = 0; i < threads; i++)
-            g_async_queue_push(run.queue, g_new0(Job, 1)); /* end of work */
-        for (int i = 0; i < threads; i++)
-            g_thread_join(workers[i]);
-        g_thread_join(writer);
-        g_free(workers);
-        g_async_queue_unref(run.queue);
-        g_free(run.ring);
     }
+    /* Jansson's hash seed is set once, before any thread parses (its docs). */
+    json_object_seed(0);
+    run.cap = (guint64)threads * JOBS_PER_THREAD;
+    run.ring = g_new0(Job *, run.cap);
+    run.queue = g_async_queue_new();
+    GThread **workers = g_new(GThread *, threads);
+    for (int i = 0; i < threads; i++)
+        workers[i] = g_thread_new("tagpipe-worker", worker_main, &run);
+    GThread *writer = g_thread_new("tagpipe-writer", writer_main, &run);
+    run_inputs(&run);
+    g_mutex_lock(&run.lock);
+    run.input_ended = TRUE;
+    g_cond_broadcast(&run.cond_done);
+    g_mutex_unlock(&run.lock);
+    for (int i = 0; i < threads; i++)
+        g_async_queue_push(run.queue, g_new0(Job, 1)); /* end of work */
+    for (int i = 0; i < threads; i++)
+        g_thread_join(workers[i]);
+    g_thread_join(writer);
+    for (int i = 0; i < threads; i++)
+        tp_tagger_free(run.taggers[i]);
+    g_free(run.taggers);
+    g_free(workers);
+    g_async_queue_unref(run.queue);
+    g_free(run.ring);
 
     int status = run.n_untagged ? EXIT_UNTAGGED : EXIT_OK;
     if (!close_stdout(run.write_errno))
