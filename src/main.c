@@ -4,12 +4,16 @@
 #include "tagpipe.h"
 #include "tp_build.h"
 #include "train_main.h"
+#include "cli_input.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Exit statuses, as listed in --help and the README. */
 enum {
@@ -37,6 +41,8 @@ static int opt_max_topics = 3;
 static gboolean opt_unbuffered = FALSE;
 static gboolean opt_list_gazetteers = FALSE;
 static gboolean opt_version = FALSE;
+static gint64 opt_max_line_bytes = (gint64)64 << 20;
+static gint64 opt_line_offset = 0;
 static char **opt_inputs = NULL;
 
 static const GOptionEntry option_entries[] = {
@@ -45,8 +51,7 @@ static const GOptionEntry option_entries[] = {
      "text)",
      "NAME"},
     {"threads", 'j', 0, G_OPTION_ARG_INT, &opt_threads,
-     "Tag with N threads (default: the number of online CPUs); output is the same for every N",
-     "N"},
+     "Tag with N threads (default 0: one per online CPU); the output is the same for every N", "N"},
     {"gazetteers", 0, 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
      "Load the shipped gazetteers from DIR instead of the default location", "DIR"},
     {"gazetteer", 'g', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_gazetteer_files,
@@ -69,6 +74,10 @@ static const GOptionEntry option_entries[] = {
      NULL},
     {"list-gazetteers", 0, 0, G_OPTION_ARG_NONE, &opt_list_gazetteers,
      "Print each loaded gazetteer with its entry and alias counts per type, then exit", NULL},
+    {"max-line-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_line_bytes,
+     "Report a line longer than N bytes by --on-error, unread (default 67108864: 64 MiB)", "N"},
+    {"line-offset", 0, 0, G_OPTION_ARG_INT64, &opt_line_offset,
+     "Number lines in messages from N+1 (for chunks, e.g. under parallel --pipe)", "N"},
     {"version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "[FILE...]"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -144,13 +153,17 @@ typedef struct {
     guint64 lineno;
     char *line; /* without its terminator */
     gsize len;
-    GString *out;  /* the output line, without newline; NULL: write nothing */
-    char *problem; /* why the line was not tagged, or NULL */
+    GString *out;          /* the output line, without newline; NULL: write nothing */
+    char *problem;         /* why the line was not tagged, or NULL */
+    gboolean whole_input;  /* the problem is the input's, not a line's */
+    gboolean line_dropped; /* the line's bytes were not kept: nothing to pass */
     gboolean done;
 } Job;
 
 typedef struct {
     const TpKnowledge *k;
+    TpTagger **taggers; /* one per worker, made and checked before reading starts */
+    guint next_tagger;  /* atomic: the next worker's index into `taggers` */
     TpLineOptions lopt;
     OnError on_error;
     /* Shared by reader, workers and writer, under `lock`. */
@@ -163,10 +176,11 @@ typedef struct {
     guint64 next_out;
     gsize bytes_in_flight;
     gboolean input_ended;
-    gboolean stop;      /* --on-error=fail tripped, or a write failed */
-    GAsyncQueue *queue; /* jobs for the workers; a NULL-line job ends a worker */
-    gint n_untagged;    /* atomic */
-    int write_errno;    /* 0 or the errno of the failed write */
+    gboolean stop;       /* --on-error=fail tripped, or a write failed */
+    GAsyncQueue *queue;  /* jobs for the workers; a NULL-line job ends a worker */
+    gint n_untagged;     /* atomic */
+    gboolean line_flush; /* flush after each line: --unbuffered, or stdout is a terminal */
+    int write_errno;     /* 0 or the errno of the failed write */
 } Run;
 
 /* A blank line (white space only) passes through as it is. */
@@ -178,15 +192,15 @@ static gboolean is_blank(const char *s, gsize len) {
 }
 
 static void process_job(TpTagger *tagger, const Run *run, Job *job) {
+    if (job->line_dropped)
+        return;
     if (is_blank(job->line, job->len)) {
         job->out = g_string_new_len(job->line, job->len);
         return;
     }
     job->out = g_string_sized_new(job->len + 256);
     g_autoptr(GError) error = NULL;
-    if (tagger == NULL) {
-        job->problem = g_strdup("no tagger for this thread");
-    } else if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
+    if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
         job->problem = g_strdup(error->message);
     }
     if (job->problem) {
@@ -212,7 +226,10 @@ static void job_free(Job *job) {
 
 /* Report and write one finished job; FALSE when the run must stop. */
 static gboolean emit_job(Run *run, Job *job) {
-    if (job->problem) {
+    if (job->problem && job->whole_input) {
+        fprintf(stderr, "tagpipe: %s: %s\n", job->source, job->problem);
+        g_atomic_int_inc(&run->n_untagged);
+    } else if (job->problem) {
         fprintf(stderr, "tagpipe: %s:%" G_GUINT64_FORMAT ": %s\n", job->source, job->lineno,
                 job->problem);
         g_atomic_int_inc(&run->n_untagged);
@@ -222,7 +239,7 @@ static gboolean emit_job(Run *run, Job *job) {
     if (job->out) {
         g_string_append_c(job->out, '\n');
         if (fwrite(job->out->str, 1, job->out->len, stdout) != job->out->len ||
-            (opt_unbuffered && fflush(stdout) != 0)) {
+            (run->line_flush && fflush(stdout) != 0)) {
             run->write_errno = errno ? errno : EIO;
             return FALSE;
         }
@@ -234,8 +251,7 @@ static gboolean emit_job(Run *run, Job *job) {
 
 static gpointer worker_main(gpointer data) {
     Run *run = data;
-    g_autoptr(GError) error = NULL;
-    TpTagger *tagger = tp_tagger_new(run->k, &error);
+    TpTagger *tagger = run->taggers[g_atomic_int_add(&run->next_tagger, 1)];
     for (;;) {
         Job *job = g_async_queue_pop(run->queue);
         if (job->line == NULL) {
@@ -248,7 +264,6 @@ static gpointer worker_main(gpointer data) {
         g_cond_broadcast(&run->cond_done);
         g_mutex_unlock(&run->lock);
     }
-    tp_tagger_free(tagger);
     return NULL;
 }
 
@@ -261,7 +276,13 @@ static gpointer writer_main(gpointer data) {
         if (job == NULL || !job->done) {
             if (run->input_ended && run->next_out == run->next_in)
                 break;
-            /* Nothing ready: let what was written so far reach the reader. */
+            if (run->next_out < run->next_in) {
+                /* A line is still being tagged: wait for it, the buffer fills. */
+                g_cond_wait(&run->cond_done, &run->lock);
+                continue;
+            }
+            /* Everything read is written and the reader waits for input: let
+             * it reach the consumer now (interactive pipes, tail -f). */
             g_mutex_unlock(&run->lock);
             gboolean flushed = run->stop || fflush(stdout) == 0;
             int err = errno;
@@ -297,89 +318,85 @@ static gpointer writer_main(gpointer data) {
 #define MAX_BYTES_IN_FLIGHT ((gsize)64 << 20)
 #define JOBS_PER_THREAD 64
 
-typedef struct {
-    char *buf;
-    size_t cap;
-} LineReader;
+/* Set by the SIGINT/SIGTERM handler: the reader stops, the lines in flight
+ * are finished and written whole, and the exit status says which signal. */
+static volatile sig_atomic_t got_signal = 0;
 
-/* Read one line into `r->buf`, terminator removed (LF, or CRLF). Returns its
- * length, or -1 at end of input. */
-static gssize read_line(LineReader *r, FILE *in, gboolean *out_read_error) {
-    errno = 0;
-    ssize_t n = getline(&r->buf, &r->cap, in);
-    if (n < 0) {
-        *out_read_error = ferror(in) != 0;
-        return -1;
-    }
-    if (n > 0 && r->buf[n - 1] == '\n')
-        n--;
-    if (n > 0 && r->buf[n - 1] == '\r')
-        n--;
-    return n;
+static void on_signal(int sig) {
+    got_signal = sig;
 }
 
-/* Tag one input stream in this thread. */
-static gboolean run_inline(Run *run, TpTagger *tagger, FILE *in, const char *name) {
-    LineReader r = {0};
-    gboolean read_error = FALSE;
-    gssize n;
-    guint64 lineno = 0;
-    gboolean go_on = TRUE;
-    while (go_on && (n = read_line(&r, in, &read_error)) >= 0) {
-        Job job = {.source = name, .lineno = ++lineno, .line = r.buf, .len = (gsize)n};
-        process_job(tagger, run, &job);
-        go_on = emit_job(run, &job);
-        if (job.out)
-            g_string_free(job.out, TRUE);
-        g_free(job.problem);
+/* Hand one job to the workers in input order; FALSE when the run stops. A job
+ * with no line (`line` NULL) carries only a message: it goes straight to the
+ * writer, so every message comes out in input order whatever N is. */
+static gboolean push_job(Run *run, Job *job) {
+    g_mutex_lock(&run->lock);
+    while (!run->stop &&
+           (run->next_in - run->next_out >= run->cap ||
+            (run->bytes_in_flight > 0 && run->bytes_in_flight + job->len > MAX_BYTES_IN_FLIGHT)))
+        g_cond_wait(&run->cond_space, &run->lock);
+    gboolean go_on = !run->stop;
+    if (go_on) {
+        run->ring[run->next_in % run->cap] = job;
+        run->next_in++;
+        run->bytes_in_flight += job->len;
+        if (job->line == NULL) {
+            job->done = TRUE;
+            g_cond_broadcast(&run->cond_done);
+        }
     }
-    free(r.buf);
-    if (read_error) {
-        fprintf(stderr, "tagpipe: %s: read error: %s\n", name, g_strerror(errno));
-        g_atomic_int_inc(&run->n_untagged);
+    g_mutex_unlock(&run->lock);
+    if (!go_on) {
+        job_free(job);
+        return FALSE;
     }
-    return go_on;
+    if (job->line)
+        g_async_queue_push(run->queue, job);
+    return TRUE;
 }
 
-/* Feed one input stream to the workers; FALSE when the run must stop. */
-static gboolean run_threaded(Run *run, FILE *in, const char *name) {
-    LineReader r = {0};
-    gboolean read_error = FALSE;
-    gssize n;
-    guint64 lineno = 0;
-    gboolean go_on = TRUE;
-    while ((n = read_line(&r, in, &read_error)) >= 0) {
+/* A message about the input NAME as a whole (it cannot be read). */
+static gboolean push_input_problem(Run *run, const char *name, const char *problem) {
+    Job *job = g_new0(Job, 1);
+    job->source = name;
+    job->whole_input = TRUE;
+    job->problem = g_strdup(problem);
+    return push_job(run, job);
+}
+
+/* Feed one input to the workers; FALSE when the run must stop. */
+static gboolean feed_input(Run *run, CliInput *in, const char *name) {
+    guint64 lineno = (guint64)opt_line_offset;
+    for (;;) {
+        const char *line;
+        gsize len;
+        g_autoptr(GError) error = NULL;
+        CliRead r = got_signal ? CLI_READ_EOF : cli_input_read_line(in, &line, &len, &error);
+        if (r == CLI_READ_INTERRUPTED)
+            continue; /* got_signal is looked at above */
+        if (r == CLI_READ_EOF)
+            return !got_signal;
+        if (r == CLI_READ_ERROR)
+            return push_input_problem(run, name, error->message);
         Job *job = g_new0(Job, 1);
         job->source = name;
         job->lineno = ++lineno;
-        job->len = (gsize)n;
-        job->line = g_memdup2(r.buf, (gsize)n + 1);
-        job->line[n] = '\0';
-
-        g_mutex_lock(&run->lock);
-        while (!run->stop && (run->next_in - run->next_out >= run->cap ||
-                              (run->bytes_in_flight > 0 &&
-                               run->bytes_in_flight + job->len > MAX_BYTES_IN_FLIGHT)))
-            g_cond_wait(&run->cond_space, &run->lock);
-        go_on = !run->stop;
-        if (go_on) {
-            run->ring[run->next_in % run->cap] = job;
-            run->next_in++;
-            run->bytes_in_flight += job->len;
+        if (line == NULL) {
+            /* Over --max-line-bytes: its bytes were dropped as they came. */
+            job->problem = g_strdup_printf("line of %" G_GSIZE_FORMAT
+                                           " bytes is over --max-line-bytes (%" G_GUINT64_FORMAT
+                                           "); not written",
+                                           len, (guint64)opt_max_line_bytes);
+            job->line_dropped = TRUE;
+            job->line = g_strdup("");
+        } else {
+            job->len = len;
+            job->line = g_memdup2(line, len + 1);
+            job->line[len] = '\0';
         }
-        g_mutex_unlock(&run->lock);
-        if (!go_on) {
-            job_free(job);
-            break;
-        }
-        g_async_queue_push(run->queue, job);
+        if (!push_job(run, job))
+            return FALSE;
     }
-    free(r.buf);
-    if (read_error) {
-        fprintf(stderr, "tagpipe: %s: read error: %s\n", name, g_strerror(errno));
-        g_atomic_int_inc(&run->n_untagged);
-    }
-    return go_on;
 }
 
 static gboolean parse_policy(const char *s, OnError *out) {
@@ -406,24 +423,19 @@ static gboolean parse_offsets(const char *s, TpOffsetUnit *out) {
     return TRUE;
 }
 
-/* Open each input in turn and hand it to the inline or threaded loop. */
-static void run_inputs(Run *run, TpTagger *inline_tagger) {
+/* Open each input in turn and feed it to the workers. */
+static void run_inputs(Run *run) {
     static const char *const stdin_only[] = {"-", NULL};
     const char *const *inputs =
         (opt_inputs && opt_inputs[0]) ? (const char *const *)opt_inputs : stdin_only;
-    for (guint i = 0; inputs[i]; i++) {
+    for (guint i = 0; inputs[i] && !got_signal; i++) {
         gboolean is_stdin = strcmp(inputs[i], "-") == 0;
-        FILE *in = is_stdin ? stdin : fopen(inputs[i], "rb");
-        if (in == NULL) {
-            fprintf(stderr, "tagpipe: %s: %s\n", inputs[i], g_strerror(errno));
-            g_atomic_int_inc(&run->n_untagged);
-            continue;
-        }
         const char *name = is_stdin ? "<stdin>" : inputs[i];
+        g_autoptr(GError) error = NULL;
+        CliInput *in = cli_input_open(inputs[i], (gsize)opt_max_line_bytes, &error);
         gboolean go_on =
-            inline_tagger ? run_inline(run, inline_tagger, in, name) : run_threaded(run, in, name);
-        if (!is_stdin)
-            fclose(in);
+            in ? feed_input(run, in, name) : push_input_problem(run, name, error->message);
+        cli_input_free(in);
         if (!go_on)
             break;
     }
@@ -466,7 +478,13 @@ int main(int argc, char **argv) {
     if (!parse_offsets(opt_offsets, &run.lopt.offsets))
         usage_error("--offsets must be codepoint, byte or utf16, not '%s'", opt_offsets);
     if (opt_threads < 0 || opt_threads > 1024)
-        usage_error("--threads must be between 1 and 1024, not %d", opt_threads);
+        usage_error("--threads must be between 0 (the number of CPUs) and 1024, not %d",
+                    opt_threads);
+    if (opt_max_line_bytes < 1)
+        usage_error("--max-line-bytes must be at least 1, not %" G_GINT64_FORMAT,
+                    opt_max_line_bytes);
+    if (opt_line_offset < 0)
+        usage_error("--line-offset must not be negative, not %" G_GINT64_FORMAT, opt_line_offset);
     if (opt_max_topics < 0)
         usage_error("--max-topics must not be negative");
     if (!(opt_min_score >= 0.0 && opt_min_score <= 1.0))
@@ -497,46 +515,73 @@ int main(int argc, char **argv) {
     g_mutex_init(&run.lock);
     g_cond_init(&run.cond_done);
     g_cond_init(&run.cond_space);
+    run.line_flush = opt_unbuffered || isatty(STDOUT_FILENO);
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
-    if (threads == 1) {
-        TpTagger *tagger = tp_tagger_new(k, &error);
-        if (tagger == NULL) {
+    /* One runner for every N: a reader (this thread), N workers each with its
+     * own tagger, and one ordered writer. The taggers are made here, before
+     * anything is read, so that a model that cannot be used (a stemmer
+     * libstemmer lacks) fails the same way for every N. */
+    run.taggers = g_new0(TpTagger *, threads);
+    for (int i = 0; i < threads; i++) {
+        run.taggers[i] = tp_tagger_new(k, &error);
+        if (run.taggers[i] == NULL) {
             fprintf(stderr, "tagpipe: %s\n", error->message);
+            for (int j = 0; j < i; j++)
+                tp_tagger_free(run.taggers[j]);
+            g_free(run.taggers);
             tp_knowledge_free(k);
             return EXIT_LOAD;
         }
-        run_inputs(&run, tagger);
-        tp_tagger_free(tagger);
-    } else {
-        /* Jansson's hash seed is set once, before any thread parses (its docs). */
-        json_object_seed(0);
-        run.cap = (guint64)threads * JOBS_PER_THREAD;
-        run.ring = g_new0(Job *, run.cap);
-        run.queue = g_async_queue_new();
-        GThread **workers = g_new(GThread *, threads);
-        for (int i = 0; i < threads; i++)
-            workers[i] = g_thread_new("tagpipe-worker", worker_main, &run);
-        GThread *writer = g_thread_new("tagpipe-writer", writer_main, &run);
-        run_inputs(&run, NULL);
-        g_mutex_lock(&run.lock);
-        run.input_ended = TRUE;
-        g_cond_broadcast(&run.cond_done);
-        g_mutex_unlock(&run.lock);
-        for (int i = 0; i < threads; i++)
-            g_async_queue_push(run.queue, g_new0(Job, 1)); /* end of work */
-        for (int i = 0; i < threads; i++)
-            g_thread_join(workers[i]);
-        g_thread_join(writer);
-        g_free(workers);
-        g_async_queue_unref(run.queue);
-        g_free(run.ring);
     }
+    /* Jansson's hash seed is set once, before any thread parses (its docs). */
+    json_object_seed(0);
+    run.cap = (guint64)threads * JOBS_PER_THREAD;
+    run.ring = g_new0(Job *, run.cap);
+    run.queue = g_async_queue_new();
+    /* SIGINT and SIGTERM reach only this thread (the reader): the workers and
+     * the writer start with them blocked, so no write is cut by a signal. */
+    sigset_t stop_signals, old_mask;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
+    GThread **workers = g_new(GThread *, threads);
+    for (int i = 0; i < threads; i++)
+        workers[i] = g_thread_new("tagpipe-worker", worker_main, &run);
+    GThread *writer = g_thread_new("tagpipe-writer", writer_main, &run);
+    /* No SA_RESTART, so that a read waiting for input returns; a second
+     * signal kills at once (SA_RESETHAND). */
+    struct sigaction sa = {0};
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    run_inputs(&run);
+    g_mutex_lock(&run.lock);
+    run.input_ended = TRUE;
+    g_cond_broadcast(&run.cond_done);
+    g_mutex_unlock(&run.lock);
+    for (int i = 0; i < threads; i++)
+        g_async_queue_push(run.queue, g_new0(Job, 1)); /* end of work */
+    for (int i = 0; i < threads; i++)
+        g_thread_join(workers[i]);
+    g_thread_join(writer);
+    for (int i = 0; i < threads; i++)
+        tp_tagger_free(run.taggers[i]);
+    g_free(run.taggers);
+    g_free(workers);
+    g_async_queue_unref(run.queue);
+    g_free(run.ring);
 
     int status = run.n_untagged ? EXIT_UNTAGGED : EXIT_OK;
     if (!close_stdout(run.write_errno))
         status = EXIT_WRITE;
+    else if (got_signal)
+        status = 128 + got_signal; /* as the shell reports a signal: 130, 143 */
     g_mutex_clear(&run.lock);
     g_cond_clear(&run.cond_done);
     g_cond_clear(&run.cond_space);
