@@ -18,6 +18,7 @@ typedef struct {
     char *code;  /* or NULL */
     gint parent; /* index of the parent topic, or -1 */
     double bias;
+    double threshold; /* score a topic needs to be written (chosen on dev data), or -1 */
 } ModelTopic;
 
 typedef struct {
@@ -193,7 +194,8 @@ static gboolean parse_topic_line(TpTopicModel *m, char **cols, guint n, const ch
     ModelTopic t = {.key = g_strdup(cols[1]),
                     .code = *cols[2] && strcmp(cols[2], "-") ? g_strdup(cols[2]) : NULL,
                     .label = g_strdup(cols[3]),
-                    .parent = parent};
+                    .parent = parent,
+                    .threshold = -1.0};
     g_array_append_val(m->topics, t);
     return TRUE;
 }
@@ -268,6 +270,14 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
         if (!parse_double(cols[2], &w))
             return model_fail(error, path, line, "bad weight '%s'", cols[2]);
         g_array_index(m->topics, ModelTopic, ti).bias = w;
+    } else if (strcmp(kind, "threshold") == 0 && n == 3) {
+        gint ti = topic_index(m, cols[1]);
+        double x;
+        if (ti < 0)
+            return model_fail(error, path, line, "unknown topic '%s'", cols[1]);
+        if (!parse_double(cols[2], &x) || x < 0.0 || x > 1.0)
+            return model_fail(error, path, line, "bad threshold '%s' (0 to 1)", cols[2]);
+        g_array_index(m->topics, ModelTopic, ti).threshold = x;
     } else if (strcmp(kind, "feature") == 0 && n == 3) {
         return parse_feature_line(m, cols, path, line, error);
     } else {
@@ -573,12 +583,27 @@ const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, g
         top = MAX(top, s->scores[k]);
     for (guint k = 0; k < nt; k++)
         sum += (s->scores[k] = exp(s->scores[k] - top));
+    /* TP_TOPIC_THRESHOLDS: each topic needs its own threshold (the default
+     * one where the model has none); the best topic needs only the floor,
+     * so that a document with words is rarely left without a topic. */
+    gboolean per_topic = min_score < 0.0;
+    guint best = 0;
+    for (guint k = 1; k < nt; k++)
+        if (s->scores[k] > s->scores[best])
+            best = k;
     gsize n = 0;
     for (guint k = 0; k < nt; k++) {
         const ModelTopic *mt = &g_array_index(m->topics, ModelTopic, k);
         double p = s->scores[k] / sum;
-        if (p < min_score)
+        if (per_topic) {
+            double need = mt->threshold >= 0.0 ? mt->threshold : TP_TOPIC_DEFAULT_MIN_SCORE;
+            if (k == best && s->n_occurrences > 0)
+                need = MIN(need, TP_TOPIC_FLOOR);
+            if (p < need)
+                continue;
+        } else if (p < min_score) {
             continue;
+        }
         s->out[n++] = (TpTopic){.label = mt->label, .code = mt->code, .score = p};
     }
     qsort(s->out, n, sizeof(TpTopic), cmp_topic);
