@@ -164,6 +164,16 @@ TP_API gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize le
 #define TP_TOPIC_FLOOR 0.1
 TP_API const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max, gsize *out_n);
 
+/*
+ * Why the last document got its topics: for each topic tp_tagger_topics()
+ * gives with TP_TOPIC_THRESHOLDS (at most `max_topics`), a line "LABEL SCORE
+ * (bias B, threshold T)" and up to `max_features` lines "  +W FEATURE (COUNT)",
+ * the features that moved it most, appended to `out`. Not thread-safe on one
+ * tagger; nothing is appended without a topic model.
+ */
+TP_API void tp_tagger_explain_topics(TpTagger *tagger, gsize max_topics, gsize max_features,
+                                     GString *out);
+
 /* Forget the document seen so far: the next tp_tagger_tag_text() starts a new one. */
 TP_API void tp_tagger_reset(TpTagger *tagger);
 

@@ -12,9 +12,15 @@ Inputs (all read, none changed):
   gazetteers/*.tsv           the entity names behind those kinds (and, with
   models/cues.tsv            the name cues of the heuristics, the entity cues of
                              every document, as when tagging)
+  ../shared/data/topics/wikinews-train.jsonl
+                             Wikinews articles with IPTC gold for all 17 topics
   ../shared/data/topics/agnews-train.jsonl, bbc-train.jsonl
                              labelled news; their classes are mapped to IPTC topics
                              with the fixed mapping of ../shared/eval/topics/score.py
+  ../shared/data/knowledge/TajaKuzman+IPTC-Media-Topic-Classification/data/iptc_mapping.json
+                             IPTC concept names and definitions, one document each
+  ../shared/data/topics/wikinews-dev.jsonl
+                             only to choose one threshold per topic (never weights)
 
 The fixed mapping is many-to-one: an AG "World" story may be politics,
 conflict, crime, disaster, society, religion, human interest, weather or
@@ -357,6 +363,8 @@ def main():
                           os.path.join(ROOT, "models", "cues.tsv"),
                           os.path.join(ROOT, "models", "stopwords-english.txt")]:
         comments.append(f"  {os.path.basename(path)} sha256 {sha256(path)}")
+    dev_path = os.path.join(data_dir, "wikinews-dev.jsonl")
+    comments.append(f"  {os.path.basename(dev_path)} sha256 {sha256(dev_path)} (thresholds only)")
     h = hashlib.sha256()
     for t in topics:
         with open(os.path.join(vocab_dir, t + ".txt"), "rb") as f:
@@ -391,8 +399,7 @@ def main():
             cmd += ["--comment", c]
         cmd.append(train)
         subprocess.run(cmd, check=True)
-        dev = os.path.join(data_dir, "wikinews-dev.jsonl")
-        thresholds = choose_thresholds(tagpipe, tmp, gaz_dir, dev, topics)
+        thresholds = choose_thresholds(tagpipe, tmp, gaz_dir, dev_path, topics)
         with open(os.path.join(tmp, "topics.model"), encoding="utf-8") as f:
             model = f.read().split("\n")
         at = next(i for i, l in enumerate(model) if l.startswith("feature\t"))

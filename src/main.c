@@ -21,6 +21,9 @@ enum {
     EXIT_WRITE = 4,    /* output could not be written */
 };
 
+/* Features shown per topic by --explain-topics. */
+#define EXPLAIN_FEATURES 8
+
 typedef enum { ON_ERROR_PASS, ON_ERROR_SKIP, ON_ERROR_FAIL } OnError;
 
 /* ---- options: the one place each tunable is defined ---- */
@@ -37,6 +40,7 @@ static double opt_min_topic_score = NAN; /* unset: the model's per-topic thresho
 static int opt_max_topics = 3;
 static gboolean opt_unbuffered = FALSE;
 static gboolean opt_list_gazetteers = FALSE;
+static gboolean opt_explain_topics = FALSE;
 static gboolean opt_version = FALSE;
 static char **opt_inputs = NULL;
 
@@ -69,6 +73,10 @@ static const GOptionEntry option_entries[] = {
     {"max-topics", 0, 0, G_OPTION_ARG_INT, &opt_max_topics,
      "Write at most N topics per line (default 3)", "N"},
     {"unbuffered", 'u', 0, G_OPTION_ARG_NONE, &opt_unbuffered, "Flush the output after every line",
+     NULL},
+    {"explain-topics", 0, 0, G_OPTION_ARG_NONE, &opt_explain_topics,
+     "Instead of each tagged line, print its topics, each with the features that moved it most "
+     "(text, a blank line after each document)",
      NULL},
     {"list-gazetteers", 0, 0, G_OPTION_ARG_NONE, &opt_list_gazetteers,
      "Print each loaded gazetteer with its entry and alias counts per type, then exit", NULL},
@@ -198,6 +206,9 @@ static void process_job(TpTagger *tagger, const Run *run, Job *job) {
         job->problem = g_strdup("no tagger for this thread");
     } else if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
         job->problem = g_strdup(error->message);
+    } else if (opt_explain_topics) {
+        g_string_truncate(job->out, 0);
+        tp_tagger_explain_topics(tagger, run->lopt.max_topics, EXPLAIN_FEATURES, job->out);
     }
     if (job->problem) {
         g_string_truncate(job->out, 0);
