@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Quality figures on the development data of ../shared (never part of the test
 # suite): the seed articles, entity P/R/F1 (exact and --partial) with the
-# precision per source, and top-topic accuracy. Usage: sh bench/quality.sh
+# precision per source, and top-topic accuracy (AG, BBC, Wikinews). Usage: sh bench/quality.sh
 set -eu
 cd "$(dirname "$0")/.."
 S=${SHARED:-../shared}
@@ -23,3 +23,10 @@ for f in bbc-dev agnews-dev; do
     $T < "$S/data/topics/$f.jsonl" > "$out/$f.jsonl"
     python3 "$S/eval/topics/score.py" "$S/data/topics/$f.jsonl" "$out/$f.jsonl" | tail -1
 done
+echo "== wikinews-dev"
+python3 -c 'import json,sys
+for l in sys.stdin:
+    d = json.loads(l); print(json.dumps({"id": d["id"], "text": d["text"]}))' \
+    < "$S/data/topics/wikinews-dev.jsonl" | $T > "$out/wikinews-dev.jsonl"
+python3 "$S/eval/topics-iptc/score.py" "$S/data/topics/wikinews-dev.jsonl" "$out/wikinews-dev.jsonl" |
+    grep -E '^(strict:|macro-F1 =|accuracy =)'

@@ -9,7 +9,8 @@
 SYSTEM.jsonl is tagpipe's output for GOLD.jsonl, written with every topic
 (`--min-topic-score 0 --max-topics 17`). A topic is *right* when the fixed
 mapping of ../shared/eval/topics/score.py sends it to the document's gold
-class (topics without a counterpart in the data set are left out). Prints:
+class (topics without a counterpart in the data set are left out), or, for
+gold that lists IPTC labels (wikinews-*.jsonl), when it is one of them. Prints:
 
 - the reliability of the top topic (the scorer's prediction) and of every
   topic, in score bins: how often a topic scored about p is right;
@@ -33,16 +34,27 @@ MAX_TOPICS = 3
 
 
 def load(gold_path, sys_path):
+    """(data set, [(gold set, [(class, score)] best first)]): AG and BBC
+    through the fixed mapping; IPTC gold (a list of labels, as Wikinews) as is."""
     gold = {}
     for _, r in score.read_jsonl(gold_path):
         gold[r["id"]] = r["gold"]
-    ds = score.detect_dataset(set(gold.values()))
-    m = score.MAPPINGS[ds]["map"]
+    iptc = all(isinstance(g, list) for g in gold.values())
+    if iptc:
+        ds, m = "iptc", None
+    else:
+        ds = score.detect_dataset(set(gold.values()))
+        m = score.MAPPINGS[ds]["map"]
     docs = []
     for _, r in score.read_jsonl(sys_path):
         if r.get("id") in gold:
+            g = gold[r["id"]]
+            if iptc:
+                ts = [(t["label"], t["score"]) for t in r.get("topics", [])]
+                docs.append((set(g), ts))
+                continue
             ts = [(t["label"], t["score"]) for t in r.get("topics", []) if m.get(t["label"])]
-            docs.append((gold[r["id"]], [(m[l], s) for l, s in ts]))
+            docs.append(({g}, [(m[l], s) for l, s in ts]))
     return ds, docs
 
 
@@ -69,18 +81,18 @@ def main():
     for i in range(0, len(args), 2):
         ds, docs = load(args[i], args[i + 1])
         print(f"== {ds}: {args[i]} ({len(docs)} documents)")
-        top = [(ts[0][1], ts[0][0] == g) for g, ts in docs if ts]
+        top = [(ts[0][1], ts[0][0] in g) for g, ts in docs if ts]
         table("top topic:", top)
-        table("every topic:", [(s, c == g) for g, ts in docs for c, s in ts])
+        table("every topic:", [(s, c in g) for g, ts in docs for c, s in ts])
         print("threshold  accuracy  precision  covered  F1  topics/doc")
         for t in THRESHOLDS:
             acc = written = right = covered = 0
             for g, ts in docs:
                 kept = [(c, s) for c, s in ts if s >= t][:MAX_TOPICS]
-                acc += bool(kept) and kept[0][0] == g
+                acc += bool(kept) and kept[0][0] in g
                 written += len(kept)
-                right += sum(c == g for c, _ in kept)
-                covered += any(c == g for c, _ in kept)
+                right += sum(c in g for c, _ in kept)
+                covered += any(c in g for c, _ in kept)
             p = right / written if written else 0.0
             r = covered / len(docs)
             f1 = 2 * p * r / (p + r) if p + r else 0.0

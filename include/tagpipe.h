@@ -154,9 +154,25 @@ TP_API gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize le
 /*
  * Topics of the text given to the last tp_tagger_tag_text() calls since
  * tp_tagger_reset() (a document may have several fields), best first. At
- * most `max` topics scoring at least `min_score`. Owned by the tagger.
+ * most `max` topics scoring at least `min_score`, or, with `min_score`
+ * TP_TOPIC_THRESHOLDS, each at least its own threshold from the model
+ * (TP_TOPIC_DEFAULT_MIN_SCORE where it has none; the best topic of a text with
+ * words at least TP_TOPIC_FLOOR). Owned by the tagger.
  */
+#define TP_TOPIC_THRESHOLDS (-1.0)
+#define TP_TOPIC_DEFAULT_MIN_SCORE 0.25
+#define TP_TOPIC_FLOOR 0.1
 TP_API const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max, gsize *out_n);
+
+/*
+ * Why the last document got its topics: for each topic tp_tagger_topics()
+ * gives with TP_TOPIC_THRESHOLDS (at most `max_topics`), a line "LABEL SCORE
+ * (bias B, threshold T)" and up to `max_features` lines "  +W FEATURE (COUNT)",
+ * the features that moved it most, appended to `out`. Not thread-safe on one
+ * tagger; nothing is appended without a topic model.
+ */
+TP_API void tp_tagger_explain_topics(TpTagger *tagger, gsize max_topics, gsize max_features,
+                                     GString *out);
 
 /* Forget the document seen so far: the next tp_tagger_tag_text() starts a new one. */
 TP_API void tp_tagger_reset(TpTagger *tagger);

@@ -12,9 +12,15 @@ Inputs (all read, none changed):
   gazetteers/*.tsv           the entity names behind those kinds (and, with
   models/cues.tsv            the name cues of the heuristics, the entity cues of
                              every document, as when tagging)
+  ../shared/data/topics/wikinews-train.jsonl
+                             Wikinews articles with IPTC gold for all 17 topics
   ../shared/data/topics/agnews-train.jsonl, bbc-train.jsonl
                              labelled news; their classes are mapped to IPTC topics
                              with the fixed mapping of ../shared/eval/topics/score.py
+  ../shared/data/knowledge/TajaKuzman+IPTC-Media-Topic-Classification/data/iptc_mapping.json
+                             IPTC concept names and definitions, one document each
+  ../shared/data/topics/wikinews-dev.jsonl
+                             only to choose one threshold per topic (never weights)
 
 The fixed mapping is many-to-one: an AG "World" story may be politics,
 conflict, crime, disaster, society, religion, human interest, weather or
@@ -49,6 +55,15 @@ CANDIDATE_RATIO = 0.5  # see candidates()
 GROUP = 8  # vocabulary entries per group pseudo-document
 CUE_NAMES = 6  # entity names per cue pseudo-document
 CUE_DOCS = 8  # cue pseudo-documents per kind
+# Weight of one line of each labelled news source. Wikinews (5,010 articles,
+# every topic) carries the most; AG's short items and BBC's 2004-05 articles
+# are down-weighted so that no single source's style dominates.
+NEWS_WEIGHT = {"wikinews": 1.0, "agnews": 1.5, "bbc": 2.0}
+# A Wikinews line is given twice: with its primary label (the rarest, which
+# a reader names first) and with every gold label, spreading the target.
+WIKINEWS_PRIMARY = 0.6  # share of the line's weight on its primary label
+IPTC_WEIGHT = 1.0  # weight of one IPTC concept (name and definition) pseudo-document
+FLOOR = 0.1  # TP_TOPIC_FLOOR of include/tagpipe.h: the best topic's own threshold
 TRAIN_ARGS = ["--epochs", "10", "--lr", "0.2", "--l2", "3e-6", "--min-count", "3",
               "--prune", "0.3", "--calibrate-folds", "5"]
 
@@ -94,6 +109,25 @@ def load_cues(path, topics):
                      "topic key")
         cues.append((cols[0], cols[1]))
     return cues
+
+
+def iptc_concepts(path, code_to_key):
+    """[(top-level key, "name. definition.")] for every current concept of the
+    IPTC Media Topics under one of the 17 top-level topics, in code order."""
+    with open(path, encoding="utf-8") as f:
+        concepts = json.load(f)
+    out = []
+    for code in sorted(concepts):
+        c = concepts[code]
+        top = c.get("Level1/NewsCode")
+        if top not in code_to_key or isinstance(c.get("RetiredDate"), str):
+            continue
+        name = c.get("Name (en-GB)")
+        definition = c.get("Definition (en-GB)")
+        parts = [x.strip().rstrip(".") for x in (name, definition) if isinstance(x, str)]
+        if parts:
+            out.append((code_to_key[top], ". ".join(parts) + "."))
+    return out
 
 
 def gazetteer_entries(gaz_dir):
@@ -189,6 +223,118 @@ def mapped_labels(score_py):
     return out
 
 
+def all_scores(tagpipe, model_dir, gaz_dir, texts, n_topics):
+    """Every topic's score for each text, as tagpipe writes them."""
+    out = subprocess.run([tagpipe, "--gazetteers", gaz_dir, "--models", model_dir, "--threads",
+                          "2", "--min-topic-score", "0", "--max-topics", str(n_topics)],
+                         input="\n".join(json.dumps({"text": t}, ensure_ascii=False)
+                                         for t in texts) + "\n",
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    return [{t["label"]: t["score"] for t in json.loads(line)["topics"]} for line in out]
+
+
+def choose_temperature(tagpipe, model_dir, gaz_dir, data_dir, shared):
+    """One temperature for the scores, so that a top topic scored p is right
+    about p of the time on every source: the one (0.50 to 1.50, steps of
+    0.05) with the least mean expected calibration error of the top topic
+    over wikinews-dev, bbc-dev and agnews-dev, each source weighing the same.
+    softmax(z / T) is p ** (1 / T), renormalised, so the scores suffice."""
+    sys.path.insert(0, os.path.join(shared, "eval", "topics"))
+    import score  # noqa: E402
+    sources = []
+    for fn in ("wikinews-dev.jsonl", "bbc-dev.jsonl", "agnews-dev.jsonl"):
+        rows = [json.loads(l) for l in open(os.path.join(data_dir, fn), encoding="utf-8")]
+        if isinstance(rows[0]["gold"], list):
+            golds = [set(r["gold"]) for r in rows]
+            right = lambda label, g: label in g  # noqa: E731
+        else:
+            m = score.MAPPINGS[score.detect_dataset({r["gold"] for r in rows})]["map"]
+            golds = [r["gold"] for r in rows]
+            right = (lambda m: lambda label, g: m.get(label) == g)(m)  # noqa: E731
+        scores = all_scores(tagpipe, model_dir, gaz_dir, [r["text"] for r in rows], len(TAXONOMY))
+        sources.append((golds, scores, right))
+
+    def ece(temp, golds, scores, right):
+        bins = [[0, 0.0, 0] for _ in range(10)]
+        for g, sc in zip(golds, scores):
+            if not sc:
+                continue
+            pw = {k: v ** (1.0 / temp) for k, v in sc.items() if v > 0}
+            z = sum(pw.values())
+            top = max(pw, key=lambda k: (pw[k], k))
+            p = pw[top] / z
+            b = bins[min(int(p * 10), 9)]
+            b[0] += 1
+            b[1] += p
+            b[2] += right(top, g)
+        n = sum(b[0] for b in bins)
+        return sum(abs(b[1] - b[2]) for b in bins if b[0]) / max(1, n)
+
+    grid = [round(0.5 + 0.05 * i, 2) for i in range(21)]
+    return min(grid, key=lambda t: (round(sum(ece(t, *src) for src in sources), 9), abs(t - 1)))
+
+
+def rescale_model(path, temp):
+    """Divide every bias and weight of the model file by `temp`."""
+    def num(x):
+        return f"{float(x) / temp:.4g}"
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f.read().split("\n"):
+            cols = line.split("\t")
+            if cols[0] == "bias" and len(cols) == 3:
+                line = "\t".join([cols[0], cols[1], num(cols[2])])
+            elif cols[0] == "feature" and len(cols) == 3:
+                pairs = []
+                for pw in cols[2].split(" "):
+                    t, w = pw.rsplit(":", 1)
+                    pairs.append(f"{t}:{num(w)}")
+                line = "\t".join([cols[0], cols[1], " ".join(pairs)])
+            out.append(line)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out))
+
+
+def choose_thresholds(tagpipe, model_dir, gaz_dir, dev_path, topics):
+    """One threshold per topic, chosen on the Wikinews dev file (the only dev
+    data with every IPTC label; thresholds, never weights, come from -dev):
+    the score at which writing the topic gives its best F1 against the gold
+    labels, the best topic of a document being written from TP_TOPIC_FLOOR."""
+    label_to_key = {label: key for key, code, label in TAXONOMY}
+    golds, texts = [], []
+    with open(dev_path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            golds.append({label_to_key[g] for g in r["gold"]})
+            texts.append(json.dumps({"text": r["text"]}, ensure_ascii=False))
+    out = subprocess.run([tagpipe, "--gazetteers", gaz_dir, "--models", model_dir, "--threads",
+                          "2", "--min-topic-score", "0", "--max-topics", str(len(topics))],
+                         input="\n".join(texts) + "\n", capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    scores = []
+    for line in out:
+        ts = json.loads(line)["topics"]
+        scores.append({label_to_key[t["label"]]: t["score"] for t in ts})
+    grid = [round(0.05 * i, 2) for i in range(1, 20)]
+    chosen = {}
+    for t in topics:
+        best = None
+        for thr in grid:
+            tp = fp = fn = 0
+            for gold, sc in zip(golds, scores):
+                top = max(sc, key=lambda k: (sc[k], k)) if sc else None
+                p = sc.get(t, 0.0)
+                pred = p >= thr or (t == top and p >= FLOOR)
+                tp += pred and t in gold
+                fp += pred and t not in gold
+                fn += (not pred) and t in gold
+            f1 = 2 * tp / max(1, 2 * tp + fp + fn)
+            if best is None or f1 > best[0] + 1e-12:
+                best = (f1, thr)
+        chosen[t] = best[1]
+    return chosen
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"),
@@ -196,7 +342,7 @@ def main():
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"),
                     help="the shared folder with data/topics and eval/topics")
     ap.add_argument("--output", default=os.path.join(ROOT, "models", "topics.model"))
-    ap.add_argument("--data", help="read agnews-train.jsonl and bbc-train.jsonl from DIR instead "
+    ap.add_argument("--data", help="read the -train.jsonl files from DIR instead "
                     "(to validate the settings on a part of them held out)")
     args = ap.parse_args()
 
@@ -213,6 +359,9 @@ def main():
     data_dir = args.data or os.path.join(args.shared, "data", "topics")
     score_py = os.path.join(args.shared, "eval", "topics", "score.py")
     mapping = mapped_labels(score_py)
+    iptc_path = os.path.join(args.shared, "data", "knowledge",
+                             "TajaKuzman+IPTC-Media-Topic-Classification", "data",
+                             "iptc_mapping.json")
 
     tagpipe = os.path.join(args.build, "tagpipe")
     if not os.access(tagpipe, os.X_OK):
@@ -231,8 +380,21 @@ def main():
                                 ensure_ascii=False))
         counts[source] = counts.get(source, 0) + 1
 
-    # Labelled news, each line with the topics its class maps to.
+    # Labelled news: Wikinews with its IPTC gold (every label of the line), AG
+    # and BBC each line with the topics its class maps to.
+    label_to_key = {label: key for key, code, label in TAXONOMY}
     inputs = []
+    path = os.path.join(data_dir, "wikinews-train.jsonl")
+    inputs.append(path)
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            keys = [label_to_key[g] for g in r["gold"]]
+            w = NEWS_WEIGHT["wikinews"]
+            add(r["text"], keys[:1], round(w * WIKINEWS_PRIMARY, 6), "wikinews-train.jsonl")
+            if len(keys) > 1:
+                add(r["text"], keys, round(w * (1 - WIKINEWS_PRIMARY), 6),
+                    "wikinews-train.jsonl (all labels)")
     for ds, fn in (("agnews", "agnews-train.jsonl"), ("bbc", "bbc-train.jsonl")):
         path = os.path.join(data_dir, fn)
         inputs.append(path)
@@ -241,7 +403,7 @@ def main():
                 r = json.loads(line)
                 allowed, canonical = mapping[ds][r["gold"]]
                 labels = candidates(matcher.hits(r["text"]), allowed, canonical)
-                add(r["text"], labels, 1.0, fn)
+                add(r["text"], labels, NEWS_WEIGHT[ds], fn)
                 for t in labels:
                     counts[f"{ds} candidate {t}"] = counts.get(f"{ds} candidate {t}", 0) + 1
     # Vocabulary: every entry alone, and again in groups of GROUP entries of one
@@ -253,6 +415,11 @@ def main():
         rng.shuffle(shuffled)
         for i in range(0, len(shuffled), GROUP):
             add(". ".join(shuffled[i:i + GROUP]) + ".", [t], VOCAB_WEIGHT, "vocabulary groups")
+    # IPTC concepts: the name and definition of every concept under a
+    # top-level topic, one short document each (vocabulary no data set covers).
+    code_to_key = {code: key for key, code, label in TAXONOMY}
+    for t, text in iptc_concepts(iptc_path, code_to_key):
+        add(text, [t], IPTC_WEIGHT, "IPTC concepts")
     # Gazetteer cues: names of the entries a cue names, picked by a hash of the
     # id (a fixed, unbiased sample that does not depend on file order).
     for which, t in cues:
@@ -264,10 +431,12 @@ def main():
 
     # Provenance: what the model was built from.
     comments = ["Built by scripts/build-topic-model.py (see models/SOURCES.md) from:"]
-    for path in inputs + [taxonomy_path, os.path.join(vocab_dir, "topic-cues.tsv"),
+    for path in inputs + [iptc_path, taxonomy_path, os.path.join(vocab_dir, "topic-cues.tsv"),
                           os.path.join(ROOT, "models", "cues.tsv"),
                           os.path.join(ROOT, "models", "stopwords-english.txt")]:
         comments.append(f"  {os.path.basename(path)} sha256 {sha256(path)}")
+    dev_path = os.path.join(data_dir, "wikinews-dev.jsonl")
+    comments.append(f"  {os.path.basename(dev_path)} sha256 {sha256(dev_path)} (thresholds only)")
     h = hashlib.sha256()
     for t in topics:
         with open(os.path.join(vocab_dir, t + ".txt"), "rb") as f:
@@ -295,12 +464,29 @@ def main():
         cmd = [tagpipe, "train", "--label-field", "labels",
                "--weight-field", "weight", "--taxonomy", taxonomy_path,
                "--gazetteers", gaz_dir, "--models", os.path.join(ROOT, "models"),
-               "--stopwords", os.path.join(ROOT, "models", "stopwords-english.txt"), "--seed", str(SEED), "--output", args.output]
+               "--stopwords", os.path.join(ROOT, "models", "stopwords-english.txt"),
+               "--seed", str(SEED), "--output", os.path.join(tmp, "topics.model")]
         cmd += TRAIN_ARGS
         for c in comments:
             cmd += ["--comment", c]
         cmd.append(train)
         subprocess.run(cmd, check=True)
+        temp = choose_temperature(tagpipe, tmp, gaz_dir, data_dir, args.shared)
+        rescale_model(os.path.join(tmp, "topics.model"), temp)
+        print(f"calibration on the dev files: scores divided by a further {temp:.2f}")
+        thresholds = choose_thresholds(tagpipe, tmp, gaz_dir, dev_path, topics)
+        with open(os.path.join(tmp, "topics.model"), encoding="utf-8") as f:
+            model = f.read().split("\n")
+        at = next(i for i, l in enumerate(model) if l.startswith("feature\t"))
+        block = [f"# Weights and biases above and below divided by {temp:.2f}: the least mean "
+                 "calibration error of the top topic on wikinews-, bbc- and agnews-dev",
+                 "# Per-topic thresholds: best F1 of each topic on wikinews-dev.jsonl "
+                 f"(the best topic from {FLOOR})"]
+        block += [f"threshold\t{t}\t{thresholds[t]:.2f}" for t in topics]
+        model[at:at] = block
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write("\n".join(model))
+        print("thresholds: " + ", ".join(f"{t} {thresholds[t]:.2f}" for t in topics))
     return 0
 
 

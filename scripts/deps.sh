@@ -3,6 +3,8 @@
 # Install the Debian packages tagpipe needs to build and test, if any is missing.
 set -eu
 PKGS="build-essential cmake pkg-config git libjansson-dev libglib2.0-dev libstemmer-dev python3 jq clang-format"
+# Benchmarks only (bench/topics.sh), never the tests: fastText, to compare with.
+[ "${TAGPIPE_BENCH:-0}" = 1 ] && PKGS="$PKGS fasttext"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

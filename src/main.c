@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,9 @@ enum {
     EXIT_WRITE = 4,    /* output could not be written */
 };
 
+/* Features shown per topic by --explain-topics. */
+#define EXPLAIN_FEATURES 8
+
 typedef enum { ON_ERROR_PASS, ON_ERROR_SKIP, ON_ERROR_FAIL } OnError;
 
 /* ---- options: the one place each tunable is defined ---- */
@@ -36,10 +40,11 @@ static char *opt_models_dir = NULL;
 static char *opt_on_error = NULL;
 static char *opt_offsets = NULL;
 static double opt_min_score = 0.0;
-static double opt_min_topic_score = 0.25;
+static double opt_min_topic_score = NAN; /* unset: the model's per-topic thresholds */
 static int opt_max_topics = 3;
 static gboolean opt_unbuffered = FALSE;
 static gboolean opt_list_gazetteers = FALSE;
+static gboolean opt_explain_topics = FALSE;
 static gboolean opt_version = FALSE;
 static gint64 opt_max_line_bytes = (gint64)64 << 20;
 static gint64 opt_line_offset = 0;
@@ -67,10 +72,16 @@ static const GOptionEntry option_entries[] = {
     {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_score,
      "Leave out entities whose score is below X (default 0: keep all)", "X"},
     {"min-topic-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_topic_score,
-     "Leave out topics scoring below X (default 0.25)", "X"},
+     "Leave out topics scoring below X (default: each topic's threshold from the model, 0.25 "
+     "where it has none; the best topic needs 0.1)",
+     "X"},
     {"max-topics", 0, 0, G_OPTION_ARG_INT, &opt_max_topics,
      "Write at most N topics per line (default 3)", "N"},
     {"unbuffered", 'u', 0, G_OPTION_ARG_NONE, &opt_unbuffered, "Flush the output after every line",
+     NULL},
+    {"explain-topics", 0, 0, G_OPTION_ARG_NONE, &opt_explain_topics,
+     "Instead of each tagged line, print its topics, each with the features that moved it most "
+     "(text, a blank line after each document)",
      NULL},
     {"list-gazetteers", 0, 0, G_OPTION_ARG_NONE, &opt_list_gazetteers,
      "Print each loaded gazetteer with its entry and alias counts per type, then exit", NULL},
@@ -131,6 +142,13 @@ static TpKnowledge *load_knowledge(void) {
     g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : tp_cli_data_dir("models");
     g_autofree char *model = g_build_filename(mdir, "topics.model", NULL);
     g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
+    /* A folder of one's own (`tagpipe train -o my/topics.model`) holds the
+     * topic model alone: the name cues are then the shipped ones. */
+    if (opt_models_dir && !g_file_test(cues, G_FILE_TEST_EXISTS)) {
+        g_autofree char *shipped = tp_cli_data_dir("models");
+        g_free(cues);
+        cues = g_build_filename(shipped, "cues.tsv", NULL);
+    }
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
     for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
         ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
@@ -202,6 +220,9 @@ static void process_job(TpTagger *tagger, const Run *run, Job *job) {
     g_autoptr(GError) error = NULL;
     if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
         job->problem = g_strdup(error->message);
+    } else if (opt_explain_topics) {
+        g_string_truncate(job->out, 0);
+        tp_tagger_explain_topics(tagger, run->lopt.max_topics, EXPLAIN_FEATURES, job->out);
     }
     if (job->problem) {
         g_string_truncate(job->out, 0);
@@ -489,7 +510,7 @@ int main(int argc, char **argv) {
         usage_error("--max-topics must not be negative");
     if (!(opt_min_score >= 0.0 && opt_min_score <= 1.0))
         usage_error("--min-score must be between 0 and 1");
-    if (!(opt_min_topic_score >= 0.0 && opt_min_topic_score <= 1.0))
+    if (!isnan(opt_min_topic_score) && !(opt_min_topic_score >= 0.0 && opt_min_topic_score <= 1.0))
         usage_error("--min-topic-score must be between 0 and 1");
     for (guint i = 0; opt_fields && opt_fields[i]; i++)
         if (*opt_fields[i] == '\0')
@@ -509,7 +530,8 @@ int main(int argc, char **argv) {
 
     run.k = k;
     run.lopt.fields = (const char *const *)opt_fields;
-    run.lopt.min_topic_score = opt_min_topic_score;
+    run.lopt.min_topic_score =
+        isnan(opt_min_topic_score) ? TP_TOPIC_THRESHOLDS : opt_min_topic_score;
     run.lopt.min_score = opt_min_score;
     run.lopt.max_topics = (gsize)opt_max_topics;
     g_mutex_init(&run.lock);

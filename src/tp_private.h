@@ -289,6 +289,10 @@ void tp_topic_add_entity(TpTopicScratch *scratch, TpEntityType type, const char 
 /* Scores of the document so far, best first, filtered; owned by `scratch`.
  * With a collecting model: hands the features over and returns none. */
 const TpTopic *tp_topic_scores(TpTopicScratch *scratch, double min_score, gsize max, gsize *out_n);
+/* Append to `out`, for each topic written (as with TP_TOPIC_THRESHOLDS, at most
+ * `max_topics`), its score and the `max_features` features of the document
+ * that moved it most (weight times value, largest magnitude first). */
+void tp_topic_explain(TpTopicScratch *scratch, gsize max_topics, gsize max_features, GString *out);
 
 /* The trainer: labelled documents in, a model file out (tp_train.c). */
 typedef struct TpTrainer TpTrainer;

@@ -212,6 +212,13 @@ const TpTopic *tp_tagger_topics(TpTagger *tagger, double min_score, gsize max, g
     return tp_topic_scores(tagger->topics, min_score, max, out_n);
 }
 
+void tp_tagger_explain_topics(TpTagger *tagger, gsize max_topics, gsize max_features,
+                              GString *out) {
+    g_return_if_fail(tagger != NULL && out != NULL);
+    if (tagger->topics)
+        tp_topic_explain(tagger->topics, max_topics, max_features, out);
+}
+
 /* ---- resolving matches ---- */
 
 static int cmp_match_first(gconstpointer a, gconstpointer b) {

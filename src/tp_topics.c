@@ -18,6 +18,7 @@ typedef struct {
     char *code;  /* or NULL */
     gint parent; /* index of the parent topic, or -1 */
     double bias;
+    double threshold; /* score a topic needs to be written (chosen on dev data), or -1 */
 } ModelTopic;
 
 typedef struct {
@@ -223,7 +224,8 @@ static gboolean parse_topic_line(TpTopicModel *m, char **cols, guint n, const ch
     ModelTopic t = {.key = g_strdup(cols[1]),
                     .code = *cols[2] && strcmp(cols[2], "-") ? g_strdup(cols[2]) : NULL,
                     .label = g_strdup(cols[3]),
-                    .parent = parent};
+                    .parent = parent,
+                    .threshold = -1.0};
     g_array_append_val(m->topics, t);
     return TRUE;
 }
@@ -298,6 +300,14 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
         if (!parse_double(cols[2], &w))
             return model_fail(error, path, line, "bad weight '%s'", cols[2]);
         g_array_index(m->topics, ModelTopic, ti).bias = w;
+    } else if (strcmp(kind, "threshold") == 0 && n == 3) {
+        gint ti = topic_index(m, cols[1]);
+        double x;
+        if (ti < 0)
+            return model_fail(error, path, line, "unknown topic '%s'", cols[1]);
+        if (!parse_double(cols[2], &x) || x < 0.0 || x > 1.0)
+            return model_fail(error, path, line, "bad threshold '%s' (0 to 1)", cols[2]);
+        g_array_index(m->topics, ModelTopic, ti).threshold = x;
     } else if (strcmp(kind, "feature") == 0 && n == 3) {
         return parse_feature_line(m, cols, path, line, error);
     } else {
@@ -706,13 +716,18 @@ void tp_topic_add_tokens(TpTopicScratch *s, const char *text, const TpTokens *tt
 }
 
 void tp_topic_add_entity(TpTopicScratch *s, TpEntityType type, const char *kind, const char *id) {
-    /* Entity cues: "e:organization", "k:central-bank", "i:org/nato". */
-    g_string_printf(s->buf, "e:%s", tp_entity_type_name(type));
-    count_feature(s, s->buf->str);
-    if (kind) {
+    /* Entity cues: "k:central-bank" for an entry of a known kind (an athlete,
+     * a club, a party: what the entity is says more than its type),
+     * "e:organization" for one without, "h:person" for a name known only
+     * from the text (a Title Case headline reads as a row of such names, so
+     * they must not share the weight of known people), "i:org/nato". */
+    if (kind)
         g_string_printf(s->buf, "k:%s", kind);
-        count_feature(s, s->buf->str);
-    }
+    else if (id && g_str_has_prefix(id, "local:"))
+        g_string_printf(s->buf, "h:%s", tp_entity_type_name(type));
+    else
+        g_string_printf(s->buf, "e:%s", tp_entity_type_name(type));
+    count_feature(s, s->buf->str);
     if (id) {
         g_string_printf(s->buf, "i:%s", id);
         count_feature(s, s->buf->str);
@@ -765,15 +780,91 @@ const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, g
         top = MAX(top, s->scores[k]);
     for (guint k = 0; k < nt; k++)
         sum += (s->scores[k] = exp(s->scores[k] - top));
+    /* TP_TOPIC_THRESHOLDS: each topic needs its own threshold (the default
+     * one where the model has none); the best topic needs only the floor,
+     * so that a document with words is rarely left without a topic. */
+    gboolean per_topic = min_score < 0.0;
+    guint best = 0;
+    for (guint k = 1; k < nt; k++)
+        if (s->scores[k] > s->scores[best])
+            best = k;
     gsize n = 0;
     for (guint k = 0; k < nt; k++) {
         const ModelTopic *mt = &g_array_index(m->topics, ModelTopic, k);
         double p = s->scores[k] / sum;
-        if (p < min_score)
+        if (per_topic) {
+            double need = mt->threshold >= 0.0 ? mt->threshold : TP_TOPIC_DEFAULT_MIN_SCORE;
+            if (k == best && s->n_occurrences > 0)
+                need = MIN(need, TP_TOPIC_FLOOR);
+            if (p < need)
+                continue;
+        } else if (p < min_score) {
             continue;
+        }
         s->out[n++] = (TpTopic){.label = mt->label, .code = mt->code, .score = p};
     }
     qsort(s->out, n, sizeof(TpTopic), cmp_topic);
     *out_n = MIN(n, max);
     return s->out;
+}
+
+/* ---- explanation ---- */
+
+typedef struct {
+    const char *name;
+    guint count;
+    double contribution;
+} Moved;
+
+static int cmp_moved(const void *a, const void *b) {
+    const Moved *x = a, *y = b;
+    if (fabs(x->contribution) != fabs(y->contribution))
+        return fabs(x->contribution) > fabs(y->contribution) ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+void tp_topic_explain(TpTopicScratch *s, gsize max_topics, gsize max_features, GString *out) {
+    const TpTopicModel *m = s->m;
+    if (m->collect)
+        return;
+    gsize n = 0;
+    const TpTopic *ts = tp_topic_scores(s, TP_TOPIC_THRESHOLDS, max_topics, &n);
+    /* The names of the document's features: a walk over the model's table,
+     * which is fine for an explanation (never on the tagging path). */
+    g_autofree const char **names = g_new0(const char *, m->feat_first->len);
+    GHashTableIter it;
+    gpointer key, value;
+    g_hash_table_iter_init(&it, m->feats);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        guint32 fi = GPOINTER_TO_UINT(value) - 1;
+        if (s->counts[fi])
+            names[fi] = key;
+    }
+    g_autofree Moved *moved = g_new0(Moved, s->touched->len + 1);
+    for (gsize i = 0; i < n; i++) {
+        guint k = 0;
+        while (k < m->topics->len && g_array_index(m->topics, ModelTopic, k).label != ts[i].label)
+            k++;
+        const ModelTopic *mt = &g_array_index(m->topics, ModelTopic, k);
+        g_string_append_printf(out, "%s %.3f (bias %+.3f", mt->label, ts[i].score, mt->bias);
+        if (mt->threshold >= 0.0)
+            g_string_append_printf(out, ", threshold %.2f", mt->threshold);
+        g_string_append(out, ")\n");
+        guint nm = 0;
+        for (guint t = 0; t < s->touched->len; t++) {
+            guint32 fi = g_array_index(s->touched, guint32, t);
+            double x = tp_topic_feature_value(m->scaling, s->counts[fi], s->n_occurrences);
+            guint32 a = g_array_index(m->feat_first, guint32, fi);
+            guint32 b = g_array_index(m->feat_first, guint32, fi + 1);
+            for (guint32 j = a; j < b; j++) {
+                const Weight *w = &g_array_index(m->weights, Weight, j);
+                if (w->topic == k)
+                    moved[nm++] = (Moved){names[fi], s->counts[fi], w->weight * x};
+            }
+        }
+        qsort(moved, nm, sizeof(Moved), cmp_moved);
+        for (guint j = 0; j < nm && j < max_features; j++)
+            g_string_append_printf(out, "  %+.3f %s (%u)\n", moved[j].contribution, moved[j].name,
+                                   moved[j].count);
+    }
 }

@@ -6,11 +6,13 @@
 #include "train_main.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Exit statuses, as for tagging (main.c). */
 enum {
@@ -66,7 +68,8 @@ static const GOptionEntry option_entries[] = {
     {"dev", 0, 0, G_OPTION_ARG_FILENAME, &opt_dev,
      "Tag the labelled lines of FILE with the new model and print the accuracy of the top topic",
      "FILE"},
-    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write the model to FILE (required)",
+    {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
+     "Write the model to FILE (required; its folder is created if missing; - for standard output)",
      "FILE"},
     {"taxonomy", 0, 0, G_OPTION_ARG_FILENAME, &opt_taxonomy,
      "Name the topics (code, label, parent) from FILE, e.g. models/iptc-topics.tsv", "FILE"},
@@ -272,7 +275,9 @@ static gboolean read_example(const char *line, gsize len, const char *const *fie
         }
     }
     if (need_labels && ex->labels->len == 0) {
-        *problem = g_strdup_printf("no label in \"%s\"", opt_label_field);
+        *problem = g_strdup_printf("no label in \"%s\" (name the member holding the labels "
+                                   "with --label-field NAME)",
+                                   opt_label_field);
         return FALSE;
     }
     g_ptr_array_add(ex->labels, NULL);
@@ -430,7 +435,42 @@ static int run_dev(TpKnowledge *k, const char *const *fields) {
 
 /* ---- the command ---- */
 
+/* The folder that will hold `path`, created if missing and checked before
+ * the (slow) loading and training, so that a wrong -o fails at once. */
+static gboolean prepare_output(const char *path, GError **error) {
+    if (strcmp(path, "-") == 0)
+        return TRUE;
+    g_autofree char *dir = g_path_get_dirname(path);
+    if (g_mkdir_with_parents(dir, 0777) != 0) {
+        int e = errno;
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "cannot create the folder '%s' for --output: %s",
+                    dir, g_strerror(e));
+        return FALSE;
+    }
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO,
+                    "--output '%s' is a folder: name the model file, e.g. %s/topics.model", path,
+                    path);
+        return FALSE;
+    }
+    if (g_access(dir, W_OK) != 0) {
+        int e = errno;
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "cannot write in '%s' for --output: %s", dir,
+                    g_strerror(e));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean write_file(const char *path, const GString *s, GError **error) {
+    if (strcmp(path, "-") == 0) {
+        /* `-o -`: the model on standard output (the reports go to stderr). */
+        if (fwrite(s->str, 1, s->len, stdout) != s->len || fflush(stdout) != 0) {
+            g_set_error(error, TP_ERROR, TP_ERROR_IO, "write error: %s", g_strerror(errno));
+            return FALSE;
+        }
+        return TRUE;
+    }
     /* g_file_set_contents writes a temporary file and renames it: a reader
      * never sees half a model. */
     GError *io = NULL;
@@ -458,6 +498,8 @@ int train_main(int argc, char **argv) {
         usage_error("no training FILE");
     if (opt_output == NULL)
         usage_error("--output FILE is required");
+    if (strcmp(opt_output, "-") == 0 && opt_dev)
+        usage_error("--dev needs --output FILE (the model is read back from it)");
     if (opt_epochs != -1 && (opt_epochs < 1 || opt_epochs > 10000))
         usage_error("--epochs must be between 1 and 10000");
     if (opt_learning_rate != -1.0 && !(opt_learning_rate > 0.0 && opt_learning_rate <= 100.0))
@@ -502,6 +544,11 @@ int train_main(int argc, char **argv) {
     static const char *const default_fields[] = {"text", NULL};
     const char *const *fields =
         opt_fields && opt_fields[0] ? (const char *const *)opt_fields : default_fields;
+
+    if (!prepare_output(opt_output, &error)) {
+        fprintf(stderr, "tagpipe train: %s\n", error->message);
+        return EXIT_WRITE;
+    }
 
     /* Entity cues come from the same gazetteers and name cues as when tagging. */
     gint64 t_start = g_get_monotonic_time();
@@ -578,19 +625,23 @@ int train_main(int argc, char **argv) {
         return EXIT_WRITE;
     }
     double t_total = seconds_since(t_start);
+    FILE *info = strcmp(opt_output, "-") == 0 ? stderr : stdout;
     if (!opt_quiet) {
-        printf("training: %u lines, %u topics; features: %u seen, %u in at least %u lines, %u in "
-               "the model with %u weights\n",
-               r.n_documents, r.n_topics, r.n_features_seen, r.n_features_used, o.min_count,
-               r.n_features_kept, r.n_weights);
+        fprintf(info,
+                "training: %u lines, %u topics; features: %u seen, %u in at least %u lines, %u in "
+                "the model with %u weights\n",
+                r.n_documents, r.n_topics, r.n_features_seen, r.n_features_used, o.min_count,
+                r.n_features_kept, r.n_weights);
         if (r.cv_accuracy >= 0)
-            printf("calibration: %u-fold accuracy %.1f%%, temperature %.3f, held-out log-loss "
-                   "%.3f\n",
-                   o.calibrate_folds, 100.0 * r.cv_accuracy, r.temperature, r.cv_log_loss);
-        printf("model: %s (%" G_GSIZE_FORMAT " bytes)\n", opt_output, model->len);
-        printf("train time: %.2f s (loading gazetteers %.2f s, tagging %.2f s, fitting %.2f s)\n",
-               t_total, t_load, t_tag, t_fit);
-        fflush(stdout);
+            fprintf(info,
+                    "calibration: %u-fold accuracy %.1f%%, temperature %.3f, held-out log-loss "
+                    "%.3f\n",
+                    o.calibrate_folds, 100.0 * r.cv_accuracy, r.temperature, r.cv_log_loss);
+        fprintf(info, "model: %s (%" G_GSIZE_FORMAT " bytes)\n", opt_output, model->len);
+        fprintf(info,
+                "train time: %.2f s (loading gazetteers %.2f s, tagging %.2f s, fitting %.2f s)\n",
+                t_total, t_load, t_tag, t_fit);
+        fflush(info);
     }
 
     int status = EXIT_OK;

@@ -85,6 +85,9 @@ static const BadCase bad_cases[] = {
     {"feature-bad-weight", HDR TOPICS "feature\tw:goal\tsport:x\n# end\n", TP_ERROR_PARSE},
     {"unknown-scaling", HDR "scaling\tsqrt\n" TOPICS "# end\n", TP_ERROR_PARSE},
     {"stemmer-after-topic", HDR TOPICS "stemmer\tfrench\n# end\n", TP_ERROR_PARSE},
+    {"threshold-unknown-topic", HDR TOPICS "threshold\tweather\t0.3\n# end\n", TP_ERROR_PARSE},
+    {"threshold-above-one", HDR TOPICS "threshold\tsport\t1.5\n# end\n", TP_ERROR_PARSE},
+    {"threshold-not-a-number", HDR TOPICS "threshold\tsport\thigh\n# end\n", TP_ERROR_PARSE},
     {"invalid-utf8", HDR TOPICS "feature\tw:\xff\tsport:1\n# end\n", TP_ERROR_FORMAT},
 };
 
@@ -130,6 +133,7 @@ static void test_features(void) {
     TpKnowledge *k = tp_knowledge_new();
     g_autoptr(GError) error = NULL;
     g_assert_true(tp_knowledge_load_dir(k, TESTDATA "/gazetteers", &error));
+    g_assert_true(tp_knowledge_load_cues(k, TESTDATA "/models/cues.tsv", &error));
     Collected c = {g_string_new(NULL)};
     static const char *const stop[] = {"the", NULL};
     k->topics = tp_topic_model_new_collector("english", stop, collect, &c);
@@ -148,12 +152,21 @@ static void test_features(void) {
     g_assert_nonnull(strstr(c.seen->str, "b:in_kyiv="));
     g_assert_null(strstr(c.seen->str, "b:talk_talk"));
     g_assert_null(strstr(c.seen->str, "w:the="));
-    g_assert_nonnull(strstr(c.seen->str, "e:place="));
+    /* An entry of a known kind gives its kind, not its type. */
+    g_assert_null(strstr(c.seen->str, "e:place="));
     g_assert_nonnull(strstr(c.seen->str, "k:city="));
     g_assert_nonnull(strstr(c.seen->str, "i:place/geonames:703448="));
-    /* Occurrences: 5 words, 3 bigrams, 2 entities x 3 cues = 14. */
-    g_autofree char *want = g_strdup_printf("w:talk=%.3f ", (1.0 + log(2.0)) / sqrt(14.0));
+    /* Occurrences: 5 words, 3 bigrams, 2 entities x 2 cues = 12. */
+    g_autofree char *want = g_strdup_printf("w:talk=%.3f ", (1.0 + log(2.0)) / sqrt(12.0));
     g_assert_nonnull(strstr(c.seen->str, want));
+    /* A name known only from the text is "h:TYPE", apart from known entries. */
+    tp_tagger_reset(t);
+    g_string_truncate(c.seen, 0);
+    g_assert_true(
+        tp_tagger_tag_text(t, "Mr Zorbulon Quexter said so in Kyiv.", -1, &es, &n, &error));
+    tp_tagger_topics(t, 0.0, 10, &nt);
+    g_assert_nonnull(strstr(c.seen->str, "h:person="));
+    g_assert_null(strstr(c.seen->str, "e:person="));
     tp_tagger_free(t);
     tp_knowledge_free(k);
     g_string_free(c.seen, TRUE);
@@ -208,6 +221,55 @@ static void test_scores(void) {
         tp_tagger_topics(t, 0.0, 1, &nt);
         g_assert_cmpuint(nt, ==, 1);
     }
+    tp_tagger_free(t);
+    tp_knowledge_free(k);
+}
+
+/* Multi-label output: with TP_TOPIC_THRESHOLDS each topic needs its own
+ * threshold, the best one only TP_TOPIC_FLOOR; best first, capped by max. */
+static const char thresholded[] = HDR TOPICS "threshold\tpolitics\t0.2\n"
+                                             "threshold\tsport\t0.9\n"
+                                             "threshold\telection\t0.05\n"
+                                             "feature\tw:elect\tpolitics:2 election:2\n"
+                                             "feature\tw:goal\tsport:3\n"
+                                             "# end\n";
+
+static void test_thresholds(void) {
+    TpKnowledge *k = tp_knowledge_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = write_tmp(thresholded, -1);
+    g_assert_true(tp_knowledge_load_topic_model(k, path, &error));
+    g_unlink(path);
+    TpTagger *t = tp_tagger_new(k, &error);
+    const TpEntity *es;
+    gsize n, nt;
+    /* Politics and election share the weight: both written, sport (about
+     * 0.06, below its 0.9) is not, though a fixed 0.05 would keep it. */
+    g_assert_true(tp_tagger_tag_text(t, "The election.", -1, &es, &n, &error));
+    const TpTopic *all = tp_tagger_topics(t, 0.0, 10, &nt);
+    g_assert_cmpuint(nt, ==, 3);
+    g_assert_cmpstr(all[2].label, ==, "sport");
+    g_assert_cmpfloat(all[2].score, >, 0.05);
+    const TpTopic *ts = tp_tagger_topics(t, TP_TOPIC_THRESHOLDS, 10, &nt);
+    g_assert_cmpuint(nt, ==, 2);
+    check_scores(ts, nt);
+    g_assert_true(strcmp(ts[0].label, "sport") && strcmp(ts[1].label, "sport"));
+    tp_tagger_topics(t, TP_TOPIC_THRESHOLDS, 1, &nt);
+    g_assert_cmpuint(nt, ==, 1);
+    /* Sport is best but below its own 0.9: written all the same (floor), alone. */
+    tp_tagger_reset(t);
+    g_assert_true(tp_tagger_tag_text(t, "A goal.", -1, &es, &n, &error));
+    ts = tp_tagger_topics(t, TP_TOPIC_THRESHOLDS, 10, &nt);
+    g_assert_cmpuint(nt, >=, 1);
+    g_assert_cmpstr(ts[0].label, ==, "sport");
+    g_assert_cmpfloat(ts[0].score, <, 0.9);
+    for (gsize i = 1; i < nt; i++)
+        g_assert_cmpstr(ts[i].label, ==, "election"); /* 0.05 */
+    /* No words: no floor either; bias alone puts sport (0.23) below its 0.9. */
+    tp_tagger_reset(t);
+    g_assert_true(tp_tagger_tag_text(t, "", -1, &es, &n, &error));
+    ts = tp_tagger_topics(t, TP_TOPIC_THRESHOLDS, 10, &nt);
+    g_assert_cmpuint(nt, ==, 2);
     tp_tagger_free(t);
     tp_knowledge_free(k);
 }
@@ -350,6 +412,7 @@ int main(int argc, char **argv) {
     g_test_add_func("/topics/load/placeholder", test_load_placeholder);
     g_test_add_func("/topics/features", test_features);
     g_test_add_func("/topics/scores/range-and-order", test_scores);
+    g_test_add_func("/topics/scores/thresholds", test_thresholds);
     g_test_add_func("/topics/shipped/examples", test_shipped_examples);
     g_test_add_func("/topics/shipped/headlines", test_shipped_headlines);
     return g_test_run();
