@@ -36,6 +36,10 @@ cmp "$tmp/one.jsonl" "$tmp/many.jsonl" || bad "parallel output differs from one 
 [ "$s1" -ne 0 ] && [ "$s2" -ne 0 ] || bad "exit statuses: one process $s1, parallel $s2"
 [ "$(wc -l < "$tmp/one.err")" -eq "$(wc -l < "$tmp/many.err")" ] ||
     bad "not the same number of error messages: $(wc -l < "$tmp/one.err") and $(wc -l < "$tmp/many.err")"
+# One block per job slot, as the README advises for large files.
+parallel -j 2 --pipepart -a "$tmp/big.jsonl" --block -1 --keep-order "$TAGPIPE" -j 1 \
+    > "$tmp/slots.jsonl" 2> /dev/null || :
+cmp "$tmp/one.jsonl" "$tmp/slots.jsonl" || bad "parallel --block -1 output differs from one process's"
 grep -c '"entities":\[{' "$tmp/many.jsonl" > "$tmp/n"
 [ "$(cat "$tmp/n")" -gt 600 ] || bad "too few tagged lines: $(cat "$tmp/n")"
 
