@@ -183,9 +183,17 @@ static int span_cmp(gconstpointer a, gconstpointer b) {
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* A position in a field: `n` units in, `b` bytes in. */
+typedef struct {
+    json_int_t n;
+    gsize b;
+} Cursor;
+
 /* The byte offset of `off` (in `unit`) into the UTF-8 string `s`, or -1 when it is
- * past the end or inside a character. */
-static gssize byte_offset(const char *s, gsize len, Unit unit, json_int_t off) {
+ * past the end or inside a character. Walks on from `*at` when `off` is not
+ * before it (entities come sorted, so a field costs one pass), and leaves `*at`
+ * at `off`. */
+static gssize byte_offset(const char *s, gsize len, Unit unit, json_int_t off, Cursor *at) {
     if (off < 0)
         return -1;
     if (unit == UNIT_BYTE) {
@@ -193,14 +201,16 @@ static gssize byte_offset(const char *s, gsize len, Unit unit, json_int_t off) {
             return -1;
         return (gssize)off;
     }
-    gsize b = 0;
-    json_int_t n = 0;
-    while (n < off && b < len) {
-        gunichar c = g_utf8_get_char(s + b);
-        n += (unit == UNIT_UTF16 && c > 0xFFFF) ? 2 : 1;
-        b = (gsize)(g_utf8_next_char(s + b) - s);
+    Cursor c = off >= at->n ? *at : (Cursor){0, 0};
+    while (c.n < off && c.b < len) {
+        gunichar ch = g_utf8_get_char(s + c.b);
+        c.n += (unit == UNIT_UTF16 && ch > 0xFFFF) ? 2 : 1;
+        c.b = (gsize)(g_utf8_next_char(s + c.b) - s);
     }
-    return n == off ? (gssize)b : -1;
+    if (c.n != off)
+        return -1;
+    *at = c;
+    return (gssize)c.b;
 }
 
 static const char *str_member(json_t *o, const char *key) {
@@ -394,6 +404,7 @@ static gboolean render_doc(GString *out, json_t *root, guint64 docno, const char
         const char *s = json_string_value(value);
         gsize len = json_string_length(value);
         g_array_set_size(spans, 0);
+        Cursor at = {0, 0};
         json_array_foreach(entities, i, ent) {
             const char *f = str_member(ent, "field");
             if (strcmp(f ? f : "text", field) != 0)
@@ -410,8 +421,9 @@ static gboolean render_doc(GString *out, json_t *root, guint64 docno, const char
                 g_string_append_printf(problems, "; entity %zu: \"%s\" is not a string", i, field);
                 continue;
             }
-            gssize b0 = byte_offset(s, len, unit, json_integer_value(js));
-            gssize b1 = byte_offset(s, len, unit, json_integer_value(je));
+            gssize b0 = byte_offset(s, len, unit, json_integer_value(js), &at);
+            Cursor at_end = at;
+            gssize b1 = byte_offset(s, len, unit, json_integer_value(je), &at_end);
             if (b0 < 0 || b1 < b0) {
                 g_string_append_printf(problems,
                                        "; entity %zu: [%" JSON_INTEGER_FORMAT

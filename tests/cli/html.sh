@@ -49,6 +49,12 @@ grep -q '^tagpipe html: <stdin>:1: entity 0: \[3, 7) is not a span of "text"' "$
     bad "wrong offsets: $(cat "$tmp/err")"
 grep -q '</html>' "$tmp/out" || bad "wrong offsets: the page is not finished"
 
+# Entities out of order (offsets are looked up from the start again).
+printf '%s\n' '{"text":"Kyiv and Lviv","entities":[{"text":"Lviv","type":"place","start":9,"end":13,"field":"text"},{"text":"Kyiv","type":"place","start":0,"end":4,"field":"text"}]}' > "$tmp/in"
+html < "$tmp/in"
+[ "$status" -eq 0 ] && [ "$(grep -o '<mark class="place"' "$tmp/out" | wc -l)" -eq 2 ] ||
+    bad "unsorted entities: exit $status, $(cat "$tmp/err")"
+
 # Bad lines are reported by line number; the others are still shown.
 printf '%s\n' '{"text":"Kyiv","entities":[]}' 'not json' '[1]' '{"text":"Lviv","entities":{}}' > "$tmp/in"
 html < "$tmp/in"
