@@ -3,6 +3,7 @@
 
 #include "tagpipe.h"
 #include "tp_build.h"
+#include "cli_html.h"
 #include "train_main.h"
 #include "cli_input.h"
 
@@ -481,6 +482,9 @@ int main(int argc, char **argv) {
     /* `tagpipe train ...` fits a topic model (train_main.c). */
     if (argc > 1 && strcmp(argv[1], "train") == 0)
         return train_main(argc - 1, argv + 1);
+    /* `tagpipe html ...` shows tagged lines as a page (cli_html.c). */
+    if (argc > 1 && strcmp(argv[1], "html") == 0)
+        return html_main(argc - 1, argv + 1);
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_description(ctx, description);
