@@ -17,6 +17,26 @@ for f in bin/tagpipe include/tagpipe.h share/tagpipe/models/topics.model \
     share/tagpipe/gazetteers/people-curated.tsv; do
     [ -e "$prefix/$f" ] || bad "not installed: $f"
 done
+for f in share/man/man1/tagpipe.1 share/man/man1/tagpipe-train.1 \
+    share/bash-completion/completions/tagpipe share/zsh/site-functions/_tagpipe; do
+    [ -e "$prefix/$f" ] || bad "not installed: $f"
+done
+# The man pages render without warnings, when man is there.
+if command -v man > /dev/null; then
+    for m in "$prefix"/share/man/man1/tagpipe*.1; do
+        w=$(MANWIDTH=80 man --warnings -l "$m" 2>&1 > /dev/null) || bad "man -l $m failed"
+        [ -z "$w" ] || bad "man -l $m warns: $w"
+        MANWIDTH=80 man -l "$m" 2>/dev/null | grep -q -e '--gazetteers' || bad "man -l $m shows no options"
+    done
+fi
+# The bash completion offers the options of each command.
+if command -v bash > /dev/null; then
+    got=$(bash -c '. "$1"; COMP_WORDS=(tagpipe --on); COMP_CWORD=1; _tagpipe; echo "${COMPREPLY[*]}"
+        COMP_WORDS=(tagpipe train --lab); COMP_CWORD=2; _tagpipe; echo "${COMPREPLY[*]}"' \
+        sh "$prefix/share/bash-completion/completions/tagpipe")
+    [ "$got" = "--on-error
+--label-field" ] || bad "bash completion gave: $got"
+fi
 for pat in 'libtagpipe.so' 'libtagpipe.a' 'pkgconfig/tagpipe.pc' 'cmake/tagpipe/tagpipeConfig.cmake'; do
     find "$prefix" -path "*/$pat" | grep -q . || bad "not installed: */$pat"
 done
