@@ -133,6 +133,22 @@ TP_API gboolean tp_knowledge_load_cues(TpKnowledge *knowledge, const char *path,
 TP_API void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out);
 
 /*
+ * The folder of the shipped data (holding gazetteers/ and models/):
+ * $TAGPIPE_DATA_DIR when set; the source tree for a program of the build
+ * folder; else `<exe dir>/../share/tagpipe` when it exists; else the install
+ * location. Never NULL; the folder may not exist. (transfer full: g_free)
+ */
+TP_API char *tp_data_dir(void);
+
+/*
+ * Create a knowledge object with the shipped gazetteers, topic model and
+ * cues of tp_data_dir() loaded, ready for tp_tagger_new(). Returns NULL with
+ * `error` set as by the tp_knowledge_load_ calls. Free with
+ * tp_knowledge_free(). Not thread-safe while it runs.
+ */
+TP_API TpKnowledge *tp_knowledge_new_default(GError **error);
+
+/*
  * Create a tagger over `knowledge`, which must outlive it and must not be
  * changed any more. Cheap enough to make one per thread. Returns NULL with
  * `error` set if the topic model's stemmer language is unavailable.

@@ -126,13 +126,10 @@ static void usage_error(const char *fmt, ...) {
 
 /* ---- where the shipped data lives ---- */
 
-/* The source tree's data when this binary runs from its build folder, else the
- * installed copy. */
+/* The shipped data folder `what`, by the library's rule (tp_data_dir). */
 char *tp_cli_data_dir(const char *what) {
-    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-    if (exe && g_str_has_prefix(exe, TAGPIPE_BUILD_DIR "/"))
-        return g_build_filename(TAGPIPE_SOURCE_DIR, what, NULL);
-    return g_build_filename(TAGPIPE_DATA_DIR, what, NULL);
+    g_autofree char *dir = tp_data_dir();
+    return g_build_filename(dir, what, NULL);
 }
 
 static TpKnowledge *load_knowledge(void) {

@@ -8,9 +8,8 @@
  * the exit status. */
 int train_main(int argc, char **argv);
 
-/* The shipped data folder `what` ("gazetteers", "models"): the source tree's
- * when this binary runs from its build folder, else the installed one.
- * (transfer full) */
+/* The shipped data folder `what` ("gazetteers", "models") under
+ * tp_data_dir(). (transfer full) */
 char *tp_cli_data_dir(const char *what);
 
 #endif /* TRAIN_MAIN_H */
