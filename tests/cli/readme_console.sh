@@ -20,7 +20,7 @@ while [ -f "$tmp/cmd.$n" ]; do
     [ -f "$tmp/want.$n" ] || : > "$tmp/want.$n"
     (cd "$SRCDIR" && PATH="$tmp/bin:$PATH" sh -e "$tmp/cmd.$n") > "$tmp/got.$n" 2>&1 ||
         bad "console example $n failed: $(cat "$tmp/cmd.$n")"
-    diff -u "$tmp/want.$n" "$tmp/got.$n" || bad "console example $n: output differs: $(cat "$tmp/cmd.$n")"
+    diff -u -B "$tmp/want.$n" "$tmp/got.$n" || bad "console example $n: output differs: $(cat "$tmp/cmd.$n")"
     n=$((n + 1))
 done
 finish "$((n - 1)) console example(s) give the output shown"
