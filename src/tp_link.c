@@ -13,6 +13,8 @@ typedef struct {
     const char *word;
     guint32 end; /* last token of the parse */
     gboolean modifier;
+    guint32 of_country; /* first token of an "of" phrase naming the country, or 0 */
+    guint32 of_body;    /* first token of an "of" phrase naming the body ("head of X"), or 0 */
 } OfficeParse;
 
 /* Heads of state and government: "the president" alone is an office. */
@@ -53,7 +55,7 @@ static const TpLexWord *class_at(const TpKnowledge *k, const TpTokens *tt, guint
 /* A country named at token i by a gazetteer match ("US", "Ukraine") or a
  * demonym ("British"); its last token in *out_last. */
 static const char *country_at(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex *ix,
-                              guint i, guint *out_last, GString *buf) {
+                              guint i, guint *out_last, gboolean names_only, GString *buf) {
     /* The longest country reading, then the highest prior: "U.S." is an alias
      * of the US Virgin Islands too, but the United States first. */
     const TpGazEntry *best = NULL;
@@ -75,13 +77,23 @@ static const char *country_at(const TpKnowledge *k, const TpTokens *tt, const Tp
         return best->country;
     }
     guint span;
-    const TpLexWord *w = class_at(k, tt, i, TP_LEX_DEMONYM, &span, buf);
+    const TpLexWord *w = names_only ? NULL : class_at(k, tt, i, TP_LEX_DEMONYM, &span, buf);
     if (w && w->country && (tp_tok(tt, i)->flags & TP_TOK_CAP)) {
         *out_last = i + span - 1;
         return w->country;
     }
     return NULL;
 }
+
+/* Portfolios that name a body before an office word ("union leader") but
+ * not after "of" ("head of the Union of X" names an organization). */
+static const char *const body_portfolios[] = {
+    "party",         "union",      "opposition", "rebel",        "guerrilla",
+    "militant",      "separatist", "military",   "army",         "police",
+    "navy",          "naval",      "air force",  "church",       "cabinet",
+    "parliamentary", "majority",   "minority",   "central bank", NULL};
+
+static gboolean word_in(const char *word, const char *const *list);
 
 /* Parse "[the] [country] [portfolio...] office-word [of|for portfolio|country]"
  * from token i. */
@@ -90,7 +102,7 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
     guint n = tt->toks->len;
     memset(out, 0, sizeof(*out));
     guint last;
-    const char *cc = i < n ? country_at(k, tt, matches, i, &last, buf) : NULL;
+    const char *cc = i < n ? country_at(k, tt, matches, i, &last, FALSE, buf) : NULL;
     if (cc) {
         out->country = cc;
         out->modifier = TRUE;
@@ -132,13 +144,22 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
         if (at < n && strcmp(tp_tok_key(tt, tp_tok(tt, at)), "the") == 0)
             at++;
         const TpLexWord *pw = at < n ? class_at(k, tt, at, TP_LEX_PORTFOLIO, &span, buf) : NULL;
-        const char *pc = (pw == NULL && at < n) ? country_at(k, tt, matches, at, &last, buf) : NULL;
+        if (pw && word_in(pw->canonical, body_portfolios))
+            pw = NULL; /* "head of the Union of Populars": a name, no portfolio */
+        const char *pc =
+            (pw == NULL && at < n) ? country_at(k, tt, matches, at, &last, TRUE, buf) : NULL;
         if (pw) {
             out->portfolio = pw->canonical;
             out->end = at + span - 1;
+            /* "Minister of Trade and Industry" */
+            guint span2;
+            const TpLexWord *pw2 = class_at(k, tt, out->end + 2, TP_LEX_PORTFOLIO, &span2, buf);
+            if (key_is(tt, out->end + 1, "and") && pw2 && !word_in(pw2->canonical, body_portfolios))
+                out->end += 1 + span2;
         } else if (pc && out->country == NULL) {
             out->country = pc;
             out->modifier = TRUE;
+            out->of_country = j;
             out->end = last;
         } else {
             break;
@@ -224,6 +245,10 @@ static const char *const before_bare[] = {
     "whose",  "former",   "new", "ex",      "then",  "late",      "acting",  "outgoing",
     "ousted", "incoming", "as",  "interim", "newly", "appointed", "elected", NULL};
 
+/* Parts of hyphenated titles around an office word. */
+static const char *const hyphen_before[] = {"vice", "co", "deputy", "under", "chief", NULL};
+static const char *const hyphen_after[] = {"in", "of", "chief", "staff", "general", "large", NULL};
+
 /* The longest gazetteer entry of `type` starting at token i; its last token in *out_last. */
 static const TpGazEntry *entry_at(const TpKnowledge *k, const TpMatchIndex *ix, guint i,
                                   TpEntityType type, guint *out_last) {
@@ -270,15 +295,21 @@ static gint of_body(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex
     if (at >= n)
         return -1;
     guint last = 0;
+    gint named = -1;
     if (entry_at(k, ix, at, TP_ENTITY_ORGANIZATION, &last) ||
         entry_at(k, ix, at, TP_ENTITY_PLACE, &last))
-        return (gint)last;
+        named = (gint)last;
+    /* A capitalized run, through "of" between capitalized words ("Union of Populars"). */
     gint end = -1;
-    for (guint t = at; t < n && (tp_tok(tt, t)->flags & TP_TOK_CAP) &&
-                       (tp_tok(tt, t)->flags & TP_TOK_WORD) && !(tp_tok(tt, t)->flags & TP_TOK_NL);
-         t++)
-        end = (gint)t;
-    return end;
+    for (guint t = at; t < n && !(tp_tok(tt, t)->flags & TP_TOK_NL); t++) {
+        const TpToken *tk = tp_tok(tt, t);
+        if ((tk->flags & TP_TOK_CAP) && (tk->flags & TP_TOK_WORD))
+            end = (gint)t;
+        else if (!(end >= 0 && key_is(tt, t, "of") && t + 1 < n &&
+                   (tp_tok(tt, t + 1)->flags & TP_TOK_CAP)))
+            break;
+    }
+    return MAX(end, named);
 }
 
 /* A name follows at token i: the next token starts a gazetteer person or is a
@@ -303,6 +334,7 @@ static gboolean office_accepted(const TpKnowledge *k, const TpTokens *tt, const 
         gint end = of_body(k, tt, ix, p->end + 1);
         if (end < 0)
             return FALSE;
+        p->of_body = p->end + 1;
         p->end = (guint)end;
         return TRUE;
     }
@@ -317,11 +349,14 @@ static gboolean office_accepted(const TpKnowledge *k, const TpTokens *tt, const 
     gboolean titled = (t->flags & TP_TOK_CAP) && next_cap &&
                       (!(t->flags & TP_TOK_SENT) || name_at(k, tt, ix, p->end + 1));
     gboolean after_det = i > 0 && word_in(tp_tok_key(tt, tp_tok(tt, i - 1)), before_bare);
-    /* A party or other affiliation between: "the Conservative MP". */
+    /* A party or other affiliation between: "the Conservative MP", but not a
+     * word inside a longer name ("the Canton Metropolitan Statistical Area"). */
     if (!after_det && i > 1 && (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) &&
-        !(tp_tok(tt, i - 1)->flags & TP_TOK_SENT))
+        !(tp_tok(tt, i - 1)->flags & TP_TOK_SENT) && (!next_cap || name_at(k, tt, ix, p->end + 1)))
         after_det = word_in(tp_tok_key(tt, tp_tok(tt, i - 2)), before_bare);
-    if (titled || after_det)
+    /* An acronym is a title of its own ("CEO", "MP"), outside all-caps lines. */
+    gboolean acronym = (t->flags & TP_TOK_ALLCAPS) && !(t->flags & TP_TOK_LINECAPS);
+    if (titled || after_det || acronym)
         return TRUE;
     if (!coordinated && key_is(tt, p->end + 1, "and")) {
         OfficeParse q;
@@ -348,6 +383,18 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
          * chairman", "FIFA boss"); the span keeps it. */
         guint org_last = 0;
         const TpGazEntry *org = entry_at(k, gaz_matches, i, TP_ENTITY_ORGANIZATION, &org_last);
+        guint cc_last;
+        if (org && country_at(k, tt, gaz_matches, i, &cc_last, FALSE, buf) && cc_last >= org_last)
+            org = NULL; /* "Australia" is a country before a university */
+        /* An organization's head word ends the name before it ("Black Panther
+         * Party leader"): no office starts inside a name. */
+        const TpToken *ti = tp_tok(tt, i);
+        gboolean in_name = (ti->flags & TP_TOK_CAP) && (ti->lex & TP_LEX_ORG_HEAD) && i > 0 &&
+                           (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) &&
+                           (tp_tok(tt, i - 1)->flags & TP_TOK_WORD);
+        if (org && org_last + 1 < n && (tp_tok(tt, org_last + 1)->flags & TP_TOK_CAP) &&
+            (tp_tok(tt, org_last + 1)->lex & TP_LEX_ORG_HEAD))
+            org = NULL;
         OfficeParse p;
         gboolean parsed = FALSE, body = FALSE;
         if (org && org_last + 1 < n && parse_office(k, tt, gaz_matches, org_last + 1, &p, buf) &&
@@ -359,8 +406,14 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
                        (tp_tok(tt, i)->lex &
                         (TP_LEX_DEMONYM | TP_LEX_PORTFOLIO | TP_LEX_OFFICE_WORD | TP_LEX_PHRASE)) ||
                        tp_match_begin(gaz_matches, i) < tp_match_begin(gaz_matches, i + 1);
+        /* "Board of Commissioners", "Council of Ministers": the office word
+         * continues a name. */
+        if (i >= 2 && (ti->flags & TP_TOK_CAP) &&
+            (key_is(tt, i - 1, "of") || key_is(tt, i - 1, "for")) &&
+            (tp_tok(tt, i - 2)->flags & TP_TOK_CAP) && (tp_tok(tt, i - 2)->lex & TP_LEX_ORG_HEAD))
+            in_name = TRUE;
         if (!parsed)
-            parsed = may && parse_office(k, tt, gaz_matches, i, &p, buf);
+            parsed = may && !in_name && parse_office(k, tt, gaz_matches, i, &p, buf);
         gboolean raw = parsed; /* parsed, accepted or not: its words */
         if (parsed &&
             !office_accepted(k, tt, gaz_matches, body ? org_last + 1 : i, &p, body, FALSE, buf))
@@ -379,7 +432,31 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             continue;
         }
         guint last = parsed ? MAX((gint)p.end, gaz_last) : (guint)gaz_last;
-        TpOffice o = {.first = i, .last = last, .score = 0.8};
+        /* "the speaker [of the Belarus parliament]", "Governor [of Washington]": an
+         * office word on its own leaves the polity out of the span, keeping its
+         * country (GUIDELINE.md section 2). */
+        if (parsed && p.of_country > i && !word_in(p.word, body_words))
+            last = p.of_country - 1;
+        /* Hyphenated titles are one span: "Vice-Chancellor", "Commander-in-Chief",
+         * "chief-of-staff" (the tokenizer splits at the hyphen). */
+        guint first = i;
+        if (first >= 2 && key_is(tt, first - 1, "-") &&
+            !(tp_tok(tt, first - 1)->flags & TP_TOK_SPACE) &&
+            !(tp_tok(tt, first)->flags & TP_TOK_SPACE) &&
+            word_in(tp_tok_key(tt, tp_tok(tt, first - 2)), hyphen_before) &&
+            (out->len == 0 || g_array_index(out, TpOffice, out->len - 1).last < first - 2))
+            first -= 2;
+        while (last + 2 < n && key_is(tt, last + 1, "-") &&
+               !(tp_tok(tt, last + 1)->flags & TP_TOK_SPACE) &&
+               !(tp_tok(tt, last + 2)->flags & TP_TOK_SPACE) &&
+               word_in(tp_tok_key(tt, tp_tok(tt, last + 2)), hyphen_after))
+            last += 2;
+        /* The organization around the office word stays free for names. */
+        TpOffice o = {.first = first,
+                      .last = last,
+                      .word_first = body ? org_last + 1 : first,
+                      .word_last = (parsed && p.of_body) ? p.of_body - 1 : last,
+                      .score = 0.8};
         const TpGazEntry *e = NULL;
         if (parsed && (gint)p.end >= gaz_last) {
             o.word = p.word;
@@ -416,6 +493,17 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             o.country = e->country;
             o.score = 0.9;
         }
+        if (first < i) {
+            /* "Vice-Chancellor" is another office than "Chancellor" */
+            g_autofree char *pre = g_strdup(tp_tok_key(tt, tp_tok(tt, first)));
+            pre[0] = g_ascii_toupper(pre[0]);
+            g_autofree char *name = g_strdup_printf("%s-%s", pre, o.name);
+            g_autofree char *slugged =
+                g_strdup_printf("%s%s%s", o.country ? o.country : "", o.country ? " " : "", name);
+            o.name = g_string_chunk_insert_const(strings, name);
+            o.id = tp_local_id(strings, TP_ENTITY_OFFICE, slugged) + strlen("local:");
+            o.word = NULL;
+        }
         g_array_append_val(out, o);
         i = last + 1;
     }
@@ -444,11 +532,28 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
     for (guint o = 0; o < offices->len; o++) {
         const TpOffice *off = &g_array_index(offices, TpOffice, o);
         holder_of[o] = -1;
-        /* office, then the person: "President Trump" */
-        if (off->last + 1 < n && person_from[off->last + 1] >= 0) {
-            holder_of[o] = person_from[off->last + 1];
+        /* office, then the person, initials included: "President Trump",
+         * "Foreign Minister I.K. Gujral" */
+        guint next = off->last + 1;
+        while (next < n && next <= off->last + 3 && (tp_tok(tt, next)->flags & TP_TOK_ABBREV) &&
+               person_from[next] < 0)
+            next++;
+        if (next < n && person_from[next] >= 0) {
+            holder_of[o] = person_from[next];
             continue;
         }
+        /* a person whose mention takes the title in: "King Hussein" */
+        for (guint t = off->last + 1; t < n && t <= off->last + 4; t++) {
+            gint c = person_to[t];
+            if (c >= 0) {
+                gint f = person_first(person_from, c, t);
+                if (f >= 0 && (guint)f <= off->first)
+                    holder_of[o] = c;
+                break;
+            }
+        }
+        if (holder_of[o] >= 0)
+            continue;
         /* the person, then the office, with a comma, a determiner, status words
          * or a copula between: "Boris Yeltsin, the Russian President",
          * "X, who became archbishop", "X is the foreign minister" */
@@ -519,8 +624,9 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
     for (guint o = 0; o < offices->len; o++) {
         TpOffice *off = &g_array_index(offices, TpOffice, o);
         if (holder_of[o] < 0 || off->country || off->word == NULL ||
-            person_country[holder_of[o]] == NULL || k->offices == NULL)
-            continue;
+            person_country[holder_of[o]] == NULL || k->offices == NULL ||
+            key_is(tt, off->last + 1, "of"))
+            continue; /* "president of the Socialist Movement" is no presidency */
         OfficeParse p = {.portfolio = off->portfolio, .word = off->word};
         g_autofree char *key = office_key(person_country[holder_of[o]], &p);
         gpointer hit = g_hash_table_lookup(k->offices, key);
@@ -552,7 +658,7 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
             /* never over a holder of another or an unknown country */
             const char *hc = holder_of[o] >= 0 ? person_country[holder_of[o]] : NULL;
             if (off->word && off->country == NULL && off->portfolio == NULL &&
-                strcmp(off->word, head_words[h]) == 0 &&
+                strcmp(off->word, head_words[h]) == 0 && !key_is(tt, off->last + 1, "of") &&
                 (holder_of[o] < 0 || (hc && strcmp(hc, only->country) == 0))) {
                 off->name = only->name;
                 off->id = only->id;

@@ -386,6 +386,8 @@ typedef struct {
     double score;
     const char *word;      /* canonical office word of a parsed office, or NULL */
     const char *portfolio; /* its canonical portfolio, or NULL */
+    guint32 word_first;    /* the office words proper, without the organization */
+    guint32 word_last;     /* before or the "of" body after: "Air France [chairman]" */
 } TpOffice;
 
 /* Index the gazetteer's offices by (country, portfolio, office word), so that

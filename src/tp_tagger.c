@@ -556,7 +556,7 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         memset(tagger->off_taken->data, 0, n_tok);
     for (guint i = 0; i < tagger->offices->len; i++) {
         const TpOffice *o = &g_array_index(tagger->offices, TpOffice, i);
-        memset(tagger->off_taken->data + o->first, 1, o->last - o->first + 1);
+        memset(tagger->off_taken->data + o->word_first, 1, o->word_last - o->word_first + 1);
     }
 
     /* 3. Names the gazetteers lack, from cues and bylines. */
