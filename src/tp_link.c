@@ -231,6 +231,10 @@ static gboolean word_in(const char *word, const char *const *list) {
     return FALSE;
 }
 
+/* Parts of hyphenated titles around an office word. */
+static const char *const hyphen_before[] = {"vice", "co", "deputy", "under", "chief", NULL};
+static const char *const hyphen_after[] = {"in", "of", "chief", "staff", "general", "large", NULL};
+
 /* "leader", "head", "chief", "boss" name an office only as the head of one body
  * that the phrase names: a country, a portfolio or body word ("opposition
  * leader", "army chief"), an organization ("FIFA boss") or an "of" phrase
@@ -241,13 +245,10 @@ static const char *const body_words[] = {"leader", "head", "chief", "boss", NULL
 /* Words after which a bare office word is the position itself ("the minister
  * said", "a new prime minister", "former president"). */
 static const char *const before_bare[] = {
-    "the",    "a",        "an",  "its",     "his",   "her",       "their",   "our",
-    "whose",  "former",   "new", "ex",      "then",  "late",      "acting",  "outgoing",
-    "ousted", "incoming", "as",  "interim", "newly", "appointed", "elected", NULL};
-
-/* Parts of hyphenated titles around an office word. */
-static const char *const hyphen_before[] = {"vice", "co", "deputy", "under", "chief", NULL};
-static const char *const hyphen_after[] = {"in", "of", "chief", "staff", "general", "large", NULL};
+    "the",       "a",        "an",     "its",      "his", "her",     "their",
+    "our",       "whose",    "former", "new",      "ex",  "then",    "late",
+    "acting",    "outgoing", "ousted", "incoming", "as",  "interim", "newly",
+    "appointed", "elected",  "'s",     "’s",       NULL};
 
 /* The longest gazetteer entry of `type` starting at token i; its last token in *out_last. */
 static const TpGazEntry *entry_at(const TpKnowledge *k, const TpMatchIndex *ix, guint i,
@@ -354,6 +355,17 @@ static gboolean office_accepted(const TpKnowledge *k, const TpTokens *tt, const 
     if (!after_det && i > 1 && (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) &&
         !(tp_tok(tt, i - 1)->flags & TP_TOK_SENT) && (!next_cap || name_at(k, tt, ix, p->end + 1)))
         after_det = word_in(tp_tok_key(tt, tp_tok(tt, i - 2)), before_bare);
+    /* A lower-case title before a name ("chief prosecutor Michel Bourlet"), and
+     * apposition ("Mohammed Saleh, director of the Egyptian Museum"). */
+    if (name_at(k, tt, ix, p->end + 1) && !(tp_tok(tt, p->end + 1)->flags & TP_TOK_NL))
+        titled = TRUE;
+    if (i > 0 && key_is(tt, i - 1, ",") &&
+        (key_is(tt, p->end + 1, "of") || key_is(tt, p->end + 1, "at")))
+        after_det = TRUE;
+    /* The second half of a hyphenated title ("Vice-Chancellor") */
+    if (i >= 2 && key_is(tt, i - 1, "-") && !(tp_tok(tt, i - 1)->flags & TP_TOK_SPACE) &&
+        word_in(tp_tok_key(tt, tp_tok(tt, i - 2)), hyphen_before))
+        titled = TRUE;
     /* An acronym is a title of its own ("CEO", "MP"), outside all-caps lines. */
     gboolean acronym = (t->flags & TP_TOK_ALLCAPS) && !(t->flags & TP_TOK_LINECAPS);
     if (titled || after_det || acronym)

@@ -82,7 +82,23 @@ static const Case cases[] = {
     /* "U.S." is the United States, not the US Virgin Islands */
     {"/country/us-abbrev", "Later former U.S. Representative Bill Richardson spoke.",
      "U.S. Representative=office/us-representative"},
+    /* lower-case titles before a name, possessives, apposition with "of" */
+    {"/bare/lower-title", "Later chief prosecutor Michel Bourlet spoke.",
+     "chief prosecutor>Michel Bourlet"},
+    {"/bare/possessive", "Later the bank's governor was quoted.", "governor"},
+    {"/bare/apposition-of", "Later Jean Dupont, director of the Louvre, spoke.",
+     "director>Jean Dupont"},
+    {"/bare/reject", "Later the spokesman, Jean Dupont, said no.", ""},
+    /* hyphenated titles and "of" phrases */
+    {"/span/hyphen", "Later Joschka Fischer became Vice-Chancellor.",
+     "Vice-Chancellor>Joschka Fischer"},
+    {"/span/of-polity", "Later the President of France spoke.", "President"},
+    {"/span/of-portfolios", "Later the Minister of Trade and Industry spoke.",
+     "Minister of Trade and Industry"},
+    {"/span/in-name/reject", "Later the American Board of Commissioners for Foreign Missions met.",
+     ""},
     /* holders */
+    {"/holder/initials", "Later Foreign Minister I.K. Gujral spoke.", "Foreign Minister>Gujral"},
     {"/holder/apposition-after", "Later the prime minister, Tony Blair, said no.",
      "prime minister>Tony Blair"},
     {"/holder/copula", "Later Boris Yeltsin is the Russian president.",
