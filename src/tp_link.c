@@ -530,6 +530,8 @@ static const char *const copulas[] = {"is",       "was",     "became", "becomes"
 static const char *const naming_verbs[] = {"named",  "appointed", "elected", "made",
                                            "making", "name",      "appoint", NULL};
 
+static const char *const noun_complement[] = {"of", "to", "with", "by", "for", "'s", NULL};
+
 static gint person_first(const gint *person_from, gint cand, guint last) {
     for (gint t = (gint)last; t >= 0 && (gint)last - t < 12; t--)
         if (person_from[t] == cand)
@@ -547,9 +549,11 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
         /* office, then the person, initials included: "President Trump",
          * "Foreign Minister I.K. Gujral" */
         guint next = off->last + 1;
-        while (next < n && next <= off->last + 3 && (tp_tok(tt, next)->flags & TP_TOK_ABBREV) &&
-               person_from[next] < 0)
-            next++;
+        while (next < n && next <= off->last + 3 && person_from[next] < 0 &&
+               ((tp_tok(tt, next)->flags & TP_TOK_ABBREV) ||
+                (tp_tok(tt, next)->lex & TP_LEX_TITLE) ||
+                (key_is(tt, next, ".") && next > off->last + 1)))
+            next++; /* initials and ranks: "Brigade Commander Major Fallah Sewa" */
         if (next < n && person_from[next] >= 0) {
             holder_of[o] = person_from[next];
             continue;
@@ -587,6 +591,12 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
             holder_of[o] = person_to[j - 1];
             continue;
         }
+        /* not the complement of a noun: "the brother-in-law of X was minister" */
+        gint pf = (linked && j >= 0 && person_to[j] >= 0)
+                      ? person_first(person_from, person_to[j], (guint)j)
+                      : -1;
+        if (pf >= 1 && word_in(tp_tok_key(tt, tp_tok(tt, (guint)pf - 1)), noun_complement))
+            linked = FALSE;
         if (linked && j >= 0 && person_to[j] >= 0) {
             holder_of[o] = person_to[j];
             continue;

@@ -98,6 +98,10 @@ static const Case cases[] = {
     {"/span/in-name/reject", "Later the American Board of Commissioners for Foreign Missions met.",
      ""},
     /* holders */
+    {"/holder/rank-between", "Later army commander Major Jean Dupont spoke.",
+     "army commander>Jean Dupont"},
+    {"/holder/copula/complement-reject", "Later the brother of Tony Blair was prime minister.",
+     "prime minister"},
     {"/holder/initials", "Later Foreign Minister I.K. Gujral spoke.", "Foreign Minister>Gujral"},
     {"/holder/apposition-after", "Later the prime minister, Tony Blair, said no.",
      "prime minister>Tony Blair"},
