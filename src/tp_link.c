@@ -13,11 +13,17 @@ typedef struct {
     const char *word;
     guint32 end; /* last token of the parse */
     gboolean modifier;
+    guint32 of_country; /* first token of an "of" phrase naming the country, or 0 */
+    guint32 of_body;    /* first token of an "of" phrase naming the body ("head of X"), or 0 */
 } OfficeParse;
 
 /* Heads of state and government: "the president" alone is an office. */
 static const char *const head_words[] = {"president", "prime minister", "chancellor", "premier",
                                          "king",      "queen",          "pope",       NULL};
+
+static gboolean key_is(const TpTokens *tt, guint i, const char *key) {
+    return i < tt->toks->len && strcmp(tp_tok_key(tt, tp_tok(tt, i)), key) == 0;
+}
 
 static const TpLexWord *lexword_at(const TpKnowledge *k, const TpTokens *tt, guint i, guint span,
                                    GString *buf) {
@@ -49,25 +55,45 @@ static const TpLexWord *class_at(const TpKnowledge *k, const TpTokens *tt, guint
 /* A country named at token i by a gazetteer match ("US", "Ukraine") or a
  * demonym ("British"); its last token in *out_last. */
 static const char *country_at(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex *ix,
-                              guint i, guint *out_last, GString *buf) {
+                              guint i, guint *out_last, gboolean names_only, GString *buf) {
+    /* The longest country reading, then the highest prior: "U.S." is an alias
+     * of the US Virgin Islands too, but the United States first. */
+    const TpGazEntry *best = NULL;
+    guint best_last = 0;
     for (guint m = tp_match_begin(ix, i); m < tp_match_begin(ix, i + 1); m++) {
         const TpGazMatch *gm = &g_array_index(ix->matches, TpGazMatch, m);
         const TpGazEntry *e =
             tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
         if (e->type == TP_ENTITY_PLACE && e->kind && strcmp(e->kind, "country") == 0 &&
-            e->country) {
-            *out_last = gm->last;
-            return e->country;
+            e->country &&
+            (best == NULL || gm->last > best_last ||
+             (gm->last == best_last && e->prior > best->prior))) {
+            best = e;
+            best_last = gm->last;
         }
     }
+    if (best) {
+        *out_last = best_last;
+        return best->country;
+    }
     guint span;
-    const TpLexWord *w = class_at(k, tt, i, TP_LEX_DEMONYM, &span, buf);
+    const TpLexWord *w = names_only ? NULL : class_at(k, tt, i, TP_LEX_DEMONYM, &span, buf);
     if (w && w->country && (tp_tok(tt, i)->flags & TP_TOK_CAP)) {
         *out_last = i + span - 1;
         return w->country;
     }
     return NULL;
 }
+
+/* Portfolios that name a body before an office word ("union leader") but
+ * not after "of" ("head of the Union of X" names an organization). */
+static const char *const body_portfolios[] = {
+    "party",         "union",      "opposition", "rebel",        "guerrilla",
+    "militant",      "separatist", "military",   "army",         "police",
+    "navy",          "naval",      "air force",  "church",       "cabinet",
+    "parliamentary", "majority",   "minority",   "central bank", NULL};
+
+static gboolean word_in(const char *word, const char *const *list);
 
 /* Parse "[the] [country] [portfolio...] office-word [of|for portfolio|country]"
  * from token i. */
@@ -76,14 +102,14 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
     guint n = tt->toks->len;
     memset(out, 0, sizeof(*out));
     guint last;
-    const char *cc = i < n ? country_at(k, tt, matches, i, &last, buf) : NULL;
+    const char *cc = i < n ? country_at(k, tt, matches, i, &last, FALSE, buf) : NULL;
     if (cc) {
         out->country = cc;
         out->modifier = TRUE;
         i = last + 1;
     }
     guint span;
-    for (int p = 0; p < 2 && i < n; p++) {
+    for (int p = 0; p < 3 && i < n; p++) {
         const TpLexWord *w = class_at(k, tt, i, TP_LEX_PORTFOLIO, &span, buf);
         if (w == NULL)
             break;
@@ -96,6 +122,12 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
             break;
         out->portfolio = w->canonical;
         i += span;
+        /* "Foreign and Defence Ministers": one span over both portfolios. */
+        guint span3;
+        if (i + 1 < n && key_is(tt, i, "and") &&
+            class_at(k, tt, i + 1, TP_LEX_PORTFOLIO, &span3, buf)) {
+            i++;
+        }
     }
     if (i >= n)
         return FALSE;
@@ -112,13 +144,22 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
         if (at < n && strcmp(tp_tok_key(tt, tp_tok(tt, at)), "the") == 0)
             at++;
         const TpLexWord *pw = at < n ? class_at(k, tt, at, TP_LEX_PORTFOLIO, &span, buf) : NULL;
-        const char *pc = (pw == NULL && at < n) ? country_at(k, tt, matches, at, &last, buf) : NULL;
+        if (pw && word_in(pw->canonical, body_portfolios))
+            pw = NULL; /* "head of the Union of Populars": a name, no portfolio */
+        const char *pc =
+            (pw == NULL && at < n) ? country_at(k, tt, matches, at, &last, TRUE, buf) : NULL;
         if (pw) {
             out->portfolio = pw->canonical;
             out->end = at + span - 1;
+            /* "Minister of Trade and Industry" */
+            guint span2;
+            const TpLexWord *pw2 = class_at(k, tt, out->end + 2, TP_LEX_PORTFOLIO, &span2, buf);
+            if (key_is(tt, out->end + 1, "and") && pw2 && !word_in(pw2->canonical, body_portfolios))
+                out->end += 1 + span2;
         } else if (pc && out->country == NULL) {
             out->country = pc;
             out->modifier = TRUE;
+            out->of_country = j;
             out->end = last;
         } else {
             break;
@@ -183,6 +224,162 @@ static const char *title_case(GStringChunk *strings, const OfficeParse *p) {
     return g_string_chunk_insert_const(strings, s->str);
 }
 
+static gboolean word_in(const char *word, const char *const *list) {
+    for (guint i = 0; word && list[i]; i++)
+        if (strcmp(word, list[i]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* Parts of hyphenated titles around an office word. */
+static const char *const hyphen_before[] = {"vice", "co", "deputy", "under", "chief", NULL};
+static const char *const hyphen_after[] = {"in", "of", "chief", "staff", "general", "large", NULL};
+
+/* "leader", "head", "chief", "boss" name an office only as the head of one body
+ * that the phrase names: a country, a portfolio or body word ("opposition
+ * leader", "army chief"), an organization ("FIFA boss") or an "of" phrase
+ * ("head of the ILO"); never alone, never as a capitalized title ("Chief
+ * Buthelezi", a traditional chief). GUIDELINE.md section 3. */
+static const char *const body_words[] = {"leader", "head", "chief", "boss", NULL};
+
+/* Words after which a bare office word is the position itself ("the minister
+ * said", "a new prime minister", "former president"). */
+static const char *const before_bare[] = {
+    "the",       "a",        "an",     "its",      "his", "her",     "their",
+    "our",       "whose",    "former", "new",      "ex",  "then",    "late",
+    "acting",    "outgoing", "ousted", "incoming", "as",  "interim", "newly",
+    "appointed", "elected",  "'s",     "’s",       NULL};
+
+/* The longest gazetteer entry of `type` starting at token i; its last token in *out_last. */
+static const TpGazEntry *entry_at(const TpKnowledge *k, const TpMatchIndex *ix, guint i,
+                                  TpEntityType type, guint *out_last) {
+    const TpGazEntry *best = NULL;
+    for (guint m = tp_match_begin(ix, i); m < tp_match_begin(ix, i + 1); m++) {
+        const TpGazMatch *gm = &g_array_index(ix->matches, TpGazMatch, m);
+        const TpGazEntry *e =
+            tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
+        if (e->type == type && (best == NULL || gm->last > *out_last)) {
+            best = e;
+            *out_last = gm->last;
+        }
+    }
+    return best;
+}
+
+/* An office word inside a longer name is no office: "Premier League", "General
+ * Assembly", "Prime Minister's Office". True when an organization or place
+ * match overlaps [first, last] and runs past it. */
+static gboolean inside_name(const TpKnowledge *k, const TpMatchIndex *ix, guint first, guint last) {
+    guint from = first > 8 ? first - 8 : 0;
+    for (guint t = from; t <= last; t++)
+        for (guint m = tp_match_begin(ix, t); m < tp_match_begin(ix, t + 1); m++) {
+            const TpGazMatch *gm = &g_array_index(ix->matches, TpGazMatch, m);
+            const TpGazEntry *e =
+                tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
+            if ((e->type == TP_ENTITY_ORGANIZATION || e->type == TP_ENTITY_PLACE) &&
+                gm->last > last && gm->last >= first)
+                return TRUE;
+        }
+    return FALSE;
+}
+
+/* "head of the International Labour Organisation": the body named after "of"
+ * (a gazetteer name or a capitalized run) belongs to the span. The last token
+ * of the phrase, or -1. */
+static gint of_body(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex *ix, guint j) {
+    guint n = tt->toks->len;
+    if (!key_is(tt, j, "of"))
+        return -1;
+    guint at = j + 1;
+    if (key_is(tt, at, "the"))
+        at++;
+    if (at >= n)
+        return -1;
+    guint last = 0;
+    gint named = -1;
+    if (entry_at(k, ix, at, TP_ENTITY_ORGANIZATION, &last) ||
+        entry_at(k, ix, at, TP_ENTITY_PLACE, &last))
+        named = (gint)last;
+    /* A capitalized run, through "of" between capitalized words ("Union of Populars"). */
+    gint end = -1;
+    for (guint t = at; t < n && !(tp_tok(tt, t)->flags & TP_TOK_NL); t++) {
+        const TpToken *tk = tp_tok(tt, t);
+        if ((tk->flags & TP_TOK_CAP) && (tk->flags & TP_TOK_WORD))
+            end = (gint)t;
+        else if (!(end >= 0 && key_is(tt, t, "of") && t + 1 < n &&
+                   (tp_tok(tt, t + 1)->flags & TP_TOK_CAP)))
+            break;
+    }
+    return MAX(end, named);
+}
+
+/* A name follows at token i: the next token starts a gazetteer person or is a
+ * given name or surname of the lexicons. */
+static gboolean name_at(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex *ix, guint i) {
+    if (i >= tt->toks->len || !(tp_tok(tt, i)->flags & TP_TOK_CAP))
+        return FALSE;
+    guint last = 0;
+    return entry_at(k, ix, i, TP_ENTITY_PERSON, &last) != NULL ||
+           (tp_tok(tt, i)->lex & (TP_LEX_GIVEN_NAME | TP_LEX_SURNAME));
+}
+
+/* Whether the parse `p` at token i names an office on its own (`body`: an
+ * organization before it names the body). One level of coordination: a bare
+ * word before "and" and an office ("Chairman and chief executive X"). */
+static gboolean office_accepted(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex *ix,
+                                guint i, OfficeParse *p, gboolean body, gboolean coordinated,
+                                GString *buf) {
+    guint n = tt->toks->len;
+    gboolean needs_body = word_in(p->word, body_words);
+    if (needs_body && !p->modifier && !p->portfolio && !body) {
+        gint end = of_body(k, tt, ix, p->end + 1);
+        if (end < 0)
+            return FALSE;
+        p->of_body = p->end + 1;
+        p->end = (guint)end;
+        return TRUE;
+    }
+    if (p->modifier || p->portfolio || body)
+        return TRUE;
+    const TpToken *t = tp_tok(tt, i);
+    /* A capitalized title before a name ("President Trump"); at a sentence start
+     * only before a known name ("President Clinton said ..."). */
+    gboolean next_cap = p->end + 1 < n && (tp_tok(tt, p->end + 1)->flags & TP_TOK_CAP) &&
+                        (tp_tok(tt, p->end + 1)->flags & TP_TOK_WORD) &&
+                        !(tp_tok(tt, p->end + 1)->lex & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX));
+    gboolean titled = (t->flags & TP_TOK_CAP) && next_cap &&
+                      (!(t->flags & TP_TOK_SENT) || name_at(k, tt, ix, p->end + 1));
+    gboolean after_det = i > 0 && word_in(tp_tok_key(tt, tp_tok(tt, i - 1)), before_bare);
+    /* A party or other affiliation between: "the Conservative MP", but not a
+     * word inside a longer name ("the Canton Metropolitan Statistical Area"). */
+    if (!after_det && i > 1 && (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) &&
+        !(tp_tok(tt, i - 1)->flags & TP_TOK_SENT) && (!next_cap || name_at(k, tt, ix, p->end + 1)))
+        after_det = word_in(tp_tok_key(tt, tp_tok(tt, i - 2)), before_bare);
+    /* A lower-case title before a name ("chief prosecutor Michel Bourlet"), and
+     * apposition ("Mohammed Saleh, director of the Egyptian Museum"). */
+    if (name_at(k, tt, ix, p->end + 1) && !(tp_tok(tt, p->end + 1)->flags & TP_TOK_NL))
+        titled = TRUE;
+    if (i > 0 && key_is(tt, i - 1, ",") &&
+        (key_is(tt, p->end + 1, "of") || key_is(tt, p->end + 1, "at")))
+        after_det = TRUE;
+    /* The second half of a hyphenated title ("Vice-Chancellor") */
+    if (i >= 2 && key_is(tt, i - 1, "-") && !(tp_tok(tt, i - 1)->flags & TP_TOK_SPACE) &&
+        word_in(tp_tok_key(tt, tp_tok(tt, i - 2)), hyphen_before))
+        titled = TRUE;
+    /* An acronym is a title of its own ("CEO", "MP"), outside all-caps lines. */
+    gboolean acronym = (t->flags & TP_TOK_ALLCAPS) && !(t->flags & TP_TOK_LINECAPS);
+    if (titled || after_det || acronym)
+        return TRUE;
+    if (!coordinated && key_is(tt, p->end + 1, "and")) {
+        OfficeParse q;
+        if (parse_office(k, tt, ix, p->end + 2, &q, buf) &&
+            (office_accepted(k, tt, ix, p->end + 2, &q, FALSE, TRUE, buf) ||
+             name_at(k, tt, ix, q.end + 1)))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
                      const TpMatchIndex *gaz_matches, GStringChunk *strings, GArray *out) {
     (void)text;
@@ -191,57 +388,104 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
     guint i = 0;
     while (i < n) {
         /* The longest gazetteer office starting here. */
-        gint gaz_last = -1;
-        const TpGazEntry *gaz_entry = NULL;
-        for (guint m = tp_match_begin(gaz_matches, i); m < tp_match_begin(gaz_matches, i + 1);
-             m++) {
-            const TpGazMatch *gm = &g_array_index(gaz_matches->matches, TpGazMatch, m);
-            const TpGazEntry *e =
-                tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
-            if (e->type == TP_ENTITY_OFFICE && (gint)gm->last > gaz_last) {
-                gaz_last = (gint)gm->last;
-                gaz_entry = e;
-            }
-        }
+        guint gaz_end = 0;
+        const TpGazEntry *gaz_entry = entry_at(k, gaz_matches, i, TP_ENTITY_OFFICE, &gaz_end);
+        gint gaz_last = gaz_entry ? (gint)gaz_end : -1;
+        /* An organization before the office word names its body ("Air France
+         * chairman", "FIFA boss"); the span keeps it. */
+        guint org_last = 0;
+        const TpGazEntry *org = entry_at(k, gaz_matches, i, TP_ENTITY_ORGANIZATION, &org_last);
+        guint cc_last;
+        if (org && country_at(k, tt, gaz_matches, i, &cc_last, FALSE, buf) && cc_last >= org_last)
+            org = NULL; /* "Australia" is a country before a university */
+        /* An organization's head word ends the name before it ("Black Panther
+         * Party leader"): no office starts inside a name. */
+        const TpToken *ti = tp_tok(tt, i);
+        gboolean in_name = (ti->flags & TP_TOK_CAP) && (ti->lex & TP_LEX_ORG_HEAD) && i > 0 &&
+                           (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) &&
+                           (tp_tok(tt, i - 1)->flags & TP_TOK_WORD);
+        if (org && org_last + 1 < n && (tp_tok(tt, org_last + 1)->flags & TP_TOK_CAP) &&
+            (tp_tok(tt, org_last + 1)->lex & TP_LEX_ORG_HEAD))
+            org = NULL;
         OfficeParse p;
+        gboolean parsed = FALSE, body = FALSE;
+        if (org && org_last + 1 < n && parse_office(k, tt, gaz_matches, org_last + 1, &p, buf) &&
+            !p.modifier && (gint)p.end > gaz_last) {
+            parsed = body = TRUE;
+        }
         /* Only a word the lexicons know, or a gazetteer name, can open an office. */
         gboolean may = gaz_entry != NULL ||
                        (tp_tok(tt, i)->lex &
                         (TP_LEX_DEMONYM | TP_LEX_PORTFOLIO | TP_LEX_OFFICE_WORD | TP_LEX_PHRASE)) ||
                        tp_match_begin(gaz_matches, i) < tp_match_begin(gaz_matches, i + 1);
-        gboolean parsed = may && parse_office(k, tt, gaz_matches, i, &p, buf);
-        if (parsed && !p.modifier && !p.portfolio) {
-            /* A bare office word counts when it is a capitalized title before a
-             * name ("President Trump") or a head of state after "the". */
-            const TpToken *t = tp_tok(tt, i);
-            gboolean head = FALSE;
-            for (guint h = 0; head_words[h]; h++)
-                head = head || strcmp(p.word, head_words[h]) == 0;
-            gboolean titled = (t->flags & TP_TOK_CAP) && !(t->flags & TP_TOK_SENT) &&
-                              p.end + 1 < n && (tp_tok(tt, p.end + 1)->flags & TP_TOK_CAP) &&
-                              (tp_tok(tt, p.end + 1)->flags & TP_TOK_WORD);
-            gboolean after_the = i > 0 && strcmp(tp_tok_key(tt, tp_tok(tt, i - 1)), "the") == 0;
-            if (!(titled || (head && after_the)) && gaz_entry == NULL)
-                parsed = FALSE;
-        }
+        /* "Board of Commissioners", "Council of Ministers": the office word
+         * continues a name. */
+        if (i >= 2 && (ti->flags & TP_TOK_CAP) &&
+            (key_is(tt, i - 1, "of") || key_is(tt, i - 1, "for")) &&
+            (tp_tok(tt, i - 2)->flags & TP_TOK_CAP) && (tp_tok(tt, i - 2)->lex & TP_LEX_ORG_HEAD))
+            in_name = TRUE;
+        if (!parsed)
+            parsed = may && !in_name && parse_office(k, tt, gaz_matches, i, &p, buf);
+        gboolean raw = parsed; /* parsed, accepted or not: its words */
+        if (parsed &&
+            !office_accepted(k, tt, gaz_matches, body ? org_last + 1 : i, &p, body, FALSE, buf))
+            parsed = FALSE;
+        /* A one-word generic title of the gazetteers ("Governor", "King") obeys
+         * the same rules as the lexicon's office words. */
+        if (!parsed && gaz_entry && gaz_last == (gint)i && gaz_entry->kind &&
+            strcmp(gaz_entry->kind, "generic") == 0 && gaz_entry->country == NULL)
+            gaz_entry = NULL;
+        if (parsed && inside_name(k, gaz_matches, i, p.end))
+            parsed = FALSE;
+        if (!parsed && gaz_entry && inside_name(k, gaz_matches, i, (guint)gaz_last))
+            gaz_entry = NULL;
         if (!parsed && gaz_entry == NULL) {
             i++;
             continue;
         }
         guint last = parsed ? MAX((gint)p.end, gaz_last) : (guint)gaz_last;
-        TpOffice o = {.first = i, .last = last, .score = 0.8};
+        /* "the speaker [of the Belarus parliament]", "Governor [of Washington]": an
+         * office word on its own leaves the polity out of the span, keeping its
+         * country (GUIDELINE.md section 2). */
+        if (parsed && p.of_country > i && !word_in(p.word, body_words))
+            last = p.of_country - 1;
+        /* Hyphenated titles are one span: "Vice-Chancellor", "Commander-in-Chief",
+         * "chief-of-staff" (the tokenizer splits at the hyphen). */
+        guint first = i;
+        if (first >= 2 && key_is(tt, first - 1, "-") &&
+            !(tp_tok(tt, first - 1)->flags & TP_TOK_SPACE) &&
+            !(tp_tok(tt, first)->flags & TP_TOK_SPACE) &&
+            word_in(tp_tok_key(tt, tp_tok(tt, first - 2)), hyphen_before) &&
+            (out->len == 0 || g_array_index(out, TpOffice, out->len - 1).last < first - 2))
+            first -= 2;
+        while (last + 2 < n && key_is(tt, last + 1, "-") &&
+               !(tp_tok(tt, last + 1)->flags & TP_TOK_SPACE) &&
+               !(tp_tok(tt, last + 2)->flags & TP_TOK_SPACE) &&
+               word_in(tp_tok_key(tt, tp_tok(tt, last + 2)), hyphen_after))
+            last += 2;
+        /* The organization around the office word stays free for names. */
+        TpOffice o = {.first = first,
+                      .last = last,
+                      .word_first = body ? org_last + 1 : first,
+                      .word_last = (parsed && p.of_body) ? p.of_body - 1 : last,
+                      .score = 0.8};
         const TpGazEntry *e = NULL;
         if (parsed && (gint)p.end >= gaz_last) {
+            o.word = p.word;
+            o.portfolio = p.portfolio;
             g_autofree char *key = office_key(p.country, &p);
-            gpointer hit = k->offices ? g_hash_table_lookup(k->offices, key) : NULL;
-            if (hit == NULL && p.country == NULL && gaz_entry)
+            gpointer hit = (k->offices && !body) ? g_hash_table_lookup(k->offices, key) : NULL;
+            if (hit == NULL && p.country == NULL && gaz_entry && !body)
                 e = gaz_entry;
             else if (hit)
                 e = tp_gazetteer_entry(k->gaz, GPOINTER_TO_UINT(hit) - 1);
             if (e == NULL) {
                 o.name = title_case(strings, &p);
-                g_autofree char *slugged = g_strdup_printf("%s%s%s", p.country ? p.country : "",
-                                                           p.country ? " " : "", o.name);
+                g_autofree char *slugged = g_strdup_printf("%s%s%s",
+                                                           body        ? org->name
+                                                           : p.country ? p.country
+                                                                       : "",
+                                                           (body || p.country) ? " " : "", o.name);
                 const char *local = tp_local_id(strings, TP_ENTITY_OFFICE, slugged);
                 /* Offices are facts of the world, not of this text: no "local:" prefix. */
                 o.id = local + strlen("local:");
@@ -250,6 +494,10 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             }
         } else {
             e = gaz_entry;
+            if (raw && (gint)p.end == gaz_last && !body) {
+                o.word = p.word;
+                o.portfolio = p.portfolio;
+            }
         }
         if (e) {
             o.name = e->name;
@@ -257,7 +505,187 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             o.country = e->country;
             o.score = 0.9;
         }
+        if (first < i) {
+            /* "Vice-Chancellor" is another office than "Chancellor" */
+            g_autofree char *pre = g_strdup(tp_tok_key(tt, tp_tok(tt, first)));
+            pre[0] = g_ascii_toupper(pre[0]);
+            g_autofree char *name = g_strdup_printf("%s-%s", pre, o.name);
+            g_autofree char *slugged =
+                g_strdup_printf("%s%s%s", o.country ? o.country : "", o.country ? " " : "", name);
+            o.name = g_string_chunk_insert_const(strings, name);
+            o.id = tp_local_id(strings, TP_ENTITY_OFFICE, slugged) + strlen("local:");
+            o.word = NULL;
+        }
         g_array_append_val(out, o);
         i = last + 1;
+    }
+}
+
+/* Verbs that link a person to an office they hold or take: "X is the foreign
+ * minister", "George Bush became president", "X, who was also premier". */
+static const char *const copulas[] = {"is",       "was",     "became", "becomes",   "remains",
+                                      "remained", "been",    "be",     "served",    "serves",
+                                      "who",      "elected", "named",  "appointed", NULL};
+/* Verbs before "X office" that name X to it: "named Primakov foreign minister". */
+static const char *const naming_verbs[] = {"named",  "appointed", "elected", "made",
+                                           "making", "name",      "appoint", NULL};
+
+static const char *const noun_complement[] = {"of", "to", "with", "by", "for", "'s", NULL};
+
+static gint person_first(const gint *person_from, gint cand, guint last) {
+    for (gint t = (gint)last; t >= 0 && (gint)last - t < 12; t--)
+        if (person_from[t] == cand)
+            return t;
+    return -1;
+}
+
+void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
+                     const gint *person_from, const gint *person_to,
+                     const char *const *person_country, gint *holder_of) {
+    guint n = tt->toks->len;
+    for (guint o = 0; o < offices->len; o++) {
+        const TpOffice *off = &g_array_index(offices, TpOffice, o);
+        holder_of[o] = -1;
+        /* office, then the person, initials included: "President Trump",
+         * "Foreign Minister I.K. Gujral" */
+        guint next = off->last + 1;
+        while (next < n && next <= off->last + 3 && person_from[next] < 0 &&
+               ((tp_tok(tt, next)->flags & TP_TOK_ABBREV) ||
+                (tp_tok(tt, next)->lex & TP_LEX_TITLE) ||
+                (key_is(tt, next, ".") && next > off->last + 1)))
+            next++; /* initials and ranks: "Brigade Commander Major Fallah Sewa" */
+        if (next < n && person_from[next] >= 0) {
+            holder_of[o] = person_from[next];
+            continue;
+        }
+        /* a person whose mention takes the title in: "King Hussein" */
+        for (guint t = off->last + 1; t < n && t <= off->last + 4; t++) {
+            gint c = person_to[t];
+            if (c >= 0) {
+                gint f = person_first(person_from, c, t);
+                if (f >= 0 && (guint)f <= off->first)
+                    holder_of[o] = c;
+                break;
+            }
+        }
+        if (holder_of[o] >= 0)
+            continue;
+        /* the person, then the office, with a comma, a determiner, status words
+         * or a copula between: "Boris Yeltsin, the Russian President",
+         * "X, who became archbishop", "X is the foreign minister" */
+        gint j = (gint)off->first - 1;
+        while (j >= 0 && (word_in(tp_tok_key(tt, tp_tok(tt, (guint)j)), before_bare) ||
+                          key_is(tt, (guint)j, "also")))
+            j--;
+        gboolean linked = FALSE;
+        if (j >= 0 && word_in(tp_tok_key(tt, tp_tok(tt, (guint)j)), copulas)) {
+            j--;
+            while (j >= 0 && (key_is(tt, (guint)j, "has") || key_is(tt, (guint)j, "had") ||
+                              key_is(tt, (guint)j, "who") || key_is(tt, (guint)j, "was") ||
+                              key_is(tt, (guint)j, "is") || key_is(tt, (guint)j, "will") ||
+                              key_is(tt, (guint)j, "also")))
+                j--;
+            linked = TRUE;
+        }
+        if (j >= 1 && key_is(tt, (guint)j, ",") && person_to[j - 1] >= 0) {
+            holder_of[o] = person_to[j - 1];
+            continue;
+        }
+        /* not the complement of a noun: "the brother-in-law of X was minister" */
+        gint pf = (linked && j >= 0 && person_to[j] >= 0)
+                      ? person_first(person_from, person_to[j], (guint)j)
+                      : -1;
+        if (pf >= 1 && word_in(tp_tok_key(tt, tp_tok(tt, (guint)pf - 1)), noun_complement))
+            linked = FALSE;
+        if (linked && j >= 0 && person_to[j] >= 0) {
+            holder_of[o] = person_to[j];
+            continue;
+        }
+        /* "named Primakov foreign minister" */
+        j = (gint)off->first - 1;
+        if (j >= 1 && person_to[j] >= 0) {
+            gint f = person_first(person_from, person_to[j], (guint)j);
+            if (f >= 1 && word_in(tp_tok_key(tt, tp_tok(tt, (guint)f - 1)), naming_verbs)) {
+                holder_of[o] = person_to[j];
+                continue;
+            }
+        }
+        /* the office, an "of" phrase, then the person in commas: "The prime
+         * minister, Tony Blair, said", "the chairman of the company, John Smith," */
+        guint t = off->last + 1;
+        if (key_is(tt, t, "of") || key_is(tt, t, "for")) {
+            guint stop = MIN(n, t + 8);
+            while (t < stop && !key_is(tt, t, ",") && !key_is(tt, t, "."))
+                t++;
+        }
+        if (key_is(tt, t, ",") && t + 1 < n && person_from[t + 1] >= 0) {
+            gint c = person_from[t + 1];
+            guint after = t + 2;
+            while (after < n && person_from[after] != c && person_to[after - 1] != c)
+                after++;
+            for (after = t + 1; after < n && !(person_to[after] == c); after++)
+                ;
+            after++;
+            if (after >= n || key_is(tt, after, ",") || key_is(tt, after, ".") ||
+                key_is(tt, after, "said") || key_is(tt, after, "says") ||
+                (tp_tok(tt, after)->flags & TP_TOK_NL))
+                holder_of[o] = c;
+        }
+    }
+    /* Coordination: offices before one name share it ("chairman and chief
+     * executive Marco Tronchetti Provera"). */
+    for (gint o = (gint)offices->len - 2; o >= 0; o--) {
+        const TpOffice *a = &g_array_index(offices, TpOffice, o);
+        const TpOffice *b = &g_array_index(offices, TpOffice, o + 1);
+        if (holder_of[o] < 0 && holder_of[o + 1] >= 0 && b->first == a->last + 2 &&
+            (key_is(tt, a->last + 1, "and") || key_is(tt, a->last + 1, "&")))
+            holder_of[o] = holder_of[o + 1];
+    }
+    /* A generic office takes its holder's country: "President Putin" is the
+     * Russian presidency when the gazetteers have it. */
+    for (guint o = 0; o < offices->len; o++) {
+        TpOffice *off = &g_array_index(offices, TpOffice, o);
+        if (holder_of[o] < 0 || off->country || off->word == NULL ||
+            person_country[holder_of[o]] == NULL || k->offices == NULL ||
+            key_is(tt, off->last + 1, "of"))
+            continue; /* "president of the Socialist Movement" is no presidency */
+        OfficeParse p = {.portfolio = off->portfolio, .word = off->word};
+        g_autofree char *key = office_key(person_country[holder_of[o]], &p);
+        gpointer hit = g_hash_table_lookup(k->offices, key);
+        if (hit) {
+            const TpGazEntry *e = tp_gazetteer_entry(k->gaz, GPOINTER_TO_UINT(hit) - 1);
+            off->name = e->name;
+            off->id = e->id;
+            off->country = e->country;
+        }
+    }
+    /* "the president": the document's head of state of that title, when the
+     * text names only one. */
+    for (guint h = 0; head_words[h]; h++) {
+        const TpOffice *only = NULL;
+        gboolean ambiguous = FALSE;
+        for (guint o = 0; o < offices->len; o++) {
+            const TpOffice *off = &g_array_index(offices, TpOffice, o);
+            if (off->word && off->country && strcmp(off->word, head_words[h]) == 0 &&
+                off->portfolio == NULL) {
+                if (only && strcmp(only->id, off->id) != 0)
+                    ambiguous = TRUE;
+                only = off;
+            }
+        }
+        if (only == NULL || ambiguous)
+            continue;
+        for (guint o = 0; o < offices->len; o++) {
+            TpOffice *off = &g_array_index(offices, TpOffice, o);
+            /* never over a holder of another or an unknown country */
+            const char *hc = holder_of[o] >= 0 ? person_country[holder_of[o]] : NULL;
+            if (off->word && off->country == NULL && off->portfolio == NULL &&
+                strcmp(off->word, head_words[h]) == 0 && !key_is(tt, off->last + 1, "of") &&
+                (holder_of[o] < 0 || (hc && strcmp(hc, only->country) == 0))) {
+                off->name = only->name;
+                off->id = only->id;
+                off->country = only->country;
+            }
+        }
     }
 }

@@ -429,6 +429,10 @@ typedef struct {
     const char *id;
     const char *country;
     double score;
+    const char *word;      /* canonical office word of a parsed office, or NULL */
+    const char *portfolio; /* its canonical portfolio, or NULL */
+    guint32 word_first;    /* the office words proper, without the organization */
+    guint32 word_last;     /* before or the "of" body after: "Air France [chairman]" */
 } TpOffice;
 
 /* Index the gazetteer's offices by (country, portfolio, office word), so that
@@ -438,6 +442,16 @@ void tp_offices_index(TpKnowledge *k);
  * office-word" patterns. `gaz_matches` are all gazetteer matches. */
 void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
                      const TpMatchIndex *gaz_matches, GStringChunk *strings, GArray *out);
+/* Link each office of `offices` (in token order) to the person holding it in
+ * the text (adjacent title, apposition, copula, naming verb, coordination):
+ * `holder_of[o]` is a candidate index or -1. `person_from`/`person_to` give, per
+ * token, the person candidate whose mention starts/ends there (or -1);
+ * `person_country` the country of each candidate (or NULL). A generic office
+ * then takes its holder's country, and a bare head-of-state title the one
+ * office of that title the text names. */
+void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
+                     const gint *person_from, const gint *person_to,
+                     const char *const *person_country, gint *holder_of);
 
 /* ---- knowledge and tagger (tp_tagger.c) ---- */
 

@@ -521,32 +521,6 @@ static TpEntity make_entity(const TpTagger *t, guint first, guint last, TpEntity
                       .end_cp = b->end_cp};
 }
 
-/* An office and the person next to it: "US defence secretary Pete Hegseth",
- * "President Trump", "Pete Hegseth, the US defence secretary". Fills
- * `holder_of` (per office: index into cands, or -1). `person_from` and
- * `person_to` give, per token, the person candidate whose mention (honorific
- * included) starts or ends there, or -1. */
-static void link_holders(const TpTagger *t, const gint *person_from, const gint *person_to,
-                         gint *holder_of) {
-    const TpTokens *tt = &t->tt;
-    guint n = tt->toks->len;
-    for (guint o = 0; o < t->offices->len; o++) {
-        const TpOffice *off = &g_array_index(t->offices, TpOffice, o);
-        holder_of[o] = -1;
-        /* office, then the person */
-        if (off->last + 1 < n && person_from[off->last + 1] >= 0) {
-            holder_of[o] = person_from[off->last + 1];
-            continue;
-        }
-        /* the person, a comma, maybe "the", then the office */
-        gint j = (gint)off->first - 1;
-        if (j >= 0 && strcmp(tp_tok_key(tt, tp_tok(tt, j)), "the") == 0)
-            j--;
-        if (j >= 1 && strcmp(tp_tok_key(tt, tp_tok(tt, j)), ",") == 0 && person_to[j - 1] >= 0)
-            holder_of[o] = person_to[j - 1];
-    }
-}
-
 gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
                             const TpEntity **out_entities, gsize *out_n, GError **error) {
     g_return_val_if_fail(tagger != NULL && text != NULL, FALSE);
@@ -593,7 +567,7 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         memset(tagger->off_taken->data, 0, n_tok);
     for (guint i = 0; i < tagger->offices->len; i++) {
         const TpOffice *o = &g_array_index(tagger->offices, TpOffice, i);
-        memset(tagger->off_taken->data + o->first, 1, o->last - o->first + 1);
+        memset(tagger->off_taken->data + o->word_first, 1, o->word_last - o->word_first + 1);
     }
 
     /* 3. Names the gazetteers lack, from cues and bylines. */
@@ -634,6 +608,7 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     g_autofree gint *at_first = g_new(gint, n_tok + 1);  /* per token: candidate starting there */
     g_autofree gint *person_from = g_new(gint, n_tok + 1);
     g_autofree gint *person_to = g_new(gint, n_tok + 1);
+    g_autofree const char **cand_country = g_new(const char *, nc + 1);
     for (guint i = 0; i <= n_tok; i++)
         at_first[i] = person_from[i] = person_to[i] = -1;
     for (guint i = 0; i < nc; i++) {
@@ -641,6 +616,7 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         cand_first[i] = c->type == TP_ENTITY_PERSON ? extend_honorific(tagger, c->first) : c->first;
         at_first[c->first] = (gint)i;
         first_office[i] = -1;
+        cand_country[i] = c->country;
     }
     /* An honorific the gazetteer read as something else ("Mrs" as a party's
      * short name) belongs to the person it introduces, which starts one or
@@ -660,7 +636,8 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
             person_to[c->last] = (gint)i;
         }
     }
-    link_holders(tagger, person_from, person_to, holder_of);
+    tp_offices_link(tagger->k, tt, tagger->offices, person_from, person_to, cand_country,
+                    holder_of);
     for (gint o = (gint)no - 1; o >= 0; o--) {
         next_office[o] = -1;
         if (holder_of[o] >= 0) {
