@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Install the Debian packages tagpipe needs to build and test, if any is missing.
 set -eu
-PKGS="build-essential cmake pkg-config git libjansson-dev libglib2.0-dev libstemmer-dev python3 jq clang-format"
+PKGS="build-essential cmake pkg-config git libjansson-dev libglib2.0-dev libstemmer-dev python3 jq clang-format clang libclang-rt-14-dev valgrind"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
