@@ -10,7 +10,23 @@
 
 static TpKnowledge *shipped; /* gazetteers only: the models come from the input */
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+static char *path;
+
+/* The test gazetteers, once, outside the timed runs. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    (void)argc;
+    (void)argv;
+    shipped = tp_knowledge_new();
+    if (!tp_knowledge_load_dir(shipped, TESTDATA "/gazetteers", NULL))
+        abort();
+    int fd = g_file_open_tmp("tp-fuzz-XXXXXX.tsv", &path, NULL);
+    if (fd < 0)
+        abort();
+    close(fd);
+    return 0;
+}
 
 static void tag_once(TpKnowledge *k) {
     TpTagger *t = tp_tagger_new(k, NULL);
@@ -33,16 +49,6 @@ static void tag_once(TpKnowledge *k) {
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static char *path;
-    if (shipped == NULL) {
-        shipped = tp_knowledge_new();
-        if (!tp_knowledge_load_dir(shipped, SRCDIR "/gazetteers", NULL))
-            abort();
-        int fd = g_file_open_tmp("tp-fuzz-XXXXXX.tsv", &path, NULL);
-        if (fd < 0)
-            abort();
-        close(fd);
-    }
     if (size == 0)
         return 0;
     g_autoptr(GError) error = NULL;
