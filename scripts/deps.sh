@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Install the Debian packages tagpipe needs to build and test, if any is missing.
 set -eu
-PKGS="build-essential cmake pkg-config git libjansson-dev libglib2.0-dev libstemmer-dev python3 jq clang-format chromium parallel man-db"
+PKGS="build-essential cmake pkg-config git libjansson-dev libglib2.0-dev libstemmer-dev python3 jq clang-format chromium parallel man-db clang libclang-rt-14-dev valgrind"
 # Benchmarks only (bench/topics.sh), never the tests: fastText, to compare with.
 [ "${TAGPIPE_BENCH:-0}" = 1 ] && PKGS="$PKGS fasttext"
 missing=""

@@ -572,6 +572,10 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
                     ll.canonical = g_strdup(eq + 1);
                 }
             }
+            /* Offices are keyed by canonical forms: a word without one has no key. */
+            if (ok && (ll.cls & (TP_LEX_PORTFOLIO | TP_LEX_OFFICE_WORD)) && ll.canonical == NULL)
+                ok = fail(error, TP_ERROR_FORMAT, path, i + 1, "%s '%s' has no canonical= form",
+                          cols[0], cols[1]);
             g_array_append_val(parsed, ll);
             continue;
         }

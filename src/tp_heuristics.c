@@ -43,6 +43,9 @@ const char *tp_cue_name(TpCue cue) {
     return cue < TP_CUE_N ? cue_names[cue] : NULL;
 }
 
+/* Sums of a few cues' weights must stay finite: inf, 1e999 or 1e308 are refused. */
+#define CUE_MAX_WEIGHT 1e6
+
 gboolean tp_cues_load(TpCues *cues, const char *path, GError **error) {
     g_auto(GStrv) lines = tp_read_lines(path, CUES_HEADER, error);
     if (lines == NULL)
@@ -60,6 +63,8 @@ gboolean tp_cues_load(TpCues *cues, const char *path, GError **error) {
             tmp.threshold = g_ascii_strtod(cols[1], &end);
             if (end == cols[1] || *end)
                 goto bad;
+            if (!isfinite(tmp.threshold) || fabs(tmp.threshold) > CUE_MAX_WEIGHT)
+                goto not_finite;
             continue;
         }
         int cue = -1;
@@ -75,14 +80,20 @@ gboolean tp_cues_load(TpCues *cues, const char *path, GError **error) {
             char *end = NULL;
             errno = 0;
             double w = g_ascii_strtod(cols[t + 1], &end);
-            if (errno || end == cols[t + 1] || *end || !isfinite(w))
+            if (end == cols[t + 1] || *end)
                 goto bad;
+            if (!isfinite(w) || fabs(w) > CUE_MAX_WEIGHT)
+                goto not_finite;
             tmp.w[cue][cue_types[t]] = w;
         }
         seen[cue] = TRUE;
         continue;
     bad:
         g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: bad number", path, i + 1);
+        return FALSE;
+    not_finite:
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
+                    "%s:%u: weight is not a finite number in [-1e6, 1e6]", path, i + 1);
         return FALSE;
     }
     for (int c = 0; c < TP_CUE_N; c++) {

@@ -191,7 +191,23 @@ static gboolean parse_double(const char *s, double *out) {
     char *end = NULL;
     errno = 0;
     *out = g_ascii_strtod(s, &end);
-    return errno == 0 && end != s && *end == '\0' && isfinite(*out);
+    return end != s && *end == '\0';
+}
+
+/* Weights are stored as floats and summed over a document's features: one
+ * beyond this bound (or inf, nan, 1e999) would overflow the float or the sum. */
+#define MAX_WEIGHT 1e6
+
+static gboolean weight_ok(const char *s, double *out, const char *path, guint line,
+                          GError **error) {
+    if (!parse_double(s, out))
+        return model_fail(error, path, line, "bad weight '%s'", s);
+    if (!isfinite(*out) || fabs(*out) > MAX_WEIGHT) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
+                    "%s:%u: weight '%s' is not a finite number in [-1e6, 1e6]", path, line, s);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 static gint topic_index(const TpTopicModel *m, const char *key) {
@@ -249,8 +265,8 @@ static gboolean parse_feature_line(TpTopicModel *m, char **cols, const char *pat
         gint ti = topic_index(m, pairs[i]);
         if (ti < 0)
             return model_fail(error, path, line, "unknown topic '%s'", pairs[i]);
-        if (!parse_double(colon + 1, &w))
-            return model_fail(error, path, line, "bad weight '%s'", colon + 1);
+        if (!weight_ok(colon + 1, &w, path, line, error))
+            return FALSE;
         for (guint32 j = first; j < m->weights->len; j++)
             if (g_array_index(m->weights, Weight, j).topic == (guint32)ti)
                 return model_fail(error, path, line, "topic '%s' weighted twice", pairs[i]);
@@ -297,8 +313,8 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
         double w;
         if (ti < 0)
             return model_fail(error, path, line, "unknown topic '%s'", cols[1]);
-        if (!parse_double(cols[2], &w))
-            return model_fail(error, path, line, "bad weight '%s'", cols[2]);
+        if (!weight_ok(cols[2], &w, path, line, error))
+            return FALSE;
         g_array_index(m->topics, ModelTopic, ti).bias = w;
     } else if (strcmp(kind, "threshold") == 0 && n == 3) {
         gint ti = topic_index(m, cols[1]);

@@ -76,6 +76,11 @@ static const BadCase bad_cases[] = {
     {"duplicate-id", HDR "person\tperson/a\tA\t-\nplace\tperson/a\tB\t-\n", TP_ERROR_FORMAT},
     {"alias-no-word", HDR "person\tperson/a\tA\t...\n", TP_ERROR_PARSE},
     {"invalid-utf8", HDR "person\tperson/a\t\xff\t-\n", TP_ERROR_FORMAT},
+    /* Found by fuzzing (tests/fuzz/corpus/gazetteer/crash-*): an office word or a
+     * portfolio without its canonical form crashed the office index. */
+    {"office-word-no-canonical", "# tagpipe-lexicon 1\noffice-word\tminister\n", TP_ERROR_FORMAT},
+    {"portfolio-no-canonical", "# tagpipe-lexicon 1\nportfolio\tdefence\tcountry=GB\n",
+     TP_ERROR_FORMAT},
 };
 
 static void test_load_bad(gconstpointer data) {

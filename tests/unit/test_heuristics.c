@@ -2,7 +2,9 @@
 /* test_heuristics.c: each cue family and each mention-linking rule, with a case it must reject. */
 
 #include "tp_private.h"
+#include "tp_test.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static TpKnowledge *k;
@@ -110,6 +112,55 @@ static void run_case(gconstpointer data) {
     g_assert_cmpstr(got, ==, c->want);
 }
 
+/* Found by fuzzing (tests/fuzz/corpus/models/crash-cues-*): a cues file whose
+ * threshold or weight is infinite, or so large that a sum of cues overflows,
+ * is refused with its line. `line` is the first line whose first column is
+ * `cue`; its numbers are replaced by `value`. */
+typedef struct {
+    const char *path;
+    const char *cue;
+    const char *value;
+} BadCues;
+
+static const BadCues bad_cues[] = {
+    {"/cues/load/threshold-inf", "threshold", "inf"},
+    {"/cues/load/threshold-nan", "threshold", "nan"},
+    {"/cues/load/weight-inf", "bias", "-inf"},
+    {"/cues/load/weight-1e999", "bias", "1e999"},
+    {"/cues/load/weight-huge", "bias", "1e308"},
+};
+
+static void test_bad_cues(gconstpointer data) {
+    const BadCues *c = data;
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(TESTDATA "/models/cues.tsv", &text, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    guint at = 0;
+    for (guint i = 0; lines[i] && at == 0; i++) {
+        g_auto(GStrv) cols = g_strsplit(lines[i], "\t", -1);
+        if (strcmp(cols[0], c->cue) == 0) {
+            for (guint j = 1; cols[j]; j++) {
+                g_free(cols[j]);
+                cols[j] = g_strdup(c->value);
+            }
+            g_free(lines[i]);
+            lines[i] = g_strjoinv("\t", cols);
+            at = i + 1;
+        }
+    }
+    g_assert_cmpuint(at, >, 0);
+    g_autofree char *bad = g_strjoinv("\n", lines);
+    g_autofree char *path = tp_test_write_tmp("tp-cues-XXXXXX.tsv", bad, -1);
+    TpCues cues = {0};
+    g_autoptr(GError) error = NULL;
+    g_assert_false(tp_cues_load(&cues, path, &error));
+    g_assert_error(error, TP_ERROR, TP_ERROR_FORMAT);
+    g_autofree char *where = g_strdup_printf("%s:%u: ", path, at);
+    g_assert_true(g_str_has_prefix(error->message, where));
+    g_assert_false(cues.loaded);
+    g_unlink(path);
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_set_nonfatal_assertions();
@@ -120,6 +171,8 @@ int main(int argc, char **argv) {
     g_assert_no_error(error);
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
         g_test_add_data_func(cases[i].path, &cases[i], run_case);
+    for (guint i = 0; i < G_N_ELEMENTS(bad_cues); i++)
+        g_test_add_data_func(bad_cues[i].path, &bad_cues[i], test_bad_cues);
     int rc = g_test_run();
     tp_knowledge_free(k);
     return rc;

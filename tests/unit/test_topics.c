@@ -74,7 +74,14 @@ static const BadCase bad_cases[] = {
     {"unknown-parent", HDR "topic\ta\t-\ta\tparent=b\n# end\n", TP_ERROR_PARSE},
     {"bias-unknown-topic", HDR TOPICS "bias\tweather\t1\n# end\n", TP_ERROR_PARSE},
     {"bias-bad-weight", HDR TOPICS "bias\tsport\tlots\n# end\n", TP_ERROR_PARSE},
-    {"bias-infinite", HDR TOPICS "bias\tsport\tinf\n# end\n", TP_ERROR_PARSE},
+    /* Found by fuzzing (tests/fuzz/corpus/models/crash-topic-*): infinite weights, and
+     * finite doubles that overflow the stored float, are refused. */
+    {"bias-infinite", HDR TOPICS "bias\tsport\tinf\n# end\n", TP_ERROR_FORMAT},
+    {"bias-1e999", HDR TOPICS "bias\tsport\t1e999\n# end\n", TP_ERROR_FORMAT},
+    {"feature-infinite", HDR TOPICS "feature\tw:goal\tsport:inf\n# end\n", TP_ERROR_FORMAT},
+    {"feature-1e999", HDR TOPICS "feature\tw:goal\tsport:-1e999\n# end\n", TP_ERROR_FORMAT},
+    {"feature-nan", HDR TOPICS "feature\tw:goal\tsport:nan\n# end\n", TP_ERROR_FORMAT},
+    {"feature-float-overflow", HDR TOPICS "feature\tw:goal\tsport:1e39\n# end\n", TP_ERROR_FORMAT},
     {"feature-no-weight", HDR TOPICS "feature\tw:goal\t\n# end\n", TP_ERROR_PARSE},
     {"feature-two-columns", HDR TOPICS "feature\tw:goal\n# end\n", TP_ERROR_PARSE},
     {"feature-twice", HDR TOPICS "feature\tw:goal\tsport:3\nfeature\tw:goal\tsport:1\n# end\n",

@@ -1,0 +1,41 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The slower CI checks (issue 12), each in its own build folder:
+#  1. ASan+UBSan build (-DTAGPIPE_SANITIZE=ON) and the whole ctest suite there;
+#  2. valgrind memcheck over the golden tests, any memcheck error fatal;
+#  3. the fuzz targets, FUZZ_SECONDS (default 20) each from their seed corpora.
+# About 6 minutes on 2 cores. Run after scripts/test.sh (it needs build/tagpipe).
+set -eu
+cd "$(dirname "$0")/.."
+src=$(pwd)
+jobs=${JOBS:-2}
+sh scripts/deps.sh
+
+echo "== sanitize: build-sanitize (ASan+UBSan), whole suite"
+cmake -S . -B build-sanitize -DTAGPIPE_SANITIZE=ON -DTAGPIPE_WERROR=ON \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build-sanitize -j "$jobs" >/dev/null
+# Leaks are errors too; halt on the first report of any kind.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-sanitize --output-on-failure -j "$jobs"
+
+echo "== valgrind: memcheck over the golden tests (build/)"
+[ -x build/tagpipe ] || { cmake -S . -B build -DTAGPIPE_WERROR=ON >/dev/null; cmake --build build -j "$jobs" >/dev/null; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# A memcheck error exits 99, a status no golden case expects (bad-lines expects 1).
+cat > "$tmp/tagpipe" <<WRAP
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    --track-origins=yes "$src/build/tagpipe" "\$@"
+WRAP
+chmod +x "$tmp/tagpipe"
+for dir in tests/golden/*/; do
+    TAGPIPE="$tmp/tagpipe" TESTDATA="$src/tests/data" SRCDIR="$src" \
+        sh tests/golden/run.sh "$src/$dir" >"$tmp/log" 2>&1 ||
+        { cat "$tmp/log"; echo "valgrind: golden $(basename "$dir") failed" >&2; exit 1; }
+    echo "valgrind: golden/$(basename "$dir") clean"
+done
+
+echo "== fuzz: build-fuzz (clang, libFuzzer), ${FUZZ_SECONDS:-20} s per target"
+sh tests/fuzz/run.sh "${FUZZ_SECONDS:-20}"
