@@ -5,6 +5,7 @@
 #include "tp_build.h"
 #include "train_main.h"
 #include "cli_input.h"
+#include "cli_report.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -13,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
 /* Exit statuses, as listed in --help and the README. */
 enum {
@@ -43,6 +46,10 @@ static gboolean opt_list_gazetteers = FALSE;
 static gboolean opt_version = FALSE;
 static gint64 opt_max_line_bytes = (gint64)64 << 20;
 static gint64 opt_line_offset = 0;
+static gboolean opt_progress = FALSE;
+static gboolean opt_no_progress = FALSE;
+static gboolean opt_stats = FALSE;
+static int opt_max_messages = 100;
 static char **opt_inputs = NULL;
 
 static const GOptionEntry option_entries[] = {
@@ -78,6 +85,13 @@ static const GOptionEntry option_entries[] = {
      "Report a line longer than N bytes by --on-error, unread (default 67108864: 64 MiB)", "N"},
     {"line-offset", 0, 0, G_OPTION_ARG_INT64, &opt_line_offset,
      "Number lines in messages from N+1 (for chunks, e.g. under parallel --pipe)", "N"},
+    {"progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
+     "Show lines, MB, MB/s and errors on stderr (default when stderr is a terminal)", NULL},
+    {"no-progress", 0, 0, G_OPTION_ARG_NONE, &opt_no_progress, "Do not show progress", NULL},
+    {"stats", 0, 0, G_OPTION_ARG_NONE, &opt_stats,
+     "At the end, print a JSON summary on stderr (lines, errors, entities, topics)", NULL},
+    {"max-messages", 0, 0, G_OPTION_ARG_INT, &opt_max_messages,
+     "Show at most N messages of each kind, then count (default 100; 0: all)", "N"},
     {"version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "[FILE...]"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -157,6 +171,11 @@ typedef struct {
     char *problem;         /* why the line was not tagged, or NULL */
     gboolean whole_input;  /* the problem is the input's, not a line's */
     gboolean line_dropped; /* the line's bytes were not kept: nothing to pass */
+    gboolean blank;
+    CliErrorKind kind;            /* of `problem` */
+    guint n_by_type[CLI_N_TYPES]; /* entities written, for --stats */
+    char **topics;                /* topic labels written, for --stats, or NULL */
+    guint64 bytes_done;           /* input bytes read when this line was read */
     gboolean done;
 } Job;
 
@@ -176,11 +195,15 @@ typedef struct {
     guint64 next_out;
     gsize bytes_in_flight;
     gboolean input_ended;
-    gboolean stop;       /* --on-error=fail tripped, or a write failed */
-    GAsyncQueue *queue;  /* jobs for the workers; a NULL-line job ends a worker */
-    gint n_untagged;     /* atomic */
-    gboolean line_flush; /* flush after each line: --unbuffered, or stdout is a terminal */
-    int write_errno;     /* 0 or the errno of the failed write */
+    gboolean stop;        /* --on-error=fail tripped, or a write failed */
+    GAsyncQueue *queue;   /* jobs for the workers; a NULL-line job ends a worker */
+    gint n_untagged;      /* atomic */
+    gint field_seen;      /* atomic: some line had one of the selected fields */
+    gint hinted;          /* atomic: the pretty-printed JSON hint was given */
+    CliReport *report;    /* the writer's */
+    guint64 bytes_before; /* the reader's: bytes of the inputs before this one */
+    gboolean line_flush;  /* flush after each line: --unbuffered, or stdout is a terminal */
+    int write_errno;      /* 0 or the errno of the failed write */
 } Run;
 
 /* A blank line (white space only) passes through as it is. */
@@ -191,17 +214,94 @@ static gboolean is_blank(const char *s, gsize len) {
     return TRUE;
 }
 
-static void process_job(TpTagger *tagger, const Run *run, Job *job) {
+/* Whether the parsed line has one of the selected fields (dotted paths). */
+static gboolean has_field(const char *line, gsize len, const char *const *fields) {
+    static const char *const text_only[] = {"text", NULL};
+    json_t *root = json_loadb(line, len, JSON_DECODE_INT_AS_REAL, NULL);
+    gboolean found = FALSE;
+    for (guint f = 0; root && !found && (fields ? fields : text_only)[f]; f++) {
+        g_auto(GStrv) parts = g_strsplit((fields ? fields : text_only)[f], ".", -1);
+        json_t *v = root;
+        for (guint i = 0; v && parts[i]; i++)
+            v = json_is_object(v) ? json_object_get(v, parts[i]) : NULL;
+        found = v != NULL && !json_is_null(v);
+    }
+    json_decref(root);
+    return found;
+}
+
+/* What a tagged line's added members hold, for --stats, read back from the
+ * bytes written (strings in them are escaped, so the keys cannot be faked). */
+static void count_members(Job *job, gboolean want_topics) {
+    const char *s = job->out->str;
+    const char *ents = g_strstr_len(s, (gssize)job->out->len, "\"entities\":[");
+    const char *tops = g_strrstr_len(s, (gssize)job->out->len, "],\"topics\":[");
+    if (ents == NULL || tops == NULL || tops < ents)
+        return;
+    static const char type_key[] = "\"type\":\"";
+    for (const char *p = ents; (p = g_strstr_len(p, tops - p, type_key)) != NULL;) {
+        p += sizeof(type_key) - 1;
+        for (int t = 0; t < CLI_N_TYPES; t++) {
+            const char *name = tp_entity_type_name((TpEntityType)t);
+            gsize n = strlen(name);
+            if (strncmp(p, name, n) == 0 && p[n] == '"')
+                job->n_by_type[t]++;
+        }
+    }
+    if (!want_topics)
+        return;
+    GPtrArray *labels = g_ptr_array_new();
+    static const char label_key[] = "\"label\":\"";
+    const char *end = s + job->out->len;
+    for (const char *p = tops; (p = g_strstr_len(p, end - p, label_key)) != NULL;) {
+        p += sizeof(label_key) - 1;
+        const char *q = memchr(p, '"', (gsize)(end - p));
+        if (q == NULL)
+            break;
+        g_ptr_array_add(labels, g_strndup(p, (gsize)(q - p)));
+        p = q;
+    }
+    g_ptr_array_add(labels, NULL);
+    job->topics = (char **)g_ptr_array_free(labels, FALSE);
+}
+
+/* A line that is only "{" or "[": the input is pretty-printed JSON. */
+static gboolean looks_pretty_printed(const char *s, gsize len) {
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    while (len > 0 && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    return len == 1 && (*s == '{' || *s == '[');
+}
+
+static void process_job(TpTagger *tagger, Run *run, Job *job) {
     if (job->line_dropped)
         return;
     if (is_blank(job->line, job->len)) {
+        job->blank = TRUE;
         job->out = g_string_new_len(job->line, job->len);
         return;
     }
     job->out = g_string_sized_new(job->len + 256);
     g_autoptr(GError) error = NULL;
     if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
-        job->problem = g_strdup(error->message);
+        job->kind = cli_error_kind(error->code, error->message);
+        if (job->kind == CLI_ERR_JSON && looks_pretty_printed(job->line, job->len) &&
+            g_atomic_int_compare_and_exchange(&run->hinted, 0, 1))
+            job->problem = g_strdup_printf("%s; the input looks like pretty-printed JSON, and "
+                                           "tagpipe reads one object per line: try "
+                                           "'jq -c . FILE | tagpipe'",
+                                           error->message);
+        else
+            job->problem = g_strdup(error->message);
+    } else {
+        count_members(job, opt_stats);
+        gboolean any = FALSE;
+        for (int t = 0; t < CLI_N_TYPES; t++)
+            any = any || job->n_by_type[t] > 0;
+        if (any || (!g_atomic_int_get(&run->field_seen) &&
+                    has_field(job->line, job->len, run->lopt.fields)))
+            g_atomic_int_set(&run->field_seen, 1);
     }
     if (job->problem) {
         g_string_truncate(job->out, 0);
@@ -221,21 +321,23 @@ static void job_free(Job *job) {
     if (job->out)
         g_string_free(job->out, TRUE);
     g_free(job->problem);
+    g_strfreev(job->topics);
     g_free(job);
 }
 
 /* Report and write one finished job; FALSE when the run must stop. */
 static gboolean emit_job(Run *run, Job *job) {
-    if (job->problem && job->whole_input) {
-        fprintf(stderr, "tagpipe: %s: %s\n", job->source, job->problem);
+    if (job->problem) {
+        cli_report_problem(run->report, job->whole_input ? CLI_ERR_INPUT : job->kind, job->source,
+                           job->whole_input ? 0 : job->lineno, job->problem);
         g_atomic_int_inc(&run->n_untagged);
-    } else if (job->problem) {
-        fprintf(stderr, "tagpipe: %s:%" G_GUINT64_FORMAT ": %s\n", job->source, job->lineno,
-                job->problem);
-        g_atomic_int_inc(&run->n_untagged);
-        if (run->on_error == ON_ERROR_FAIL)
-            return FALSE;
     }
+    if (!job->whole_input)
+        cli_report_line(run->report, job->problem == NULL && !job->blank, job->blank,
+                        job->out != NULL, job->n_by_type, (const char *const *)job->topics,
+                        job->bytes_done);
+    if (job->problem && !job->whole_input && run->on_error == ON_ERROR_FAIL)
+        return FALSE;
     if (job->out) {
         g_string_append_c(job->out, '\n');
         if (fwrite(job->out->str, 1, job->out->len, stdout) != job->out->len ||
@@ -381,6 +483,7 @@ static gboolean feed_input(Run *run, CliInput *in, const char *name) {
         Job *job = g_new0(Job, 1);
         job->source = name;
         job->lineno = ++lineno;
+        job->bytes_done = run->bytes_before + cli_input_bytes_read(in);
         if (line == NULL) {
             /* Over --max-line-bytes: its bytes were dropped as they came. */
             job->problem = g_strdup_printf("line of %" G_GSIZE_FORMAT
@@ -388,6 +491,7 @@ static gboolean feed_input(Run *run, CliInput *in, const char *name) {
                                            "); not written",
                                            len, (guint64)opt_max_line_bytes);
             job->line_dropped = TRUE;
+            job->kind = CLI_ERR_TOO_LONG;
             job->line = g_strdup("");
         } else {
             job->len = len;
@@ -424,6 +528,21 @@ static gboolean parse_offsets(const char *s, TpOffsetUnit *out) {
 }
 
 /* Open each input in turn and feed it to the workers. */
+/* The size of all the inputs, or -1 when one is not a regular file. */
+static gint64 inputs_size(void) {
+    if (!(opt_inputs && opt_inputs[0]))
+        return -1;
+    gint64 total = 0;
+    for (guint i = 0; opt_inputs[i]; i++) {
+        GStatBuf st;
+        if (strcmp(opt_inputs[i], "-") == 0 || g_stat(opt_inputs[i], &st) != 0 ||
+            !S_ISREG(st.st_mode))
+            return -1;
+        total += (gint64)st.st_size;
+    }
+    return total;
+}
+
 static void run_inputs(Run *run) {
     static const char *const stdin_only[] = {"-", NULL};
     const char *const *inputs =
@@ -435,6 +554,8 @@ static void run_inputs(Run *run) {
         CliInput *in = cli_input_open(inputs[i], (gsize)opt_max_line_bytes, &error);
         gboolean go_on =
             in ? feed_input(run, in, name) : push_input_problem(run, name, error->message);
+        if (in)
+            run->bytes_before += cli_input_bytes_read(in);
         cli_input_free(in);
         if (!go_on)
             break;
@@ -485,6 +606,10 @@ int main(int argc, char **argv) {
                     opt_max_line_bytes);
     if (opt_line_offset < 0)
         usage_error("--line-offset must not be negative, not %" G_GINT64_FORMAT, opt_line_offset);
+    if (opt_max_messages < 0)
+        usage_error("--max-messages must not be negative, not %d", opt_max_messages);
+    if (opt_progress && opt_no_progress)
+        usage_error("--progress and --no-progress cannot be used together");
     if (opt_max_topics < 0)
         usage_error("--max-topics must not be negative");
     if (!(opt_min_score >= 0.0 && opt_min_score <= 1.0))
@@ -535,6 +660,8 @@ int main(int argc, char **argv) {
             return EXIT_LOAD;
         }
     }
+    gboolean progress = opt_progress || (!opt_no_progress && isatty(STDERR_FILENO));
+    run.report = cli_report_new(progress, opt_stats, (guint)opt_max_messages, inputs_size());
     /* Jansson's hash seed is set once, before any thread parses (its docs). */
     json_object_seed(0);
     run.cap = (guint64)threads * JOBS_PER_THREAD;
@@ -577,6 +704,15 @@ int main(int argc, char **argv) {
     g_async_queue_unref(run.queue);
     g_free(run.ring);
 
+    if (cli_report_n_tagged(run.report) > 0 && !run.field_seen) {
+        g_autofree char *names = opt_fields ? g_strjoinv(", ", opt_fields) : g_strdup("text");
+        cli_report_warning(run.report,
+                           "no line had the field%s %s; every line got empty arrays "
+                           "(choose others with --field)",
+                           opt_fields && opt_fields[1] ? "s" : "", names);
+    }
+    cli_report_finish(run.report);
+    cli_report_free(run.report);
     int status = run.n_untagged ? EXIT_UNTAGGED : EXIT_OK;
     if (!close_stdout(run.write_errno))
         status = EXIT_WRITE;
