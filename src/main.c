@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <jansson.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,25 +55,21 @@ static char **opt_inputs = NULL;
 
 static const GOptionEntry option_entries[] = {
     {"field", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_fields,
-     "Tag the string member NAME, a dotted path such as article.body (repeatable; default: "
-     "text)",
-     "NAME"},
+     "Tag the string member NAME (a.b: nested; repeatable)", "NAME"},
     {"threads", 'j', 0, G_OPTION_ARG_INT, &opt_threads,
-     "Tag with N threads (default 0: one per online CPU); the output is the same for every N", "N"},
+     "Tag with N threads (0, the default: one per CPU)", "N"},
     {"gazetteers", 0, 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
-     "Load the shipped gazetteers from DIR instead of the default location", "DIR"},
+     "Load the shipped gazetteers from DIR", "DIR"},
     {"gazetteer", 'g', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_gazetteer_files,
      "Also load the gazetteer or lexicon FILE (repeatable)", "FILE"},
     {"models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models_dir,
-     "Load the topic model from DIR instead of the default location", "DIR"},
+     "Load the topic model and the cues from DIR", "DIR"},
     {"on-error", 0, 0, G_OPTION_ARG_STRING, &opt_on_error,
-     "What to do with a line that cannot be tagged: pass (write it unchanged; default), skip "
-     "(write nothing) or fail (stop)",
-     "POLICY"},
+     "A bad line: pass (as it is; default), skip or fail", "POLICY"},
     {"offsets", 0, 0, G_OPTION_ARG_STRING, &opt_offsets,
-     "Units of start/end: codepoint (default), byte or utf16", "UNIT"},
+     "start/end in codepoint (default), byte or utf16", "UNIT"},
     {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_score,
-     "Leave out entities whose score is below X (default 0: keep all)", "X"},
+     "Leave out entities scoring below X (default 0)", "X"},
     {"min-topic-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_topic_score,
      "Leave out topics scoring below X (default 0.25)", "X"},
     {"max-topics", 0, 0, G_OPTION_ARG_INT, &opt_max_topics,
@@ -80,18 +77,18 @@ static const GOptionEntry option_entries[] = {
     {"unbuffered", 'u', 0, G_OPTION_ARG_NONE, &opt_unbuffered, "Flush the output after every line",
      NULL},
     {"list-gazetteers", 0, 0, G_OPTION_ARG_NONE, &opt_list_gazetteers,
-     "Print each loaded gazetteer with its entry and alias counts per type, then exit", NULL},
+     "List the loaded gazetteers with counts, then exit", NULL},
     {"max-line-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_line_bytes,
-     "Report a line longer than N bytes by --on-error, unread (default 67108864: 64 MiB)", "N"},
+     "A longer line is a bad line (default 64 MiB)", "N"},
     {"line-offset", 0, 0, G_OPTION_ARG_INT64, &opt_line_offset,
-     "Number lines in messages from N+1 (for chunks, e.g. under parallel --pipe)", "N"},
+     "Number lines from N+1 in messages (for chunks)", "N"},
     {"progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
-     "Show lines, MB, MB/s and errors on stderr (default when stderr is a terminal)", NULL},
+     "Show progress on stderr (default on a terminal)", NULL},
     {"no-progress", 0, 0, G_OPTION_ARG_NONE, &opt_no_progress, "Do not show progress", NULL},
-    {"stats", 0, 0, G_OPTION_ARG_NONE, &opt_stats,
-     "At the end, print a JSON summary on stderr (lines, errors, entities, topics)", NULL},
+    {"stats", 0, 0, G_OPTION_ARG_NONE, &opt_stats, "Print a JSON summary on stderr at the end",
+     NULL},
     {"max-messages", 0, 0, G_OPTION_ARG_INT, &opt_max_messages,
-     "Show at most N messages of each kind, then count (default 100; 0: all)", "N"},
+     "Show N messages of a kind, then count (default 100)", "N"},
     {"version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "[FILE...]"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -107,12 +104,24 @@ static const char summary[] =
     "'tagpipe train --help' tells how to fit a topic model of your own.";
 
 static const char description[] =
+    "Examples:\n"
+    "  tagpipe --field title --field text news.jsonl > tagged.jsonl\n"
+    "  tagpipe --stats archive.jsonl.gz | jq -c '[.entities[].name]'\n"
+    "  tagpipe --on-error=skip --max-line-bytes 1000000 < feed.jsonl\n"
+    "  parallel --pipepart -a big.jsonl --keep-order tagpipe -j 1 --no-progress\n"
+    "\n"
+    "FILEs may be gzip-compressed (found by content, not by name). A line that\n"
+    "cannot be tagged is reported on stderr as FILE:LINE and handled by\n"
+    "--on-error. SIGINT or SIGTERM stops reading; the lines read are finished\n"
+    "and written whole, then tagpipe exits 130 or 143.\n"
+    "\n"
     "Exit status:\n"
     "  0  every line was tagged\n"
-    "  1  some lines (or input files) could not be tagged; each is reported on stderr\n"
+    "  1  some lines (or input files) could not be tagged; each is reported\n"
     "  2  usage error\n"
     "  3  the gazetteers or models could not be loaded\n"
-    "  4  the output could not be written\n";
+    "  4  the output could not be written\n"
+    "  130, 143  stopped by SIGINT, SIGTERM\n";
 
 static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
@@ -579,6 +588,9 @@ static gboolean close_stdout(int err) {
 
 int main(int argc, char **argv) {
     /* `tagpipe train ...` fits a topic model (train_main.c). */
+    setlocale(LC_ALL, "");
+    /* Numbers in data files and output are C numbers whatever the locale. */
+    setlocale(LC_NUMERIC, "C");
     if (argc > 1 && strcmp(argv[1], "train") == 0)
         return train_main(argc - 1, argv + 1);
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
