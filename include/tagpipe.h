@@ -168,6 +168,7 @@ typedef struct {
     double min_topic_score;
     gsize max_topics;
     double min_score; /* entities scoring below it are left out (0: keep all) */
+    gboolean replace; /* drop "entities"/"topics" members already there instead of failing */
 } TpLineOptions;
 
 /*

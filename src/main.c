@@ -50,6 +50,7 @@ static gint64 opt_line_offset = 0;
 static gboolean opt_progress = FALSE;
 static gboolean opt_no_progress = FALSE;
 static gboolean opt_stats = FALSE;
+static gboolean opt_replace = FALSE;
 static int opt_max_messages = 100;
 static char **opt_inputs = NULL;
 
@@ -82,6 +83,8 @@ static const GOptionEntry option_entries[] = {
      "A longer line is a bad line (default 64 MiB)", "N"},
     {"line-offset", 0, 0, G_OPTION_ARG_INT64, &opt_line_offset,
      "Number lines from N+1 in messages (for chunks)", "N"},
+    {"replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace,
+     "Re-tag lines that have entities/topics (old ones go)", NULL},
     {"progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
      "Show progress on stderr (default on a terminal)", NULL},
     {"no-progress", 0, 0, G_OPTION_ARG_NONE, &opt_no_progress, "Do not show progress", NULL},
@@ -648,6 +651,7 @@ int main(int argc, char **argv) {
     run.lopt.fields = (const char *const *)opt_fields;
     run.lopt.min_topic_score = opt_min_topic_score;
     run.lopt.min_score = opt_min_score;
+    run.lopt.replace = opt_replace;
     run.lopt.max_topics = (gsize)opt_max_topics;
     g_mutex_init(&run.lock);
     g_cond_init(&run.cond_done);

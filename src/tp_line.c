@@ -127,7 +127,7 @@ static gboolean fail_limit(GError **error, const char *what) {
 }
 
 /* Parse `line` and check it is an object tagpipe may extend. */
-static json_t *parse_object(const char *line, gsize len, GError **error) {
+static json_t *parse_object(const char *line, gsize len, gboolean replace, GError **error) {
     const char *bad = NULL;
     if (!g_utf8_validate_len(line, len, &bad)) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
@@ -156,7 +156,7 @@ static json_t *parse_object(const char *line, gsize len, GError **error) {
         return NULL;
     }
     static const char *const ours[] = {"entities", "topics"};
-    for (guint i = 0; i < G_N_ELEMENTS(ours); i++) {
+    for (guint i = 0; i < G_N_ELEMENTS(ours) && !replace; i++) {
         if (json_object_get(root, ours[i])) {
             g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
                         "already has a \"%s\" member (tagged twice?)", ours[i]);
@@ -165,6 +165,87 @@ static json_t *parse_object(const char *line, gsize len, GError **error) {
         }
     }
     return root;
+}
+
+/* End of the JSON value starting at `i` (already known to be valid JSON). */
+static gsize value_end(const char *s, gsize len, gsize i) {
+    int depth = 0;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '"') {
+            for (i++; i < len && s[i] != '"'; i++)
+                if (s[i] == '\\')
+                    i++;
+            if (depth == 0)
+                return i + 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth <= 0)
+                return depth < 0 ? i : i + 1;
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+            return i;
+        }
+    }
+    return len;
+}
+
+static gboolean is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* `line` (a valid JSON object) without its top-level "entities" and "topics"
+ * members, every other byte kept. A key spelled with escapes is not found. */
+static void drop_members(const char *line, gsize len, GString *out) {
+    gsize i = 0;
+    while (i < len && line[i] != '{')
+        i++;
+    i++;
+    gsize copied = 0;           /* line[copied..] not yet in out */
+    gsize prev_end = G_MAXSIZE; /* end of the last member kept, or MAXSIZE */
+    gsize comma_before = 0;     /* the comma before the current member */
+    while (i < len) {
+        while (i < len && is_ws(line[i]))
+            i++;
+        if (i >= len || line[i] != '"')
+            break; /* the closing brace */
+        gsize key_start = i;
+        gsize key_end = value_end(line, len, i);
+        gsize j = key_end;
+        while (j < len && (is_ws(line[j]) || line[j] == ':'))
+            j++;
+        gsize vend = value_end(line, len, j);
+        gsize after = vend;
+        while (after < len && is_ws(line[after]))
+            after++;
+        gboolean comma = after < len && line[after] == ',';
+        gsize klen = key_end - key_start;
+        gboolean ours = (klen == 10 && memcmp(line + key_start, "\"entities\"", 10) == 0) ||
+                        (klen == 8 && memcmp(line + key_start, "\"topics\"", 8) == 0);
+        if (ours) {
+            if (prev_end != G_MAXSIZE) {
+                /* Drop from the end of the member before (its comma goes). */
+                /* Drop from the comma before it, so that re-tagging what
+                 * tagpipe wrote gives the same bytes. */
+                if (comma_before > copied)
+                    g_string_append_len(out, line + copied, comma_before - copied);
+                copied = MAX(copied, vend);
+            } else {
+                /* The first member: drop it and its comma. */
+                g_string_append_len(out, line + copied, key_start - copied);
+                copied = comma ? after + 1 : vend;
+                while (comma && copied < len && is_ws(line[copied]))
+                    copied++;
+            }
+        } else {
+            prev_end = vend;
+        }
+        comma_before = after;
+        i = comma ? after + 1 : after;
+        if (!comma)
+            break;
+    }
+    g_string_append_len(out, line + copied, len - copied);
 }
 
 /* Position of the object's closing brace: the last non-blank byte. */
@@ -179,13 +260,23 @@ static gssize closing_brace(const char *line, gsize len) {
 gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
                             const TpLineOptions *options, GString *out, GError **error) {
     g_return_val_if_fail(tagger != NULL && line != NULL && out != NULL, FALSE);
-    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3, 0.0};
+    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3, 0.0, FALSE};
     const TpLineOptions *opt = options ? options : &defaults;
     const char *const *fields = opt->fields ? opt->fields : default_fields;
 
-    json_t *root = parse_object(line, len, error);
+    json_t *root = parse_object(line, len, opt->replace, error);
     if (root == NULL)
         return FALSE;
+    /* --replace: the old members are cut out of the bytes, the rest is kept. */
+    g_autoptr(GString) cleaned = NULL;
+    if (opt->replace && (json_object_get(root, "entities") || json_object_get(root, "topics"))) {
+        cleaned = g_string_sized_new(len);
+        drop_members(line, len, cleaned);
+        json_object_del(root, "entities");
+        json_object_del(root, "topics");
+        line = cleaned->str;
+        len = cleaned->len;
+    }
     gboolean ok = FALSE;
     /* The members are written one value at a time, so that a text with
      * millions of entities never holds them all as JSON objects. */
