@@ -169,6 +169,8 @@ typedef struct {
     gsize max_topics;
     double min_score; /* entities scoring below it are left out (0: keep all) */
     gboolean replace; /* drop "entities"/"topics" members already there instead of failing */
+    const char *const *entity_members; /* NULL-terminated names of the entity members to
+                                          write ("text", "type", "start" ...); NULL: all */
 } TpLineOptions;
 
 /*

@@ -51,6 +51,7 @@ static gboolean opt_progress = FALSE;
 static gboolean opt_no_progress = FALSE;
 static gboolean opt_stats = FALSE;
 static gboolean opt_replace = FALSE;
+static char *opt_entity_members = NULL;
 static int opt_max_messages = 100;
 static char **opt_inputs = NULL;
 
@@ -85,6 +86,8 @@ static const GOptionEntry option_entries[] = {
      "Number lines from N+1 in messages (for chunks)", "N"},
     {"replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace,
      "Re-tag lines that have entities/topics (old ones go)", NULL},
+    {"entity-members", 0, 0, G_OPTION_ARG_STRING, &opt_entity_members,
+     "Write only these members (e.g. text,type,start,end)", "LIST"},
     {"progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
      "Show progress on stderr (default on a terminal)", NULL},
     {"no-progress", 0, 0, G_OPTION_ARG_NONE, &opt_no_progress, "Do not show progress", NULL},
@@ -652,6 +655,21 @@ int main(int argc, char **argv) {
     run.lopt.min_topic_score = opt_min_topic_score;
     run.lopt.min_score = opt_min_score;
     run.lopt.replace = opt_replace;
+    g_auto(GStrv) members = NULL;
+    if (opt_entity_members) {
+        static const char *const known[] = {"text",   "type",    "start",  "end",     "field",
+                                            "name",   "id",      "source", "country", "score",
+                                            "holder", "offices", NULL};
+        members = g_strsplit(opt_entity_members, ",", -1);
+        for (guint i = 0; members[i]; i++)
+            if (!g_strv_contains(known, members[i]))
+                usage_error("--entity-members: unknown member '%s' (known: text, type, start, "
+                            "end, field, name, id, source, country, score, holder, offices)",
+                            members[i]);
+        if (members[0] == NULL)
+            usage_error("--entity-members needs at least one member");
+        run.lopt.entity_members = (const char *const *)members;
+    }
     run.lopt.max_topics = (gsize)opt_max_topics;
     g_mutex_init(&run.lock);
     g_cond_init(&run.cond_done);
@@ -745,5 +763,6 @@ int main(int argc, char **argv) {
     g_free(opt_models_dir);
     g_free(opt_on_error);
     g_free(opt_offsets);
+    g_free(opt_entity_members);
     return status;
 }

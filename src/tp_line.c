@@ -69,6 +69,20 @@ static json_t *id_list(const char *const *ids, gsize n) {
     return a;
 }
 
+/* Leave in `o` only the members named in `keep`. */
+static void keep_members(json_t *o, const char *const *keep) {
+    const char *key;
+    json_t *value;
+    void *tmp;
+    json_object_foreach_safe(o, tmp, key, value) {
+        gboolean wanted = FALSE;
+        for (guint i = 0; keep[i] && !wanted; i++)
+            wanted = strcmp(keep[i], key) == 0;
+        if (!wanted)
+            json_object_del(o, key);
+    }
+}
+
 static json_t *entity_json(const TpEntity *e, const char *text, const char *field,
                            OffsetCursor *cur) {
     json_t *o = json_object();
@@ -260,7 +274,7 @@ static gssize closing_brace(const char *line, gsize len) {
 gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
                             const TpLineOptions *options, GString *out, GError **error) {
     g_return_val_if_fail(tagger != NULL && line != NULL && out != NULL, FALSE);
-    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3, 0.0, FALSE};
+    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3, 0.0, FALSE, NULL};
     const TpLineOptions *opt = options ? options : &defaults;
     const char *const *fields = opt->fields ? opt->fields : default_fields;
 
@@ -304,6 +318,8 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
             if (es[i].score < opt->min_score)
                 continue;
             json_t *e = entity_json(&es[i], text, fields[f], &cur);
+            if (e && opt->entity_members)
+                keep_members(e, opt->entity_members);
             if (e == NULL || !append_json(frag, e, &first)) {
                 fail_limit(error, "an entity");
                 goto out;
