@@ -200,6 +200,9 @@ typedef struct {
     double min_topic_score;
     gsize max_topics;
     double min_score; /* entities scoring below it are left out (0: keep all) */
+    gboolean replace; /* drop "entities"/"topics" members already there instead of failing */
+    const char *const *entity_members; /* NULL-terminated names of the entity members to
+                                          write ("text", "type", "start" ...); NULL: all */
 } TpLineOptions;
 
 /*
@@ -212,6 +215,18 @@ typedef struct {
  */
 TP_API gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
                                    const TpLineOptions *options, GString *out, GError **error);
+
+/* What the last successful tp_tagger_tag_line() wrote. */
+typedef struct {
+    guint fields_found;                /* selected fields present (not null) */
+    gsize entities[TP_ENTITY_N_TYPES]; /* entities written, by type */
+    gsize topics;                      /* topics written */
+} TpLineSummary;
+
+/* Fill `summary` for the last line tp_tagger_tag_line() tagged on `tagger`
+ * (all zero before the first, or after a failed one). Its topics are those of
+ * tp_tagger_topics() with the same options, until the next call. */
+TP_API void tp_tagger_line_summary(const TpTagger *tagger, TpLineSummary *summary);
 
 /* Lower-case name of an entity type ("person", "office", "place", "organization"). */
 TP_API const char *tp_entity_type_name(TpEntityType type);

@@ -231,7 +231,7 @@ static gboolean check_first_block(CliInput *in, GError **error) {
             n_bad++;
         s = bad_at + 1;
     }
-    if (n_bad * 16 > n) {
+    if (n_bad >= 8 && n_bad * 16 > n) {
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                             "binary input (mostly control or non-UTF-8 bytes), not JSON lines; "
                             "nothing read from it");

@@ -6,16 +6,20 @@
 #include "cli_html.h"
 #include "train_main.h"
 #include "cli_input.h"
+#include "cli_report.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <jansson.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <glib/gstdio.h>
 
 /* Exit statuses, as listed in --help and the README. */
 enum {
@@ -49,47 +53,56 @@ static gboolean opt_explain_topics = FALSE;
 static gboolean opt_version = FALSE;
 static gint64 opt_max_line_bytes = (gint64)64 << 20;
 static gint64 opt_line_offset = 0;
+static gboolean opt_progress = FALSE;
+static gboolean opt_no_progress = FALSE;
+static gboolean opt_stats = FALSE;
+static gboolean opt_replace = FALSE;
+static char *opt_entity_members = NULL;
+static int opt_max_messages = 100;
 static char **opt_inputs = NULL;
 
 static const GOptionEntry option_entries[] = {
     {"field", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_fields,
-     "Tag the string member NAME, a dotted path such as article.body (repeatable; default: "
-     "text)",
-     "NAME"},
+     "Tag the string member NAME (a.b: nested; repeatable)", "NAME"},
     {"threads", 'j', 0, G_OPTION_ARG_INT, &opt_threads,
-     "Tag with N threads (default 0: one per online CPU); the output is the same for every N", "N"},
+     "Tag with N threads (0, the default: one per CPU)", "N"},
     {"gazetteers", 0, 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
-     "Load the shipped gazetteers from DIR instead of the default location", "DIR"},
+     "Load the shipped gazetteers from DIR", "DIR"},
     {"gazetteer", 'g', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_gazetteer_files,
      "Also load the gazetteer or lexicon FILE (repeatable)", "FILE"},
     {"models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models_dir,
-     "Load the topic model from DIR instead of the default location", "DIR"},
+     "Load the topic model and the cues from DIR", "DIR"},
     {"on-error", 0, 0, G_OPTION_ARG_STRING, &opt_on_error,
-     "What to do with a line that cannot be tagged: pass (write it unchanged; default), skip "
-     "(write nothing) or fail (stop)",
-     "POLICY"},
+     "A bad line: pass (as it is; default), skip or fail", "POLICY"},
     {"offsets", 0, 0, G_OPTION_ARG_STRING, &opt_offsets,
-     "Units of start/end: codepoint (default), byte or utf16", "UNIT"},
+     "start/end in codepoint (default), byte or utf16", "UNIT"},
     {"min-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_score,
-     "Leave out entities whose score is below X (default 0: keep all)", "X"},
+     "Leave out entities scoring below X (default 0)", "X"},
     {"min-topic-score", 0, 0, G_OPTION_ARG_DOUBLE, &opt_min_topic_score,
-     "Leave out topics scoring below X (default: each topic's threshold from the model, 0.25 "
-     "where it has none; the best topic needs 0.1)",
-     "X"},
+     "Leave out topics below X (default: the model's)", "X"},
     {"max-topics", 0, 0, G_OPTION_ARG_INT, &opt_max_topics,
      "Write at most N topics per line (default 3)", "N"},
     {"unbuffered", 'u', 0, G_OPTION_ARG_NONE, &opt_unbuffered, "Flush the output after every line",
      NULL},
     {"explain-topics", 0, 0, G_OPTION_ARG_NONE, &opt_explain_topics,
-     "Instead of each tagged line, print its topics, each with the features that moved it most "
-     "(text, a blank line after each document)",
-     NULL},
+     "Print each line's topics and why, not the line", NULL},
     {"list-gazetteers", 0, 0, G_OPTION_ARG_NONE, &opt_list_gazetteers,
-     "Print each loaded gazetteer with its entry and alias counts per type, then exit", NULL},
+     "List the loaded gazetteers with counts, then exit", NULL},
     {"max-line-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_line_bytes,
-     "Report a line longer than N bytes by --on-error, unread (default 67108864: 64 MiB)", "N"},
+     "A longer line is a bad line (default 64 MiB)", "N"},
     {"line-offset", 0, 0, G_OPTION_ARG_INT64, &opt_line_offset,
-     "Number lines in messages from N+1 (for chunks, e.g. under parallel --pipe)", "N"},
+     "Number lines from N+1 in messages (for chunks)", "N"},
+    {"replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace,
+     "Re-tag lines that have entities/topics (old ones go)", NULL},
+    {"entity-members", 0, 0, G_OPTION_ARG_STRING, &opt_entity_members,
+     "Write only these members (e.g. text,type,start,end)", "LIST"},
+    {"progress", 0, 0, G_OPTION_ARG_NONE, &opt_progress,
+     "Show progress on stderr (default on a terminal)", NULL},
+    {"no-progress", 0, 0, G_OPTION_ARG_NONE, &opt_no_progress, "Do not show progress", NULL},
+    {"stats", 0, 0, G_OPTION_ARG_NONE, &opt_stats, "Print a JSON summary on stderr at the end",
+     NULL},
+    {"max-messages", 0, 0, G_OPTION_ARG_INT, &opt_max_messages,
+     "Show N messages of a kind, then count (default 100)", "N"},
     {"version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "[FILE...]"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -105,12 +118,24 @@ static const char summary[] =
     "'tagpipe train --help' tells how to fit a topic model of your own.";
 
 static const char description[] =
+    "Examples:\n"
+    "  tagpipe --field title --field text news.jsonl > tagged.jsonl\n"
+    "  tagpipe --stats archive.jsonl.gz | jq -c '[.entities[].name]'\n"
+    "  tagpipe --on-error=skip --max-line-bytes 1000000 < feed.jsonl\n"
+    "  parallel --pipepart -a big.jsonl --keep-order tagpipe -j 1 --no-progress\n"
+    "\n"
+    "FILEs may be gzip-compressed (found by content, not by name). A line that\n"
+    "cannot be tagged is reported on stderr as FILE:LINE and handled by\n"
+    "--on-error. SIGINT or SIGTERM stops reading; the lines read are finished\n"
+    "and written whole, then tagpipe exits 130 or 143.\n"
+    "\n"
     "Exit status:\n"
     "  0  every line was tagged\n"
-    "  1  some lines (or input files) could not be tagged; each is reported on stderr\n"
+    "  1  some lines (or input files) could not be tagged; each is reported\n"
     "  2  usage error\n"
     "  3  the gazetteers or models could not be loaded\n"
-    "  4  the output could not be written\n";
+    "  4  the output could not be written\n"
+    "  130, 143  stopped by SIGINT, SIGTERM\n";
 
 static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
@@ -173,6 +198,11 @@ typedef struct {
     char *problem;         /* why the line was not tagged, or NULL */
     gboolean whole_input;  /* the problem is the input's, not a line's */
     gboolean line_dropped; /* the line's bytes were not kept: nothing to pass */
+    gboolean blank;
+    CliErrorKind kind;            /* of `problem` */
+    guint n_by_type[CLI_N_TYPES]; /* entities written, for --stats */
+    char **topics;                /* topic labels written, for --stats, or NULL */
+    guint64 bytes_done;           /* input bytes read when this line was read */
     gboolean done;
 } Job;
 
@@ -192,11 +222,15 @@ typedef struct {
     guint64 next_out;
     gsize bytes_in_flight;
     gboolean input_ended;
-    gboolean stop;       /* --on-error=fail tripped, or a write failed */
-    GAsyncQueue *queue;  /* jobs for the workers; a NULL-line job ends a worker */
-    gint n_untagged;     /* atomic */
-    gboolean line_flush; /* flush after each line: --unbuffered, or stdout is a terminal */
-    int write_errno;     /* 0 or the errno of the failed write */
+    gboolean stop;        /* --on-error=fail tripped, or a write failed */
+    GAsyncQueue *queue;   /* jobs for the workers; a NULL-line job ends a worker */
+    gint n_untagged;      /* atomic */
+    gint field_seen;      /* atomic: some line had one of the selected fields */
+    gint hinted;          /* atomic: the pretty-printed JSON hint was given */
+    CliReport *report;    /* the writer's */
+    guint64 bytes_before; /* the reader's: bytes of the inputs before this one */
+    gboolean line_flush;  /* flush after each line: --unbuffered, or stdout is a terminal */
+    int write_errno;      /* 0 or the errno of the failed write */
 } Run;
 
 /* A blank line (white space only) passes through as it is. */
@@ -207,20 +241,59 @@ static gboolean is_blank(const char *s, gsize len) {
     return TRUE;
 }
 
-static void process_job(TpTagger *tagger, const Run *run, Job *job) {
+/* What a tagged line's added members hold, for --stats and the no-field warning. */
+static void count_members(Job *job, TpTagger *tagger, Run *run, gboolean want_topics) {
+    TpLineSummary sum;
+    tp_tagger_line_summary(tagger, &sum);
+    for (int t = 0; t < CLI_N_TYPES; t++)
+        job->n_by_type[t] = (guint)sum.entities[t];
+    if (sum.fields_found > 0 && !g_atomic_int_get(&run->field_seen))
+        g_atomic_int_set(&run->field_seen, 1);
+    if (!want_topics)
+        return;
+    gsize n = 0;
+    const TpTopic *ts =
+        tp_tagger_topics(tagger, run->lopt.min_topic_score, run->lopt.max_topics, &n);
+    job->topics = g_new0(char *, n + 1);
+    for (gsize i = 0; i < n; i++)
+        job->topics[i] = g_strdup(ts[i].label);
+}
+
+/* A line that is only "{" or "[": the input is pretty-printed JSON. */
+static gboolean looks_pretty_printed(const char *s, gsize len) {
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    while (len > 0 && (*s == ' ' || *s == '\t'))
+        s++, len--;
+    return len == 1 && (*s == '{' || *s == '[');
+}
+
+static void process_job(TpTagger *tagger, Run *run, Job *job) {
     if (job->line_dropped)
         return;
     if (is_blank(job->line, job->len)) {
+        job->blank = TRUE;
         job->out = g_string_new_len(job->line, job->len);
         return;
     }
     job->out = g_string_sized_new(job->len + 256);
     g_autoptr(GError) error = NULL;
     if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
-        job->problem = g_strdup(error->message);
-    } else if (opt_explain_topics) {
-        g_string_truncate(job->out, 0);
-        tp_tagger_explain_topics(tagger, run->lopt.max_topics, EXPLAIN_FEATURES, job->out);
+        job->kind = cli_error_kind(error->code, error->message);
+        if (job->kind == CLI_ERR_JSON && looks_pretty_printed(job->line, job->len) &&
+            g_atomic_int_compare_and_exchange(&run->hinted, 0, 1))
+            job->problem = g_strdup_printf("%s; the input looks like pretty-printed JSON, and "
+                                           "tagpipe reads one object per line: try "
+                                           "'jq -c . FILE | tagpipe'",
+                                           error->message);
+        else
+            job->problem = g_strdup(error->message);
+    } else {
+        count_members(job, tagger, run, opt_stats);
+        if (opt_explain_topics) {
+            g_string_truncate(job->out, 0);
+            tp_tagger_explain_topics(tagger, run->lopt.max_topics, EXPLAIN_FEATURES, job->out);
+        }
     }
     if (job->problem) {
         g_string_truncate(job->out, 0);
@@ -240,21 +313,23 @@ static void job_free(Job *job) {
     if (job->out)
         g_string_free(job->out, TRUE);
     g_free(job->problem);
+    g_strfreev(job->topics);
     g_free(job);
 }
 
 /* Report and write one finished job; FALSE when the run must stop. */
 static gboolean emit_job(Run *run, Job *job) {
-    if (job->problem && job->whole_input) {
-        fprintf(stderr, "tagpipe: %s: %s\n", job->source, job->problem);
+    if (job->problem) {
+        cli_report_problem(run->report, job->whole_input ? CLI_ERR_INPUT : job->kind, job->source,
+                           job->whole_input ? 0 : job->lineno, job->problem);
         g_atomic_int_inc(&run->n_untagged);
-    } else if (job->problem) {
-        fprintf(stderr, "tagpipe: %s:%" G_GUINT64_FORMAT ": %s\n", job->source, job->lineno,
-                job->problem);
-        g_atomic_int_inc(&run->n_untagged);
-        if (run->on_error == ON_ERROR_FAIL)
-            return FALSE;
     }
+    if (!job->whole_input)
+        cli_report_line(run->report, job->problem == NULL && !job->blank, job->blank,
+                        job->out != NULL, job->n_by_type, (const char *const *)job->topics,
+                        job->bytes_done);
+    if (job->problem && !job->whole_input && run->on_error == ON_ERROR_FAIL)
+        return FALSE;
     if (job->out) {
         g_string_append_c(job->out, '\n');
         if (fwrite(job->out->str, 1, job->out->len, stdout) != job->out->len ||
@@ -400,6 +475,7 @@ static gboolean feed_input(Run *run, CliInput *in, const char *name) {
         Job *job = g_new0(Job, 1);
         job->source = name;
         job->lineno = ++lineno;
+        job->bytes_done = run->bytes_before + cli_input_bytes_read(in);
         if (line == NULL) {
             /* Over --max-line-bytes: its bytes were dropped as they came. */
             job->problem = g_strdup_printf("line of %" G_GSIZE_FORMAT
@@ -407,6 +483,7 @@ static gboolean feed_input(Run *run, CliInput *in, const char *name) {
                                            "); not written",
                                            len, (guint64)opt_max_line_bytes);
             job->line_dropped = TRUE;
+            job->kind = CLI_ERR_TOO_LONG;
             job->line = g_strdup("");
         } else {
             job->len = len;
@@ -443,6 +520,21 @@ static gboolean parse_offsets(const char *s, TpOffsetUnit *out) {
 }
 
 /* Open each input in turn and feed it to the workers. */
+/* The size of all the inputs, or -1 when one is not a regular file. */
+static gint64 inputs_size(void) {
+    if (!(opt_inputs && opt_inputs[0]))
+        return -1;
+    gint64 total = 0;
+    for (guint i = 0; opt_inputs[i]; i++) {
+        GStatBuf st;
+        if (strcmp(opt_inputs[i], "-") == 0 || g_stat(opt_inputs[i], &st) != 0 ||
+            !S_ISREG(st.st_mode))
+            return -1;
+        total += (gint64)st.st_size;
+    }
+    return total;
+}
+
 static void run_inputs(Run *run) {
     static const char *const stdin_only[] = {"-", NULL};
     const char *const *inputs =
@@ -454,6 +546,8 @@ static void run_inputs(Run *run) {
         CliInput *in = cli_input_open(inputs[i], (gsize)opt_max_line_bytes, &error);
         gboolean go_on =
             in ? feed_input(run, in, name) : push_input_problem(run, name, error->message);
+        if (in)
+            run->bytes_before += cli_input_bytes_read(in);
         cli_input_free(in);
         if (!go_on)
             break;
@@ -477,6 +571,9 @@ static gboolean close_stdout(int err) {
 
 int main(int argc, char **argv) {
     /* `tagpipe train ...` fits a topic model (train_main.c). */
+    setlocale(LC_ALL, "");
+    /* Numbers in data files and output are C numbers whatever the locale. */
+    setlocale(LC_NUMERIC, "C");
     if (argc > 1 && strcmp(argv[1], "train") == 0)
         return train_main(argc - 1, argv + 1);
     /* `tagpipe html ...` shows tagged lines as a page (cli_html.c). */
@@ -507,6 +604,10 @@ int main(int argc, char **argv) {
                     opt_max_line_bytes);
     if (opt_line_offset < 0)
         usage_error("--line-offset must not be negative, not %" G_GINT64_FORMAT, opt_line_offset);
+    if (opt_max_messages < 0)
+        usage_error("--max-messages must not be negative, not %d", opt_max_messages);
+    if (opt_progress && opt_no_progress)
+        usage_error("--progress and --no-progress cannot be used together");
     if (opt_max_topics < 0)
         usage_error("--max-topics must not be negative");
     if (!(opt_min_score >= 0.0 && opt_min_score <= 1.0))
@@ -534,6 +635,22 @@ int main(int argc, char **argv) {
     run.lopt.min_topic_score =
         isnan(opt_min_topic_score) ? TP_TOPIC_THRESHOLDS : opt_min_topic_score;
     run.lopt.min_score = opt_min_score;
+    run.lopt.replace = opt_replace;
+    g_auto(GStrv) members = NULL;
+    if (opt_entity_members) {
+        static const char *const known[] = {"text",   "type",    "start",  "end",     "field",
+                                            "name",   "id",      "source", "country", "score",
+                                            "holder", "offices", NULL};
+        members = g_strsplit(opt_entity_members, ",", -1);
+        for (guint i = 0; members[i]; i++)
+            if (!g_strv_contains(known, members[i]))
+                usage_error("--entity-members: unknown member '%s' (known: text, type, start, "
+                            "end, field, name, id, source, country, score, holder, offices)",
+                            members[i]);
+        if (members[0] == NULL)
+            usage_error("--entity-members needs at least one member");
+        run.lopt.entity_members = (const char *const *)members;
+    }
     run.lopt.max_topics = (gsize)opt_max_topics;
     g_mutex_init(&run.lock);
     g_cond_init(&run.cond_done);
@@ -558,6 +675,8 @@ int main(int argc, char **argv) {
             return EXIT_LOAD;
         }
     }
+    gboolean progress = opt_progress || (!opt_no_progress && isatty(STDERR_FILENO));
+    run.report = cli_report_new(progress, opt_stats, (guint)opt_max_messages, inputs_size());
     /* Jansson's hash seed is set once, before any thread parses (its docs). */
     json_object_seed(0);
     run.cap = (guint64)threads * JOBS_PER_THREAD;
@@ -600,6 +719,15 @@ int main(int argc, char **argv) {
     g_async_queue_unref(run.queue);
     g_free(run.ring);
 
+    if (cli_report_n_tagged(run.report) > 0 && !run.field_seen) {
+        g_autofree char *names = opt_fields ? g_strjoinv(", ", opt_fields) : g_strdup("text");
+        cli_report_warning(run.report,
+                           "no line had the field%s %s; every line got empty arrays "
+                           "(choose others with --field)",
+                           opt_fields && opt_fields[1] ? "s" : "", names);
+    }
+    cli_report_finish(run.report);
+    cli_report_free(run.report);
     int status = run.n_untagged ? EXIT_UNTAGGED : EXIT_OK;
     if (!close_stdout(run.write_errno))
         status = EXIT_WRITE;
@@ -616,5 +744,6 @@ int main(int argc, char **argv) {
     g_free(opt_models_dir);
     g_free(opt_on_error);
     g_free(opt_offsets);
+    g_free(opt_entity_members);
     return status;
 }

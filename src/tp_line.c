@@ -50,41 +50,55 @@ static gsize offset_at(OffsetCursor *c, gsize byte, gsize cp) {
     return c->units;
 }
 
-static void put_key(GString *out, const char *key) {
-    g_string_append_c(out, ',');
-    g_string_append_c(out, '"');
-    g_string_append(out, key);
-    g_string_append(out, "\":");
+/* Writes one object's members (an entity's or a topic's) in the contract's order, leaving out
+ * those not in `keep` (NULL keeps all: --entity-members). */
+typedef struct {
+    GString *out;
+    const char *const *keep;
+    gboolean first;
+} MemberWriter;
+
+static gboolean put_key(MemberWriter *w, const char *key) {
+    if (w->keep && !g_strv_contains(w->keep, key))
+        return FALSE;
+    g_string_append_c(w->out, w->first ? '{' : ',');
+    w->first = FALSE;
+    g_string_append_c(w->out, '"');
+    g_string_append(w->out, key);
+    g_string_append(w->out, "\":");
+    return TRUE;
 }
 
-static void put_member(GString *out, const char *key, const char *value) {
-    put_key(out, key);
-    tp_emit_string(out, value, strlen(value));
+static void put_member(MemberWriter *w, const char *key, const char *value) {
+    if (value && put_key(w, key))
+        tp_emit_string(w->out, value, strlen(value));
+}
+
+static void put_offset(MemberWriter *w, const char *key, gsize value) {
+    if (put_key(w, key))
+        g_string_append_printf(w->out, "%" G_GSIZE_FORMAT, value);
 }
 
 /* One entity object, members in the contract's order. */
-static void put_entity(GString *out, const TpEntity *e, const char *text, const char *field,
-                       OffsetCursor *cur) {
+static void put_entity(GString *out, const char *const *keep, const TpEntity *e, const char *text,
+                       const char *field, OffsetCursor *cur) {
+    MemberWriter w = {out, keep, TRUE};
     gsize start = offset_at(cur, e->start_byte, e->start_cp);
     gsize end = offset_at(cur, e->end_byte, e->end_cp);
-    g_string_append(out, "{\"text\":");
-    tp_emit_string(out, text + e->start_byte, e->end_byte - e->start_byte);
-    put_member(out, "type", tp_entity_type_name(e->type));
-    g_string_append_printf(out, ",\"start\":%" G_GSIZE_FORMAT ",\"end\":%" G_GSIZE_FORMAT, start,
-                           end);
-    put_member(out, "field", field);
-    put_member(out, "name", e->name);
-    if (e->id)
-        put_member(out, "id", e->id);
-    put_member(out, "source", e->source);
-    if (e->country)
-        put_member(out, "country", e->country);
-    put_key(out, "score");
-    tp_emit_score(out, e->score);
-    if (e->holder)
-        put_member(out, "holder", e->holder);
-    if (e->n_offices) {
-        put_key(out, "offices");
+    if (put_key(&w, "text"))
+        tp_emit_string(out, text + e->start_byte, e->end_byte - e->start_byte);
+    put_member(&w, "type", tp_entity_type_name(e->type));
+    put_offset(&w, "start", start);
+    put_offset(&w, "end", end);
+    put_member(&w, "field", field);
+    put_member(&w, "name", e->name);
+    put_member(&w, "id", e->id);
+    put_member(&w, "source", e->source);
+    put_member(&w, "country", e->country);
+    if (put_key(&w, "score"))
+        tp_emit_score(out, e->score);
+    put_member(&w, "holder", e->holder);
+    if (e->n_offices && put_key(&w, "offices")) {
         g_string_append_c(out, '[');
         for (gsize i = 0; i < e->n_offices; i++) {
             if (i)
@@ -93,7 +107,8 @@ static void put_entity(GString *out, const TpEntity *e, const char *text, const 
         }
         g_string_append_c(out, ']');
     }
-    g_string_append_c(out, '}');
+    /* An entity with none of the kept members is still one (empty) object. */
+    g_string_append(out, w.first ? "{}" : "}");
 }
 
 static gboolean fail_limit(GError **error, const char *what) {
@@ -102,7 +117,7 @@ static gboolean fail_limit(GError **error, const char *what) {
 }
 
 /* Parse `line` and check it is an object tagpipe may extend. */
-static json_t *parse_object(const char *line, gsize len, GError **error) {
+static json_t *parse_object(const char *line, gsize len, gboolean replace, GError **error) {
     const char *bad = NULL;
     if (!g_utf8_validate_len(line, len, &bad)) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
@@ -131,7 +146,7 @@ static json_t *parse_object(const char *line, gsize len, GError **error) {
         return NULL;
     }
     static const char *const ours[] = {"entities", "topics"};
-    for (guint i = 0; i < G_N_ELEMENTS(ours); i++) {
+    for (guint i = 0; i < G_N_ELEMENTS(ours) && !replace; i++) {
         if (json_object_get(root, ours[i])) {
             g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
                         "already has a \"%s\" member (tagged twice?)", ours[i]);
@@ -140,6 +155,87 @@ static json_t *parse_object(const char *line, gsize len, GError **error) {
         }
     }
     return root;
+}
+
+/* End of the JSON value starting at `i` (already known to be valid JSON). */
+static gsize value_end(const char *s, gsize len, gsize i) {
+    int depth = 0;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '"') {
+            for (i++; i < len && s[i] != '"'; i++)
+                if (s[i] == '\\')
+                    i++;
+            if (depth == 0)
+                return i + 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth <= 0)
+                return depth < 0 ? i : i + 1;
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+            return i;
+        }
+    }
+    return len;
+}
+
+static gboolean is_ws(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* `line` (a valid JSON object) without its top-level "entities" and "topics"
+ * members, every other byte kept. A key spelled with escapes is not found. */
+static void drop_members(const char *line, gsize len, GString *out) {
+    gsize i = 0;
+    while (i < len && line[i] != '{')
+        i++;
+    i++;
+    gsize copied = 0;           /* line[copied..] not yet in out */
+    gsize prev_end = G_MAXSIZE; /* end of the last member kept, or MAXSIZE */
+    gsize comma_before = 0;     /* the comma before the current member */
+    while (i < len) {
+        while (i < len && is_ws(line[i]))
+            i++;
+        if (i >= len || line[i] != '"')
+            break; /* the closing brace */
+        gsize key_start = i;
+        gsize key_end = value_end(line, len, i);
+        gsize j = key_end;
+        while (j < len && (is_ws(line[j]) || line[j] == ':'))
+            j++;
+        gsize vend = value_end(line, len, j);
+        gsize after = vend;
+        while (after < len && is_ws(line[after]))
+            after++;
+        gboolean comma = after < len && line[after] == ',';
+        gsize klen = key_end - key_start;
+        gboolean ours = (klen == 10 && memcmp(line + key_start, "\"entities\"", 10) == 0) ||
+                        (klen == 8 && memcmp(line + key_start, "\"topics\"", 8) == 0);
+        if (ours) {
+            if (prev_end != G_MAXSIZE) {
+                /* Drop from the end of the member before (its comma goes). */
+                /* Drop from the comma before it, so that re-tagging what
+                 * tagpipe wrote gives the same bytes. */
+                if (comma_before > copied)
+                    g_string_append_len(out, line + copied, comma_before - copied);
+                copied = MAX(copied, vend);
+            } else {
+                /* The first member: drop it and its comma. */
+                g_string_append_len(out, line + copied, key_start - copied);
+                copied = comma ? after + 1 : vend;
+                while (comma && copied < len && is_ws(line[copied]))
+                    copied++;
+            }
+        } else {
+            prev_end = vend;
+        }
+        comma_before = after;
+        i = comma ? after + 1 : after;
+        if (!comma)
+            break;
+    }
+    g_string_append_len(out, line + copied, len - copied);
 }
 
 /* Position of the object's closing brace: the last non-blank byte. */
@@ -154,13 +250,25 @@ static gssize closing_brace(const char *line, gsize len) {
 gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
                             const TpLineOptions *options, GString *out, GError **error) {
     g_return_val_if_fail(tagger != NULL && line != NULL && out != NULL, FALSE);
-    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3, 0.0};
+    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3, 0.0, FALSE, NULL};
     const TpLineOptions *opt = options ? options : &defaults;
     const char *const *fields = opt->fields ? opt->fields : default_fields;
 
-    json_t *root = parse_object(line, len, error);
+    TpLineSummary *sum = tp_tagger_line_slot(tagger);
+    memset(sum, 0, sizeof(*sum));
+    json_t *root = parse_object(line, len, opt->replace, error);
     if (root == NULL)
         return FALSE;
+    /* --replace: the old members are cut out of the bytes, the rest is kept. */
+    g_autoptr(GString) cleaned = NULL;
+    if (opt->replace && (json_object_get(root, "entities") || json_object_get(root, "topics"))) {
+        cleaned = g_string_sized_new(len);
+        drop_members(line, len, cleaned);
+        json_object_del(root, "entities");
+        json_object_del(root, "topics");
+        line = cleaned->str;
+        len = cleaned->len;
+    }
     gboolean ok = FALSE;
     /* The members are written one value at a time, so that a text with
      * millions of entities never holds them all as JSON objects. */
@@ -172,6 +280,7 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
         json_t *v = tp_json_path(root, fields[f]);
         if (v == NULL || json_is_null(v))
             continue;
+        sum->fields_found++;
         if (!json_is_string(v)) {
             g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "field \"%s\" is not a string",
                         fields[f]);
@@ -190,7 +299,8 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
             if (!first)
                 g_string_append_c(frag, ',');
             first = FALSE;
-            put_entity(frag, &es[i], text, fields[f], &cur);
+            put_entity(frag, opt->entity_members, &es[i], text, fields[f], &cur);
+            sum->entities[es[i].type]++;
         }
     }
     g_string_append(frag, "],\"topics\":[");
@@ -198,15 +308,17 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
     gsize n_topics = 0;
     const TpTopic *ts = tp_tagger_topics(tagger, opt->min_topic_score, opt->max_topics, &n_topics);
     for (gsize i = 0; i < n_topics; i++) {
-        g_string_append(frag, i ? ",{\"label\":" : "{\"label\":");
-        tp_emit_string(frag, ts[i].label, strlen(ts[i].label));
-        if (ts[i].code)
-            put_member(frag, "code", ts[i].code);
-        put_key(frag, "score");
+        if (i)
+            g_string_append_c(frag, ',');
+        MemberWriter w = {frag, NULL, TRUE};
+        put_member(&w, "label", ts[i].label);
+        put_member(&w, "code", ts[i].code);
+        put_key(&w, "score");
         tp_emit_score(frag, ts[i].score);
         g_string_append_c(frag, '}');
     }
     g_string_append_c(frag, ']');
+    sum->topics = n_topics;
 
     gssize brace = closing_brace(line, len);
     if (brace < 0) {
@@ -221,6 +333,8 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
     g_string_append_len(out, line + brace, len - brace);
     ok = TRUE;
 out:
+    if (!ok)
+        memset(sum, 0, sizeof(*sum));
     json_decref(root);
     return ok;
 }

@@ -277,6 +277,9 @@ void tp_topic_stem_input(const char *stemmer, const char *word, GString *out);
 /* Value of a feature seen `count` times in a document of `n_occurrences` features. */
 double tp_topic_feature_value(TpTopicScaling scaling, guint count, guint64 n_occurrences);
 
+/* The summary tp_tagger_tag_line() (tp_line.c) fills for tp_tagger_line_summary(). */
+TpLineSummary *tp_tagger_line_slot(TpTagger *tagger);
+
 TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *model, GError **error);
 void tp_topic_scratch_free(TpTopicScratch *scratch);
 void tp_topic_scratch_reset(TpTopicScratch *scratch);

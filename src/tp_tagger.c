@@ -55,7 +55,17 @@ struct TpTagger {
     GStringChunk *strings;  /* names and ids made for the document */
     GHashTable *doc_names;  /* folded surname or acronym -> DocName */
     TpTopicScratch *topics; /* NULL without a topic model */
+    TpLineSummary line;     /* what the last tp_tagger_tag_line() wrote */
 };
+
+TpLineSummary *tp_tagger_line_slot(TpTagger *tagger) {
+    return &tagger->line;
+}
+
+void tp_tagger_line_summary(const TpTagger *tagger, TpLineSummary *summary) {
+    g_return_if_fail(tagger != NULL && summary != NULL);
+    *summary = tagger->line;
+}
 
 TpKnowledge *tp_knowledge_new(void) {
     TpKnowledge *k = g_new0(TpKnowledge, 1);

@@ -124,4 +124,26 @@ printf '# tagpipe-gazetteer 1\n\nperson\tperson/x\n' > "$tmp/gdir/broken.tsv"
 grep -q "^tagpipe: .*broken.tsv:3: [a-z]" "$tmp/err" ||
     { bad "malformed file in --gazetteers dir: expected 'tagpipe: .../broken.tsv:3: ...'"; show; }
 
+# ---- --help fits 80 columns, has several examples, lists the new options ----
+tp --help
+awk 'length > 80 { bad = 1; print "over 80 columns: " $0 } END { exit bad }' "$tmp/out" ||
+    bad "--help has lines over 80 columns"
+[ "$(grep -c '^  tagpipe \|^  parallel \|^  echo ' "$tmp/out")" -ge 4 ] || bad "--help has fewer than 4 examples"
+for opt in --progress --no-progress --stats --max-line-bytes --line-offset --max-messages; do
+    grep -q -- "$opt[= ]" "$tmp/out" || bad "--help does not mention $opt"
+done
+grep -q "^  130, 143  " "$tmp/out" || bad "--help does not describe exit statuses 130 and 143"
+# In a UTF-8 locale GOption's usage line is translated (setlocale was called).
+if locale -a 2> /dev/null | grep -qi '^c\.utf-\?8$'; then
+    LC_ALL=C.UTF-8 "$TAGPIPE" --help | head -n 2 | grep -q 'OPTION…' ||
+        bad "--help in C.UTF-8: usage line without the ellipsis (no setlocale?)"
+fi
+# -j 0 means one thread per CPU (as the help says), not a usage error.
+tp -j 0
+[ "$status" -eq 0 ] && grep -q '"entities":\[{' "$tmp/out" || { bad "-j 0: exit $status"; show; }
+usage --max-line-bytes=0
+usage --line-offset=-1
+usage --max-messages=-1
+usage --progress --no-progress
+
 finish

@@ -25,9 +25,10 @@ size=$(wc -c < "$tmp/big.jsonl")
 [ "$size" -gt 3000000 ] || bad "the input is only $size bytes"
 
 s1=0
-"$TAGPIPE" -j 1 < "$tmp/big.jsonl" > "$tmp/one.jsonl" 2> "$tmp/one.err" || s1=$?
+# Every message shown (--max-messages 0): the default cap is per process.
+"$TAGPIPE" -j 1 --max-messages 0 < "$tmp/big.jsonl" > "$tmp/one.jsonl" 2> "$tmp/one.err" || s1=$?
 s2=0
-parallel --pipepart -a "$tmp/big.jsonl" --block 1M --keep-order "$TAGPIPE" -j 1 \
+parallel --pipepart -a "$tmp/big.jsonl" --block 1M --keep-order "$TAGPIPE" -j 1 --max-messages 0 \
     > "$tmp/many.jsonl" 2> "$tmp/many.err" || s2=$?
 
 cmp "$tmp/one.jsonl" "$tmp/many.jsonl" || bad "parallel output differs from one process's"
