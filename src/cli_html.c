@@ -2,6 +2,7 @@
 /* cli_html.c: `tagpipe html`: one self-contained HTML page from tagged JSON lines. */
 
 #include "cli_html.h"
+#include "cli_common.h"
 #include "tp_private.h"
 
 #include <errno.h>
@@ -29,12 +30,9 @@ static char **opt_inputs = NULL;
 
 static const GOptionEntry option_entries[] = {
     {"field", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_fields,
-     "Show the string member NAME, a dotted path such as article.body (repeatable; default: "
-     "text); fields that entities name are shown too",
-     "NAME"},
+     "Show NAME too (a.b: nested; default: text)", "NAME"},
     {"offsets", 0, 0, G_OPTION_ARG_STRING, &opt_offsets,
-     "Units of the input's start/end: codepoint (default), byte or utf16 (as given to tagpipe)",
-     "UNIT"},
+     "Input offsets: codepoint (default), byte, utf16", "UNIT"},
     {"title", 0, 0, G_OPTION_ARG_STRING, &opt_title, "The page's title (default: tagpipe)", "TEXT"},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "[FILE...]"},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -51,21 +49,9 @@ static const char summary[] =
 static const char description[] =
     "Exit status:\n"
     "  0  every line was shown\n"
-    "  1  some lines (or input files) could not be shown; each is reported on stderr\n"
+    "  1  some lines (or input files) could not be shown; each is reported\n"
     "  2  usage error\n"
     "  4  the page could not be written\n";
-
-static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-
-static void usage_error(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("tagpipe html: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'tagpipe html --help'.\n", stderr);
-    va_end(ap);
-    exit(EXIT_USAGE);
-}
 
 /* ---- the page's fixed parts ---- */
 
@@ -557,14 +543,7 @@ static gboolean render_stream(FILE *in, const char *name, Unit unit, const char 
 }
 
 int html_main(int argc, char **argv) {
-    g_set_prgname("tagpipe html");
-    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
-    g_option_context_set_summary(ctx, summary);
-    g_option_context_set_description(ctx, description);
-    g_option_context_add_main_entries(ctx, option_entries, NULL);
-    g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error))
-        usage_error("%s", error->message);
+    cli_parse_options("tagpipe html", &argc, &argv, option_entries, summary, description);
     Unit unit = UNIT_CODEPOINT;
     if (opt_offsets == NULL || strcmp(opt_offsets, "codepoint") == 0)
         unit = UNIT_CODEPOINT;
@@ -573,7 +552,7 @@ int html_main(int argc, char **argv) {
     else if (strcmp(opt_offsets, "utf16") == 0)
         unit = UNIT_UTF16;
     else
-        usage_error("--offsets must be codepoint, byte or utf16, not '%s'", opt_offsets);
+        cli_usage_error("--offsets must be codepoint, byte or utf16, not '%s'", opt_offsets);
     static const char *const default_fields[] = {"text", NULL};
     const char *const *fields = opt_fields ? (const char *const *)opt_fields : default_fields;
     const char *title = opt_title ? opt_title : "tagpipe";
@@ -623,14 +602,7 @@ int html_main(int argc, char **argv) {
         written = write_out(page);
     g_string_free(page, TRUE);
 
-    int err = written ? 0 : (errno ? errno : EIO);
-    if (err == 0 && (fflush(stdout) != 0 || ferror(stdout)))
-        err = errno ? errno : EIO;
-    if (fclose(stdout) != 0 && err == 0)
-        err = errno ? errno : EIO;
-    if (err) {
-        fprintf(stderr, "tagpipe html: write error: %s\n", g_strerror(err));
+    if (!cli_close_stdout(written ? 0 : (errno ? errno : EIO)))
         return EXIT_WRITE;
-    }
     return totals.bad ? EXIT_BAD : EXIT_OK;
 }

@@ -4,6 +4,7 @@
 #include "tagpipe.h"
 #include "tp_build.h"
 #include "cli_html.h"
+#include "cli_common.h"
 #include "train_main.h"
 #include "cli_input.h"
 #include "cli_report.h"
@@ -115,7 +116,8 @@ static const char summary[] =
     "\n"
     "  echo '{\"text\":\"Mr Trump met the mayor of Paris.\"}' | tagpipe\n"
     "\n"
-    "'tagpipe train --help' tells how to fit a topic model of your own.";
+    "'tagpipe html' shows tagged lines as a web page; 'tagpipe train' fits a\n"
+    "topic model of your own (each has --help).";
 
 static const char description[] =
     "Examples:\n"
@@ -137,38 +139,18 @@ static const char description[] =
     "  4  the output could not be written\n"
     "  130, 143  stopped by SIGINT, SIGTERM\n";
 
-static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-
-static void usage_error(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("tagpipe: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'tagpipe --help'.\n", stderr);
-    va_end(ap);
-    exit(EXIT_USAGE);
-}
-
-/* ---- where the shipped data lives ---- */
-
-/* The shipped data folder `what`, by the library's rule (tp_data_dir). */
-char *tp_cli_data_dir(const char *what) {
-    g_autofree char *dir = tp_data_dir();
-    return g_build_filename(dir, what, NULL);
-}
-
 static TpKnowledge *load_knowledge(void) {
     TpKnowledge *k = tp_knowledge_new();
     g_autoptr(GError) error = NULL;
     g_autofree char *gdir =
-        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : tp_cli_data_dir("gazetteers");
-    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : tp_cli_data_dir("models");
+        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : cli_data_dir("gazetteers");
+    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : cli_data_dir("models");
     g_autofree char *model = g_build_filename(mdir, "topics.model", NULL);
     g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
     /* A folder of one's own (`tagpipe train -o my/topics.model`) holds the
      * topic model alone: the name cues are then the shipped ones. */
     if (opt_models_dir && !g_file_test(cues, G_FILE_TEST_EXISTS)) {
-        g_autofree char *shipped = tp_cli_data_dir("models");
+        g_autofree char *shipped = cli_data_dir("models");
         g_free(cues);
         cues = g_build_filename(shipped, "cues.tsv", NULL);
     }
@@ -557,18 +539,6 @@ static void run_inputs(Run *run) {
 /* Flush and close standard output, as jq does: a full disk or a closed file
  * must not look like success. `err` is an earlier write's errno, or 0.
  * Reports the failure; FALSE when there was one. */
-static gboolean close_stdout(int err) {
-    if (err == 0 && (fflush(stdout) != 0 || ferror(stdout)))
-        err = errno ? errno : EIO;
-    if (fclose(stdout) != 0 && err == 0)
-        err = errno ? errno : EIO;
-    if (err) {
-        fprintf(stderr, "tagpipe: write error: %s\n", g_strerror(err));
-        return FALSE;
-    }
-    return TRUE;
-}
-
 int main(int argc, char **argv) {
     /* `tagpipe train ...` fits a topic model (train_main.c). */
     setlocale(LC_ALL, "");
@@ -579,44 +549,39 @@ int main(int argc, char **argv) {
     /* `tagpipe html ...` shows tagged lines as a page (cli_html.c). */
     if (argc > 1 && strcmp(argv[1], "html") == 0)
         return html_main(argc - 1, argv + 1);
-    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
-    g_option_context_set_summary(ctx, summary);
-    g_option_context_set_description(ctx, description);
-    g_option_context_add_main_entries(ctx, option_entries, NULL);
-    g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error))
-        usage_error("%s", error->message);
+    cli_parse_options("tagpipe", &argc, &argv, option_entries, summary, description);
 
     if (opt_version) {
         printf("tagpipe %s (%s)\n", TP_VERSION, TAGPIPE_GIT_VERSION);
-        return close_stdout(0) ? EXIT_OK : EXIT_WRITE;
+        return cli_close_stdout(0) ? EXIT_OK : EXIT_WRITE;
     }
     Run run = {0};
     if (!parse_policy(opt_on_error, &run.on_error))
-        usage_error("--on-error must be pass, skip or fail, not '%s'", opt_on_error);
+        cli_usage_error("--on-error must be pass, skip or fail, not '%s'", opt_on_error);
     if (!parse_offsets(opt_offsets, &run.lopt.offsets))
-        usage_error("--offsets must be codepoint, byte or utf16, not '%s'", opt_offsets);
+        cli_usage_error("--offsets must be codepoint, byte or utf16, not '%s'", opt_offsets);
     if (opt_threads < 0 || opt_threads > 1024)
-        usage_error("--threads must be between 0 (the number of CPUs) and 1024, not %d",
-                    opt_threads);
+        cli_usage_error("--threads must be between 0 (the number of CPUs) and 1024, not %d",
+                        opt_threads);
     if (opt_max_line_bytes < 1)
-        usage_error("--max-line-bytes must be at least 1, not %" G_GINT64_FORMAT,
-                    opt_max_line_bytes);
+        cli_usage_error("--max-line-bytes must be at least 1, not %" G_GINT64_FORMAT,
+                        opt_max_line_bytes);
     if (opt_line_offset < 0)
-        usage_error("--line-offset must not be negative, not %" G_GINT64_FORMAT, opt_line_offset);
+        cli_usage_error("--line-offset must not be negative, not %" G_GINT64_FORMAT,
+                        opt_line_offset);
     if (opt_max_messages < 0)
-        usage_error("--max-messages must not be negative, not %d", opt_max_messages);
+        cli_usage_error("--max-messages must not be negative, not %d", opt_max_messages);
     if (opt_progress && opt_no_progress)
-        usage_error("--progress and --no-progress cannot be used together");
+        cli_usage_error("--progress and --no-progress cannot be used together");
     if (opt_max_topics < 0)
-        usage_error("--max-topics must not be negative");
+        cli_usage_error("--max-topics must not be negative");
     if (!(opt_min_score >= 0.0 && opt_min_score <= 1.0))
-        usage_error("--min-score must be between 0 and 1");
+        cli_usage_error("--min-score must be between 0 and 1");
     if (!isnan(opt_min_topic_score) && !(opt_min_topic_score >= 0.0 && opt_min_topic_score <= 1.0))
-        usage_error("--min-topic-score must be between 0 and 1");
+        cli_usage_error("--min-topic-score must be between 0 and 1");
     for (guint i = 0; opt_fields && opt_fields[i]; i++)
         if (*opt_fields[i] == '\0')
-            usage_error("--field needs a name");
+            cli_usage_error("--field needs a name");
     int threads = opt_threads ? opt_threads : (int)g_get_num_processors();
 
     TpKnowledge *k = load_knowledge();
@@ -627,7 +592,7 @@ int main(int argc, char **argv) {
         tp_knowledge_describe(k, s);
         fputs(s->str, stdout);
         tp_knowledge_free(k);
-        return close_stdout(0) ? EXIT_OK : EXIT_WRITE;
+        return cli_close_stdout(0) ? EXIT_OK : EXIT_WRITE;
     }
 
     run.k = k;
@@ -644,11 +609,11 @@ int main(int argc, char **argv) {
         members = g_strsplit(opt_entity_members, ",", -1);
         for (guint i = 0; members[i]; i++)
             if (!g_strv_contains(known, members[i]))
-                usage_error("--entity-members: unknown member '%s' (known: text, type, start, "
-                            "end, field, name, id, source, country, score, holder, offices)",
-                            members[i]);
+                cli_usage_error("--entity-members: unknown member '%s' (known: text, type, start, "
+                                "end, field, name, id, source, country, score, holder, offices)",
+                                members[i]);
         if (members[0] == NULL)
-            usage_error("--entity-members needs at least one member");
+            cli_usage_error("--entity-members needs at least one member");
         run.lopt.entity_members = (const char *const *)members;
     }
     run.lopt.max_topics = (gsize)opt_max_topics;
@@ -665,6 +630,7 @@ int main(int argc, char **argv) {
      * libstemmer lacks) fails the same way for every N. */
     run.taggers = g_new0(TpTagger *, threads);
     for (int i = 0; i < threads; i++) {
+        g_autoptr(GError) error = NULL;
         run.taggers[i] = tp_tagger_new(k, &error);
         if (run.taggers[i] == NULL) {
             fprintf(stderr, "tagpipe: %s\n", error->message);
@@ -729,7 +695,7 @@ int main(int argc, char **argv) {
     cli_report_finish(run.report);
     cli_report_free(run.report);
     int status = run.n_untagged ? EXIT_UNTAGGED : EXIT_OK;
-    if (!close_stdout(run.write_errno))
+    if (!cli_close_stdout(run.write_errno))
         status = EXIT_WRITE;
     else if (got_signal)
         status = 128 + got_signal; /* as the shell reports a signal: 130, 143 */

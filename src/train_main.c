@@ -4,6 +4,7 @@
 #include "tp_private.h"
 #include "tp_build.h"
 #include "train_main.h"
+#include "cli_common.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -51,64 +52,45 @@ static char **opt_exclude = NULL;
 static gboolean opt_quiet = FALSE;
 static char **opt_inputs = NULL;
 
+/* Help texts fit 80 columns; tagpipe-train(1) says more. */
 static const GOptionEntry option_entries[] = {
     {"label-field", 'l', 0, G_OPTION_ARG_STRING, &opt_label_field,
-     "The member holding a line's labels: a string or an array of strings (default: label)",
-     "NAME"},
+     "Labels: a string or strings (default: label)", "NAME"},
     {"field", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &opt_fields,
-     "Learn from the string member NAME, a dotted path such as article.body (repeatable; "
-     "default: text)",
-     "NAME"},
-    {"one-of", 0, 0, G_OPTION_ARG_NONE, &opt_one_of,
-     "Several labels on a line are alternatives, one of which is right (default: all are right)",
-     NULL},
+     "Learn from NAME (a.b: nested; default text)", "NAME"},
+    {"one-of", 0, 0, G_OPTION_ARG_NONE, &opt_one_of, "A line's labels are alternatives", NULL},
     {"weight-field", 0, 0, G_OPTION_ARG_STRING, &opt_weight_field,
-     "The member holding a line's weight, a positive number (default: every line weighs 1)",
-     "NAME"},
-    {"dev", 0, 0, G_OPTION_ARG_FILENAME, &opt_dev,
-     "Tag the labelled lines of FILE with the new model and print the accuracy of the top topic",
-     "FILE"},
+     "A line's weight (default: 1 for every line)", "NAME"},
+    {"dev", 0, 0, G_OPTION_ARG_FILENAME, &opt_dev, "Print the top-1 accuracy on FILE", "FILE"},
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
-     "Write the model to FILE (required; its folder is created if missing; - for standard output)",
-     "FILE"},
+     "Write the model to FILE (required; - : stdout)", "FILE"},
     {"taxonomy", 0, 0, G_OPTION_ARG_FILENAME, &opt_taxonomy,
-     "Name the topics (code, label, parent) from FILE, e.g. models/iptc-topics.tsv", "FILE"},
-    {"epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Passes over the training lines (default 10)",
-     "N"},
+     "Topic names (code, label, parent) from FILE", "FILE"},
+    {"epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Passes over the lines (default 10)", "N"},
     {"lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_learning_rate, "AdaGrad learning rate (default 0.2)",
      "X"},
-    {"l2", 0, 0, G_OPTION_ARG_DOUBLE, &opt_l2, "L2 penalty per training line (default 3e-6)", "X"},
+    {"l2", 0, 0, G_OPTION_ARG_DOUBLE, &opt_l2, "L2 penalty per line (default 3e-6)", "X"},
     {"min-count", 0, 0, G_OPTION_ARG_INT, &opt_min_count,
-     "Use only features found in at least N lines (default 2)", "N"},
-    {"seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
-     "Seed of the line order and the folds; the same seed gives the same model (default 1)", "N"},
+     "Features of at least N lines (default 2)", "N"},
+    {"seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Line order and folds' seed (default 1)", "N"},
     {"calibrate-folds", 0, 0, G_OPTION_ARG_INT, &opt_folds,
-     "Fit the score temperature by N-fold cross-validation on the training lines; 0: do not "
-     "(default 5)",
-     "N"},
-    {"prune", 0, 0, G_OPTION_ARG_DOUBLE, &opt_prune,
-     "Leave weights smaller than X out of the model file (default 0.005)", "X"},
+     "Calibrate on N folds; 0: do not (default 5)", "N"},
+    {"prune", 0, 0, G_OPTION_ARG_DOUBLE, &opt_prune, "Leave out weights below X (default 0.005)",
+     "X"},
     {"stemmer", 0, 0, G_OPTION_ARG_STRING, &opt_stemmer,
-     "Snowball stemmer language of the model (default english)", "LANG"},
+     "Snowball stemmer language (default english)", "LANG"},
     {"stopwords", 0, 0, G_OPTION_ARG_FILENAME, &opt_stopwords,
-     "Leave the words of FILE out of the features, e.g. models/stopwords-english.txt", "FILE"},
+     "Leave the words of FILE out of the features", "FILE"},
     {"exclude", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_exclude,
-     "Leave out the features whose names start with PREFIX: w: words, b: bigrams, e: entity "
-     "types, k: entity kinds, i: entity ids (repeatable)",
-     "PREFIX"},
+     "Leave out features starting PREFIX (w: b: e: k: i:)", "PREFIX"},
     {"gazetteers", 0, 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
-     "Take entity cues from the gazetteers in DIR (default: the shipped ones, as tagging does)",
-     "DIR"},
+     "Entity cues from DIR (default: the shipped ones)", "DIR"},
     {"models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models_dir,
-     "Take the name cues of the heuristics from DIR/cues.tsv (default: the shipped ones, as "
-     "tagging does)",
-     "DIR"},
+     "Name cues from DIR/cues.tsv (default: shipped)", "DIR"},
     {"gazetteer", 'g', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_gazetteer_files,
-     "Also load the gazetteer or lexicon FILE (repeatable; load it when tagging too)", "FILE"},
+     "Also load FILE (repeatable; when tagging too)", "FILE"},
     {"comment", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_comments,
-     "Write TEXT as a comment line near the top of the model file, e.g. its provenance "
-     "(repeatable)",
-     "TEXT"},
+     "A comment line in the model file (repeatable)", "TEXT"},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print nothing but errors", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "FILE..."},
     {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -119,7 +101,7 @@ static const char summary[] =
     "\"text\" and its labels in \"label\", or the members named by the options)\n"
     "and write it as a model file that tagpipe --models loads.\n"
     "\n"
-    "  tagpipe train --label-field gold -o my/topics.model --dev dev.jsonl train.jsonl\n"
+    "  tagpipe train -l gold -o my/topics.model --dev dev.jsonl train.jsonl\n"
     "  tagpipe --models my < news.jsonl";
 
 static const char description[] =
@@ -134,18 +116,6 @@ static const char description[] =
     "  2  usage error\n"
     "  3  the gazetteers or the taxonomy could not be loaded\n"
     "  4  the model could not be written\n";
-
-static void usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-
-static void usage_error(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("tagpipe train: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\nTry 'tagpipe train --help'.\n", stderr);
-    va_end(ap);
-    exit(EXIT_USAGE);
-}
 
 static double seconds_since(gint64 t0) {
     return (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
@@ -483,47 +453,41 @@ static gboolean write_file(const char *path, const GString *s, GError **error) {
 }
 
 int train_main(int argc, char **argv) {
-    g_set_prgname("tagpipe train");
-    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
-    g_option_context_set_summary(ctx, summary);
-    g_option_context_set_description(ctx, description);
-    g_option_context_add_main_entries(ctx, option_entries, NULL);
+    cli_parse_options("tagpipe train", &argc, &argv, option_entries, summary, description);
     g_autoptr(GError) error = NULL;
-    if (!g_option_context_parse(ctx, &argc, &argv, &error))
-        usage_error("%s", error->message);
 
     TpTrainOptions o;
     tp_train_options_init(&o);
     if (opt_inputs == NULL || opt_inputs[0] == NULL)
-        usage_error("no training FILE");
+        cli_usage_error("no training FILE");
     if (opt_output == NULL)
-        usage_error("--output FILE is required");
+        cli_usage_error("--output FILE is required");
     if (strcmp(opt_output, "-") == 0 && opt_dev)
-        usage_error("--dev needs --output FILE (the model is read back from it)");
+        cli_usage_error("--dev needs --output FILE (the model is read back from it)");
     if (opt_epochs != -1 && (opt_epochs < 1 || opt_epochs > 10000))
-        usage_error("--epochs must be between 1 and 10000");
+        cli_usage_error("--epochs must be between 1 and 10000");
     if (opt_learning_rate != -1.0 && !(opt_learning_rate > 0.0 && opt_learning_rate <= 100.0))
-        usage_error("--lr must be above 0 and at most 100");
+        cli_usage_error("--lr must be above 0 and at most 100");
     if (opt_l2 != -1.0 && !(opt_l2 >= 0.0 && opt_l2 <= 100.0))
-        usage_error("--l2 must be between 0 and 100");
+        cli_usage_error("--l2 must be between 0 and 100");
     if (opt_min_count != -1 && opt_min_count < 1)
-        usage_error("--min-count must be at least 1");
+        cli_usage_error("--min-count must be at least 1");
     if (opt_folds != -1 && (opt_folds == 1 || opt_folds < 0 || opt_folds > 100))
-        usage_error("--calibrate-folds must be 0 or between 2 and 100");
+        cli_usage_error("--calibrate-folds must be 0 or between 2 and 100");
     if (opt_prune != -1.0 && !(opt_prune >= 0.0 && opt_prune < 100.0))
-        usage_error("--prune must be between 0 and 100");
+        cli_usage_error("--prune must be between 0 and 100");
     if (opt_seed < 0)
-        usage_error("--seed must not be negative");
+        cli_usage_error("--seed must not be negative");
     if (opt_label_field == NULL)
         opt_label_field = g_strdup("label");
     if (*opt_label_field == '\0')
-        usage_error("--label-field needs a name");
+        cli_usage_error("--label-field needs a name");
     for (guint i = 0; opt_fields && opt_fields[i]; i++)
         if (*opt_fields[i] == '\0')
-            usage_error("--field needs a name");
+            cli_usage_error("--field needs a name");
     for (guint i = 0; opt_comments && opt_comments[i]; i++)
         if (strpbrk(opt_comments[i], "\r\n"))
-            usage_error("--comment must be one line");
+            cli_usage_error("--comment must be one line");
     if (opt_epochs != -1)
         o.epochs = (guint)opt_epochs;
     if (opt_learning_rate != -1.0)
@@ -554,11 +518,11 @@ int train_main(int argc, char **argv) {
     gint64 t_start = g_get_monotonic_time();
     TpKnowledge *k = tp_knowledge_new();
     g_autofree char *gdir =
-        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : tp_cli_data_dir("gazetteers");
+        opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : cli_data_dir("gazetteers");
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
     for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
         ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
-    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : tp_cli_data_dir("models");
+    g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : cli_data_dir("models");
     g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
     if (ok)
         ok = tp_knowledge_load_cues(k, cues, &error);
@@ -648,9 +612,5 @@ int train_main(int argc, char **argv) {
     if (opt_dev)
         status = run_dev(k, fields);
     tp_knowledge_free(k);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "tagpipe train: write error: %s\n", g_strerror(errno));
-        return EXIT_WRITE;
-    }
-    return status;
+    return cli_close_stdout(0) ? status : EXIT_WRITE;
 }

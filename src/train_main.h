@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* train_main.h: the `tagpipe train` sub-command, and what it shares with main.c. */
+/* train_main.h: the `tagpipe train` sub-command. */
 
 #ifndef TRAIN_MAIN_H
 #define TRAIN_MAIN_H
@@ -7,9 +7,5 @@
 /* Run `tagpipe train` with its own arguments (argv[0] is "train"); returns
  * the exit status. */
 int train_main(int argc, char **argv);
-
-/* The shipped data folder `what` ("gazetteers", "models") under
- * tp_data_dir(). (transfer full) */
-char *tp_cli_data_dir(const char *what);
 
 #endif /* TRAIN_MAIN_H */

@@ -125,9 +125,15 @@ grep -q "^tagpipe: .*broken.tsv:3: [a-z]" "$tmp/err" ||
     { bad "malformed file in --gazetteers dir: expected 'tagpipe: .../broken.tsv:3: ...'"; show; }
 
 # ---- --help fits 80 columns, has several examples, lists the new options ----
+for cmd in train html; do
+    tp "$cmd" --help
+    awk 'length > 80 { bad = 1; print "over 80 columns: " $0 } END { exit bad }' "$tmp/out" ||
+        bad "$cmd --help has lines over 80 columns"
+done
 tp --help
 awk 'length > 80 { bad = 1; print "over 80 columns: " $0 } END { exit bad }' "$tmp/out" ||
     bad "--help has lines over 80 columns"
+grep -q "'tagpipe html'" "$tmp/out" || bad "--help does not mention tagpipe html"
 [ "$(grep -c '^  tagpipe \|^  parallel \|^  echo ' "$tmp/out")" -ge 4 ] || bad "--help has fewer than 4 examples"
 for opt in --progress --no-progress --stats --max-line-bytes --line-offset --max-messages; do
     grep -q -- "$opt[= ]" "$tmp/out" || bad "--help does not mention $opt"

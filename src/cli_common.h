@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* cli_common.h: what the commands of the tagpipe binary share (tagpipe,
+ * tagpipe train, tagpipe html): option parsing, usage errors, exit statuses,
+ * closing standard output, the shipped data folders. No command owns it. */
+
+#ifndef CLI_COMMON_H
+#define CLI_COMMON_H
+
+#include <glib.h>
+
+/* Exit statuses every command gives the same meaning. */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_USAGE = 2, /* bad command line */
+    CLI_EXIT_LOAD = 3,  /* gazetteers or models failed to load */
+    CLI_EXIT_WRITE = 4, /* output could not be written */
+};
+
+/* Parse the options of `command` ("tagpipe", "tagpipe train"), which also
+ * names it in messages; a bad option is a usage error. */
+void cli_parse_options(const char *command, int *argc, char ***argv, const GOptionEntry *entries,
+                       const char *summary, const char *description);
+
+/* "COMMAND: MESSAGE" and "Try 'COMMAND --help'." on stderr, then exit 2. */
+G_NORETURN void cli_usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+/* Flush and close standard output; on failure (or a nonzero `err` from
+ * earlier writes) say "COMMAND: write error: ..." and return FALSE. */
+gboolean cli_close_stdout(int err);
+
+/* The shipped data folder `what` ("gazetteers", "models") under
+ * tp_data_dir(). (transfer full) */
+char *cli_data_dir(const char *what);
+
+#endif /* CLI_COMMON_H */
