@@ -17,7 +17,7 @@ for f in bin/tagpipe include/tagpipe.h share/tagpipe/models/topics.model \
     share/tagpipe/gazetteers/people-curated.tsv; do
     [ -e "$prefix/$f" ] || bad "not installed: $f"
 done
-for f in share/man/man1/tagpipe.1 share/man/man1/tagpipe-train.1 \
+for f in share/man/man1/tagpipe.1 share/man/man1/tagpipe-train.1 share/man/man1/tagpipe-html.1 \
     share/bash-completion/completions/tagpipe share/zsh/site-functions/_tagpipe; do
     [ -e "$prefix/$f" ] || bad "not installed: $f"
 done
@@ -26,7 +26,9 @@ if command -v man > /dev/null; then
     for m in "$prefix"/share/man/man1/tagpipe*.1; do
         w=$(MANWIDTH=80 man --warnings -l "$m" 2>&1 > /dev/null) || bad "man -l $m failed"
         [ -z "$w" ] || bad "man -l $m warns: $w"
-        MANWIDTH=80 man -l "$m" 2>/dev/null | grep -q -e '--gazetteers' || bad "man -l $m shows no options"
+        MANWIDTH=80 man -l "$m" 2>/dev/null > "$tmp/man.txt"
+        grep -q -e '--help' "$tmp/man.txt" || bad "man -l $m shows no options"
+        awk 'length > 80 { bad = 1 } END { exit bad }' "$tmp/man.txt" || bad "man -l $m: lines over 80 columns"
     done
 fi
 # The bash completion offers the options of each command.
