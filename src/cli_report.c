@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 static const char *const kind_names[CLI_ERR_N] = {
@@ -22,6 +23,7 @@ struct CliReport {
     gint64 t0;      /* monotonic, us */
     gint64 t_drawn; /* when the progress line was last drawn */
     gboolean drawn; /* a progress line is on the screen */
+    gboolean tty;   /* stderr is a terminal: redraw one line in place */
     guint64 lines, tagged, blank, passed, skipped, bytes_done;
     guint64 errors[CLI_ERR_N];
     guint64 entities[CLI_N_TYPES];
@@ -37,6 +39,7 @@ CliReport *cli_report_new(gboolean progress, gboolean stats, guint max_messages,
     r->max_messages = max_messages;
     r->total_bytes = total_bytes;
     r->t0 = g_get_monotonic_time();
+    r->tty = isatty(STDERR_FILENO);
     r->topics = g_hash_table_new(g_str_hash, g_str_equal); /* keys owned by topic_order */
     r->topic_order = g_ptr_array_new_with_free_func(g_free);
     return r;
@@ -89,15 +92,17 @@ char *cli_escape(const char *s) {
 }
 
 static void clear_progress(CliReport *r) {
-    if (r->drawn) {
+    if (r->drawn && r->tty) {
         fputs("\r\033[K", stderr);
         r->drawn = FALSE;
     }
 }
 
+/* On a terminal the status line is redrawn in place twice a second; in a
+ * log (stderr redirected) it is one plain line every 10 seconds, and at the end. */
 static void draw_progress(CliReport *r, gboolean force) {
     gint64 now = g_get_monotonic_time();
-    if (!force && now - r->t_drawn < 500000)
+    if (!force && now - r->t_drawn < (r->tty ? 500000 : 10000000))
         return;
     r->t_drawn = now;
     double secs = (double)(now - r->t0) / 1e6;
@@ -106,9 +111,10 @@ static void draw_progress(CliReport *r, gboolean force) {
     for (int k = 0; k < CLI_ERR_N; k++)
         n_err += r->errors[k];
     fprintf(stderr,
-            "\r\033[Ktagpipe: %" G_GUINT64_FORMAT " lines, %.1f MB, %.1f MB/s, %" G_GUINT64_FORMAT
-            " errors",
-            r->lines, mb, secs > 0 ? mb / secs : 0.0, n_err);
+            "%stagpipe: %" G_GUINT64_FORMAT " line%s, %.1f MB, %.1f MB/s, %" G_GUINT64_FORMAT
+            " error%s",
+            r->tty ? "\r\033[K" : "", r->lines, r->lines == 1 ? "" : "s", mb,
+            secs > 0 ? mb / secs : 0.0, n_err, n_err == 1 ? "" : "s");
     if (r->total_bytes > 0) {
         double frac = MIN(1.0, (double)r->bytes_done / (double)r->total_bytes);
         fprintf(stderr, ", %.0f%%", frac * 100.0);
@@ -117,7 +123,10 @@ static void draw_progress(CliReport *r, gboolean force) {
             fprintf(stderr, ", ETA %ld:%02ld", eta / 60, eta % 60);
         }
     }
-    r->drawn = TRUE;
+    if (r->tty)
+        r->drawn = TRUE;
+    else
+        fputc('\n', stderr);
 }
 
 void cli_report_problem(CliReport *r, CliErrorKind kind, const char *source, guint64 lineno,
@@ -184,7 +193,8 @@ static int by_count(gconstpointer a, gconstpointer b, gpointer data) {
 void cli_report_finish(CliReport *r) {
     if (r->progress) {
         draw_progress(r, TRUE);
-        fputc('\n', stderr);
+        if (r->tty)
+            fputc('\n', stderr);
         r->drawn = FALSE;
     }
     for (int k = 0; k < CLI_ERR_N; k++)

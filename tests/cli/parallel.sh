@@ -44,4 +44,15 @@ cmp "$tmp/one.jsonl" "$tmp/slots.jsonl" || bad "parallel --block -1 output diffe
 grep -c '"entities":\[{' "$tmp/many.jsonl" > "$tmp/n"
 [ "$(cat "$tmp/n")" -gt 600 ] || bad "too few tagged lines: $(cat "$tmp/n")"
 
+# The README's recipe for messages located in the whole input: blocks of N
+# lines, each numbered from its first line's place (--line-offset).
+parallel --pipe -N 5000 --block 64M --keep-order "$TAGPIPE" -j 1 --max-messages 0 \
+    --line-offset '{= $_ = ($job->seq() - 1) * 5000 =}' < "$tmp/big.jsonl" \
+    > "$tmp/counted.jsonl" 2> "$tmp/counted.err" || :
+cmp "$tmp/one.jsonl" "$tmp/counted.jsonl" || bad "parallel --pipe -N output differs from one process's"
+sort "$tmp/one.err" > "$tmp/one.sorted"
+sort "$tmp/counted.err" > "$tmp/counted.sorted"
+cmp -s "$tmp/one.sorted" "$tmp/counted.sorted" ||
+    bad "parallel --pipe -N --line-offset: messages differ from one process's: $(diff "$tmp/one.sorted" "$tmp/counted.sorted" | head -5)"
+
 finish "parallel in 1 MB blocks = one process, byte for byte, on $size bytes"

@@ -21,6 +21,16 @@ tr '\r' '\n' < "$tmp/err" | grep -Eq '^(.\[K)?tagpipe: 2 lines, [0-9.]+ MB, [0-9
 [ "$(tail -c 1 "$tmp/err" | od -An -c | tr -d ' ')" = '\n' ] || bad "--progress: stderr does not end in a newline"
 tp --progress < "$tmp/news.jsonl"
 tr '\r' '\n' < "$tmp/err" | grep -q '%' && bad "--progress on a pipe: percent shown"
+# In a log (stderr not a terminal) progress is plain lines, no terminal codes.
+tp --progress "$tmp/news.jsonl"
+LC_ALL=C grep -q "$(printf '[\r\033]')" "$tmp/err" && bad "--progress into a file: terminal codes written"
+grep -q '^tagpipe: 2 lines, .* 0 errors, 100%$' "$tmp/err" || bad "--progress into a file: no final line: $(cat "$tmp/err")"
+# On a terminal (script(1) gives one) it is on by default and redrawn in place.
+if command -v script > /dev/null 2>&1; then
+    script -qec "'$TAGPIPE' --gazetteers '$TESTDATA/gazetteers' --models '$TESTDATA/models' '$tmp/news.jsonl' > /dev/null" /dev/null > "$tmp/tty" 2>&1 || :
+    LC_ALL=C grep -q "$(printf '\r\033\\[K')tagpipe: 2 lines" "$tmp/tty" ||
+        bad "progress on a terminal: not drawn in place: $(od -c "$tmp/tty" | head -3)"
+fi
 tp --progress --no-progress < "$tmp/news.jsonl"
 [ "$status" -eq 2 ] || bad "--progress --no-progress: exit $status, expected 2"
 
