@@ -3,7 +3,9 @@
 
 #include "tp_private.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Tokenize `text` and return the tokens' surface strings joined by '|'. */
 static char *surfaces(const char *text) {
@@ -176,6 +178,31 @@ static void test_fast_ctype(void) {
     }
 }
 
+/* tp_read_lines() splits as g_strsplit(text, "\n", -1) does, then drops one
+ * '\r' at the end of each line. */
+static void test_read_lines(void) {
+    static const char *const texts[] = {"",     "\n",         "a",        "a\n", "a\nb",
+                                        "\n\n", "a\r\nb\r\n", "x\r\r\ny", "\r",  "é\n\nü"};
+    for (gsize t = 0; t < G_N_ELEMENTS(texts); t++) {
+        g_autofree char *path = NULL;
+        int fd = g_file_open_tmp("tp-lines-XXXXXX", &path, NULL);
+        g_assert_cmpint(fd, >=, 0);
+        g_assert_cmpint(write(fd, texts[t], strlen(texts[t])), ==, (gssize)strlen(texts[t]));
+        close(fd);
+        g_autoptr(GError) error = NULL;
+        g_auto(GStrv) got = tp_read_lines(path, NULL, &error);
+        g_assert_no_error(error);
+        g_auto(GStrv) want = g_strsplit(texts[t], "\n", -1);
+        for (guint i = 0; want[i]; i++) {
+            gsize n = strlen(want[i]);
+            if (n && want[i][n - 1] == '\r')
+                want[i][n - 1] = '\0';
+        }
+        g_assert_cmpstrv(got, want);
+        g_unlink(path);
+    }
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     for (guint i = 0; i < G_N_ELEMENTS(tok_cases); i++) {
@@ -183,6 +210,7 @@ int main(int argc, char **argv) {
         g_test_add_data_func(path, &tok_cases[i], test_tokens);
     }
     g_test_add_func("/text/offsets/emoji", test_offsets_emoji);
+    g_test_add_func("/text/read-lines", test_read_lines);
     g_test_add_func("/text/offsets/combining", test_offsets_combining);
     g_test_add_func("/text/offsets/scripts", test_offsets_scripts);
     g_test_add_func("/text/flags", test_flags);
