@@ -216,6 +216,17 @@ typedef struct {
 TP_API gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
                                    const TpLineOptions *options, GString *out, GError **error);
 
+/* The member at a dotted path ("article.body") of a Jansson object, through
+ * nested objects, as --field reads it; NULL when a step is missing or not an
+ * object. Borrowed. (For embedders that parse lines with Jansson themselves.) */
+struct json_t;
+TP_API struct json_t *tp_json_path(struct json_t *root, const char *path);
+
+/* The topics of the loaded topic model: their number, and the key (and
+ * label) of topic `i`. 0 and NULL without a model. */
+TP_API guint tp_knowledge_n_topics(const TpKnowledge *knowledge);
+TP_API const char *tp_knowledge_topic(const TpKnowledge *knowledge, guint i, const char **label);
+
 /* What the last successful tp_tagger_tag_line() wrote. */
 typedef struct {
     guint fields_found;                /* selected fields present (not null) */

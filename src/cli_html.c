@@ -3,7 +3,7 @@
 
 #include "cli_html.h"
 #include "cli_common.h"
-#include "tp_private.h"
+#include "tagpipe.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -5,6 +5,7 @@
 #define TP_PRIVATE_H
 
 #include "tagpipe.h"
+#include "tagpipe-train.h"
 
 #include <jansson.h>
 
@@ -110,10 +111,6 @@ char *tp_read_text(const char *path, gsize *out_len, GError **error);
  * (TP_ERROR_FORMAT, "FILE:1: expected header ..."). TP_ERROR_IO when it
  * cannot be read, TP_ERROR_FORMAT when it is not UTF-8 text. (transfer full) */
 char **tp_read_lines(const char *path, const char *header, GError **error);
-
-/* The member at a dotted path ("article.body") through nested objects, or
- * NULL when a step is missing or not an object. Borrowed. */
-json_t *tp_json_path(json_t *root, const char *path);
 
 /* ---- gazetteers (tp_gazetteer.c) ---- */
 
@@ -297,60 +294,7 @@ const TpTopic *tp_topic_scores(TpTopicScratch *scratch, double min_score, gsize 
  * that moved it most (weight times value, largest magnitude first). */
 void tp_topic_explain(TpTopicScratch *scratch, gsize max_topics, gsize max_features, GString *out);
 
-/* The trainer: labelled documents in, a model file out (tp_train.c). */
-typedef struct TpTrainer TpTrainer;
-
-typedef struct {
-    const char *stemmer;          /* Snowball language of the model */
-    guint epochs;                 /* passes over the training documents */
-    double learning_rate;         /* AdaGrad step size */
-    double l2;                    /* L2 penalty on the weights, per document */
-    guint min_count;              /* a feature must occur in this many documents */
-    guint64 seed;                 /* document order and calibration folds */
-    guint calibrate_folds;        /* folds of cross-validation to fit the temperature; 0: none */
-    double prune;                 /* leave out weights smaller than this (after centering) */
-    gboolean one_of;              /* a document's labels are alternatives, one of them right */
-    const char *const *stopwords; /* words left out of the features, or NULL */
-    const char *const *exclude;   /* prefixes of features left out ("e:", "b:"), or NULL */
-} TpTrainOptions;
-
-/* A topic as the model file names it: KEY, CODE (or NULL), LABEL, parent KEY (or NULL). */
-typedef struct {
-    const char *key;
-    const char *code;
-    const char *label;
-    const char *parent;
-} TpTrainTopic;
-
-/* What tp_trainer_fit() did, for the report. */
-typedef struct {
-    guint n_documents;
-    guint n_topics;
-    guint n_features_seen;
-    guint n_features_used; /* after min_count */
-    guint n_features_kept; /* with a weight in the model file */
-    guint n_weights;
-    double temperature;
-    double cv_accuracy; /* held-out top-label accuracy of the calibration folds, or -1 */
-    double cv_log_loss; /* held-out log-loss after temperature scaling, or -1 */
-} TpTrainReport;
-
-void tp_train_options_init(TpTrainOptions *options);
-/* A trainer that tags documents with `knowledge` (gazetteers loaded, no topic
- * model: the trainer installs its collecting model there until freed, so the
- * knowledge must not be used by anything else meanwhile). */
-TpTrainer *tp_trainer_new(TpKnowledge *knowledge, const TpTrainOptions *options, GError **error);
-void tp_trainer_free(TpTrainer *trainer);
-/* Name the topics (in this order) before adding documents; labels not named
- * here are added after them, in the order they are first seen. */
-void tp_trainer_set_topics(TpTrainer *trainer, const TpTrainTopic *topics, guint n);
-/* Add one document: its text fields (NULL-terminated, valid UTF-8), its
- * labels (NULL-terminated, at least one) and its weight (> 0). */
-gboolean tp_trainer_add(TpTrainer *trainer, const char *const *texts, const char *const *labels,
-                        double weight, GError **error);
-guint tp_trainer_n_documents(const TpTrainer *trainer);
-/* Fit the model and append its file text to `out`. Deterministic for a seed. */
-gboolean tp_trainer_fit(TpTrainer *trainer, GString *out, TpTrainReport *report, GError **error);
+/* The trainer's API is public: tagpipe-train.h. */
 
 /* ---- heuristics (tp_heuristics.c) ---- */
 

@@ -147,6 +147,18 @@ gboolean tp_knowledge_load_cues(TpKnowledge *knowledge, const char *path, GError
     return tp_cues_load(&knowledge->cues, path, error);
 }
 
+guint tp_knowledge_n_topics(const TpKnowledge *knowledge) {
+    g_return_val_if_fail(knowledge != NULL, 0);
+    return knowledge->topics ? tp_topic_model_n_topics(knowledge->topics) : 0;
+}
+
+const char *tp_knowledge_topic(const TpKnowledge *knowledge, guint i, const char **label) {
+    g_return_val_if_fail(knowledge != NULL, NULL);
+    if (knowledge->topics == NULL || i >= tp_topic_model_n_topics(knowledge->topics))
+        return NULL;
+    return tp_topic_model_key(knowledge->topics, i, label);
+}
+
 void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out) {
     g_return_if_fail(knowledge != NULL && out != NULL);
     tp_gazetteer_describe(knowledge->gaz, out);

@@ -723,3 +723,90 @@ gboolean tp_trainer_fit(TpTrainer *t, GString *out, TpTrainReport *report, GErro
         *report = r;
     return TRUE;
 }
+
+/* ---- the taxonomy file: KEY, CODE, LABEL and an optional parent=KEY ---- */
+
+#define TAXONOMY_HEADER "# tagpipe-taxonomy 1"
+
+static gboolean load_taxonomy(const char *path, GArray *topics, GStringChunk *strings,
+                              GError **error) {
+    g_auto(GStrv) lines = tp_read_lines(path, TAXONOMY_HEADER, error);
+    if (lines == NULL)
+        return FALSE;
+    g_autoptr(GHashTable) keys = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 1; lines[i]; i++) {
+        char *l = lines[i];
+        gsize n = strlen(l);
+        if (n && l[n - 1] == '\r')
+            l[n - 1] = '\0';
+        if (*l == '\0' || *l == '#')
+            continue;
+        g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
+        guint nc = g_strv_length(cols);
+        const char *problem = NULL;
+        if (nc != 3 && nc != 4)
+            problem = "expected KEY, CODE, LABEL and an optional parent=KEY";
+        else if (!*cols[0] || strchr(cols[0], ' ') || strchr(cols[0], ':'))
+            problem = "a key is not empty and has no space or colon";
+        else if (g_hash_table_contains(keys, cols[0]))
+            problem = "key defined twice";
+        else if (!*cols[2])
+            problem = "empty label";
+        else if (nc == 4 && (!g_str_has_prefix(cols[3], "parent=") ||
+                             !g_hash_table_contains(keys, cols[3] + strlen("parent="))))
+            problem = "the parent must be parent=KEY of a topic defined above";
+        if (problem) {
+            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: %s", path, i + 1, problem);
+            return FALSE;
+        }
+        TpTrainTopic t = {
+            .key = g_string_chunk_insert(strings, cols[0]),
+            .code = strcmp(cols[1], "-") ? g_string_chunk_insert(strings, cols[1]) : NULL,
+            .label = g_string_chunk_insert(strings, cols[2]),
+            .parent = nc == 4 ? g_string_chunk_insert(strings, cols[3] + strlen("parent=")) : NULL,
+        };
+        g_hash_table_add(keys, (gpointer)t.key);
+        g_array_append_val(topics, t);
+    }
+    return TRUE;
+}
+
+/* ---- the stop word file: one word per line ---- */
+
+#define STOPWORDS_HEADER "# tagpipe-stopwords 1"
+
+char **tp_train_read_stopwords(const char *path, const char *stemmer, GError **error) {
+    g_return_val_if_fail(path != NULL && stemmer != NULL, NULL);
+    g_auto(GStrv) lines = tp_read_lines(path, STOPWORDS_HEADER, error);
+    if (lines == NULL)
+        return NULL;
+    g_autoptr(GString) form = g_string_new(NULL);
+    GPtrArray *out = g_ptr_array_new();
+    for (guint i = 1; lines[i]; i++) {
+        char *l = g_strstrip(lines[i]);
+        if (*l == '\0' || *l == '#')
+            continue;
+        if (!g_utf8_validate(l, -1, NULL) || strpbrk(l, " \t")) {
+            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: not one word of UTF-8", path,
+                        i + 1);
+            g_ptr_array_add(out, NULL);
+            g_strfreev((char **)g_ptr_array_free(out, FALSE));
+            return NULL;
+        }
+        tp_topic_stem_input(stemmer, l, form);
+        g_ptr_array_add(out, g_strdup(form->str));
+    }
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
+gboolean tp_trainer_load_taxonomy(TpTrainer *trainer, const char *path, GError **error) {
+    g_return_val_if_fail(trainer != NULL && path != NULL, FALSE);
+    g_autoptr(GArray) topics = g_array_new(FALSE, FALSE, sizeof(TpTrainTopic));
+    GStringChunk *strings = g_string_chunk_new(1024);
+    gboolean ok = load_taxonomy(path, topics, strings, error);
+    if (ok)
+        tp_trainer_set_topics(trainer, (const TpTrainTopic *)topics->data, topics->len);
+    g_string_chunk_free(strings);
+    return ok;
+}

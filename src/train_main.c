@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* train_main.c: `tagpipe train`: fit a topic model from labelled JSON lines. */
 
-#include "tp_private.h"
+#include "tagpipe.h"
+#include "tagpipe-train.h"
 #include "tp_build.h"
 #include "train_main.h"
 #include "cli_common.h"
@@ -23,8 +24,6 @@ enum {
     EXIT_LOAD = 3,  /* gazetteers or the taxonomy failed to load */
     EXIT_WRITE = 4, /* the model could not be written */
 };
-
-#define TAXONOMY_HEADER "# tagpipe-taxonomy 1"
 
 /* ---- options: the one place each tunable is defined ---- */
 
@@ -119,77 +118,6 @@ static const char description[] =
 
 static double seconds_since(gint64 t0) {
     return (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
-}
-
-/* ---- the taxonomy file: KEY, CODE, LABEL and an optional parent=KEY ---- */
-
-static gboolean load_taxonomy(const char *path, GArray *topics, GStringChunk *strings,
-                              GError **error) {
-    g_auto(GStrv) lines = tp_read_lines(path, TAXONOMY_HEADER, error);
-    if (lines == NULL)
-        return FALSE;
-    g_autoptr(GHashTable) keys = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 1; lines[i]; i++) {
-        char *l = lines[i];
-        gsize n = strlen(l);
-        if (n && l[n - 1] == '\r')
-            l[n - 1] = '\0';
-        if (*l == '\0' || *l == '#')
-            continue;
-        g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
-        guint nc = g_strv_length(cols);
-        const char *problem = NULL;
-        if (nc != 3 && nc != 4)
-            problem = "expected KEY, CODE, LABEL and an optional parent=KEY";
-        else if (!*cols[0] || strchr(cols[0], ' ') || strchr(cols[0], ':'))
-            problem = "a key is not empty and has no space or colon";
-        else if (g_hash_table_contains(keys, cols[0]))
-            problem = "key defined twice";
-        else if (!*cols[2])
-            problem = "empty label";
-        else if (nc == 4 && (!g_str_has_prefix(cols[3], "parent=") ||
-                             !g_hash_table_contains(keys, cols[3] + strlen("parent="))))
-            problem = "the parent must be parent=KEY of a topic defined above";
-        if (problem) {
-            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: %s", path, i + 1, problem);
-            return FALSE;
-        }
-        TpTrainTopic t = {
-            .key = g_string_chunk_insert(strings, cols[0]),
-            .code = strcmp(cols[1], "-") ? g_string_chunk_insert(strings, cols[1]) : NULL,
-            .label = g_string_chunk_insert(strings, cols[2]),
-            .parent = nc == 4 ? g_string_chunk_insert(strings, cols[3] + strlen("parent=")) : NULL,
-        };
-        g_hash_table_add(keys, (gpointer)t.key);
-        g_array_append_val(topics, t);
-    }
-    return TRUE;
-}
-
-/* ---- the stop word file: one word per line ---- */
-
-#define STOPWORDS_HEADER "# tagpipe-stopwords 1"
-
-static gboolean load_stopwords(const char *path, const char *stemmer, GPtrArray *out,
-                               GError **error) {
-    g_auto(GStrv) lines = tp_read_lines(path, STOPWORDS_HEADER, error);
-    if (lines == NULL)
-        return FALSE;
-    g_autoptr(GString) form = g_string_new(NULL);
-    for (guint i = 1; lines[i]; i++) {
-        char *l = g_strstrip(lines[i]);
-        if (*l == '\0' || *l == '#')
-            continue;
-        if (!g_utf8_validate(l, -1, NULL) || strpbrk(l, " \t")) {
-            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: not one word of UTF-8", path,
-                        i + 1);
-            return FALSE;
-        }
-        tp_topic_stem_input(stemmer, l, form);
-        g_ptr_array_add(out, g_strdup(form->str));
-    }
-    g_ptr_array_add(out, NULL);
-    return TRUE;
 }
 
 /* ---- reading labelled lines ---- */
@@ -366,9 +294,9 @@ static int run_dev(TpKnowledge *k, const char *const *fields) {
         return EXIT_LOAD;
     }
     Dev dev = {.key_of_label = g_hash_table_new(g_str_hash, g_str_equal)};
-    for (guint i = 0; i < tp_topic_model_n_topics(k->topics); i++) {
+    for (guint i = 0; i < tp_knowledge_n_topics(k); i++) {
         const char *label;
-        const char *key = tp_topic_model_key(k->topics, i, &label);
+        const char *key = tp_knowledge_topic(k, i, &label);
         g_hash_table_insert(dev.key_of_label, (gpointer)label, (gpointer)key);
     }
     dev.tagger = tp_tagger_new(k, &error);
@@ -526,19 +454,15 @@ int train_main(int argc, char **argv) {
     g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
     if (ok)
         ok = tp_knowledge_load_cues(k, cues, &error);
-    g_autoptr(GArray) topics = g_array_new(FALSE, FALSE, sizeof(TpTrainTopic));
-    GStringChunk *strings = g_string_chunk_new(1024);
-    if (ok && opt_taxonomy)
-        ok = load_taxonomy(opt_taxonomy, topics, strings, &error);
-    g_autoptr(GPtrArray) stopwords = g_ptr_array_new_with_free_func(g_free);
+    g_auto(GStrv) stopwords = NULL;
     if (ok && opt_stopwords) {
-        ok = load_stopwords(opt_stopwords, o.stemmer, stopwords, &error);
-        o.stopwords = (const char *const *)stopwords->pdata;
+        stopwords = tp_train_read_stopwords(opt_stopwords, o.stemmer, &error);
+        ok = stopwords != NULL;
+        o.stopwords = (const char *const *)stopwords;
     }
     if (!ok) {
         fprintf(stderr, "tagpipe train: %s\n", error->message);
         tp_knowledge_free(k);
-        g_string_chunk_free(strings);
         return EXIT_LOAD;
     }
     double t_load = seconds_since(t_start);
@@ -547,11 +471,14 @@ int train_main(int argc, char **argv) {
     if (trainer == NULL) {
         fprintf(stderr, "tagpipe train: %s\n", error->message);
         tp_knowledge_free(k);
-        g_string_chunk_free(strings);
         return EXIT_USAGE;
     }
-    tp_trainer_set_topics(trainer, (const TpTrainTopic *)topics->data, topics->len);
-    g_string_chunk_free(strings);
+    if (opt_taxonomy && !tp_trainer_load_taxonomy(trainer, opt_taxonomy, &error)) {
+        fprintf(stderr, "tagpipe train: %s\n", error->message);
+        tp_trainer_free(trainer);
+        tp_knowledge_free(k);
+        return EXIT_LOAD;
+    }
 
     /* Read and tag the training lines. */
     gint64 t0 = g_get_monotonic_time();
