@@ -106,6 +106,11 @@ gsize tp_utf16_length(const char *s, gsize len);
  * be read, TP_ERROR_FORMAT when it is not UTF-8 text. (transfer full) */
 char *tp_read_text(const char *path, gsize *out_len, GError **error);
 
+/* The lines of `len` bytes of `text` (no NUL), as g_strsplit(text, "\n", -1)
+ * gives them: none for an empty text, an empty last one after a final "\n".
+ * (transfer full) */
+char **tp_split_lines(const char *text, gsize len);
+
 /* Read the UTF-8 text file `path` as lines (terminators, CR included,
  * removed). With `header`, the first line must be exactly that
  * (TP_ERROR_FORMAT, "FILE:1: expected header ..."). TP_ERROR_IO when it

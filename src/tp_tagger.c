@@ -548,11 +548,17 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     g_return_val_if_fail(tagger != NULL && text != NULL, FALSE);
     g_return_val_if_fail(out_entities != NULL && out_n != NULL, FALSE);
     gsize n = len < 0 ? strlen(text) : (gsize)len;
-    const char *bad = NULL;
-    if (!g_utf8_validate_len(text, n, &bad)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
-                    (gsize)(bad - text));
-        return FALSE;
+    /* UTF-8 with NUL characters allowed: JSON's "\u0000" is a character of
+     * the text (g_utf8_validate stops at one), and no token holds it. */
+    for (const char *p = text, *end = text + n; p < end;) {
+        const char *nul = memchr(p, '\0', (gsize)(end - p));
+        const char *bad = NULL;
+        if (!g_utf8_validate_len(p, (gsize)((nul ? nul : end) - p), &bad)) {
+            g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
+                        "invalid UTF-8 at byte %" G_GSIZE_FORMAT, (gsize)(bad - text));
+            return FALSE;
+        }
+        p = nul ? nul + 1 : end;
     }
     if (n >= G_MAXUINT32) {
         g_set_error(error, TP_ERROR, TP_ERROR_LIMIT,

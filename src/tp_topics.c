@@ -386,8 +386,7 @@ TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize
         return NULL;
     }
     TpTopicModel *m = model_new();
-    g_autofree char *copy = g_strndup(contents, len);
-    g_auto(GStrv) lines = g_strsplit(copy, "\n", -1);
+    g_auto(GStrv) lines = tp_split_lines(contents, len);
     gboolean ok = TRUE;
     gboolean ended = FALSE;
     if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), MODEL_HEADER) != 0) {

@@ -200,6 +200,9 @@ static void test_read_lines(void) {
         }
         g_assert_cmpstrv(got, want);
         g_unlink(path);
+        g_auto(GStrv) split = tp_split_lines(texts[t], strlen(texts[t]));
+        g_auto(GStrv) want_split = g_strsplit(texts[t], "\n", -1);
+        g_assert_cmpstrv(split, want_split);
     }
 }
 
