@@ -125,7 +125,8 @@ static json_t *parse_object(const char *line, gsize len, gboolean replace, GErro
         return NULL;
     }
     json_error_t jerr;
-    json_t *root = json_loadb(line, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &jerr);
+    json_t *root =
+        json_loadb(line, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &jerr);
     if (root == NULL) {
         /* Jansson's own limits (a \u0000, an integer past 64 bits, a real
          * past double, deep nesting) are limits, not malformed JSON. */

@@ -554,8 +554,8 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         const char *nul = memchr(p, '\0', (gsize)(end - p));
         const char *bad = NULL;
         if (!g_utf8_validate_len(p, (gsize)((nul ? nul : end) - p), &bad)) {
-            g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
-                        "invalid UTF-8 at byte %" G_GSIZE_FORMAT, (gsize)(bad - text));
+            g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
+                        (gsize)(bad - text));
             return FALSE;
         }
         p = nul ? nul + 1 : end;
