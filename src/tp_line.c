@@ -128,11 +128,11 @@ static json_t *parse_object(const char *line, gsize len, gboolean replace, GErro
     json_t *root =
         json_loadb(line, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &jerr);
     if (root == NULL) {
-        /* Jansson's own limits (a \u0000, an integer past 64 bits, a real
+        /* Jansson's own limits (a \u0000 in a member name, a real
          * past double, deep nesting) are limits, not malformed JSON. */
         enum json_error_code jcode = json_error_code(&jerr);
         int code = (jcode == json_error_numeric_overflow || jcode == json_error_null_character ||
-                    jcode == json_error_stack_overflow)
+                    jcode == json_error_null_byte_in_key || jcode == json_error_stack_overflow)
                        ? TP_ERROR_LIMIT
                        : TP_ERROR_PARSE;
         g_set_error(error, TP_ERROR, code, "invalid JSON: %s (column %d)", jerr.text, jerr.column);
