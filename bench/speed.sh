@@ -1,39 +1,57 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Speed figures (never part of the test suite): start-up with the shipped data,
-# throughput in MB/s against `jq -c .` on the same file, peak memory, and
-# scaling with threads. Usage: sh bench/speed.sh [MB] (default 100).
+# Speed figures of issue 9 (never part of the test suite), measured side by
+# side in one run: throughput against `jq -c .` on the same corpus, thread
+# scaling, start-up, peak memory on small and large input, and the utf16
+# offsets case. The corpus is built deterministically by bench/corpus.py from
+# material the repository ships. Prints each figure, then a table with the
+# targets.
+# Usage: sh bench/speed.sh [MB] (default 100); BIG_MB (default 1024) sizes the
+# streamed input of the memory figure (0 leaves it out).
 set -eu
 cd "$(dirname "$0")/.."
-T=./build/tagpipe
+T=${TAGPIPE:-./build/tagpipe}
 MB=${1:-100}
-SHARED=${SHARED:-../shared}
+BIG_MB=${BIG_MB:-1024}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 - "$SHARED" "$MB" "$tmp/corpus.jsonl" <<'PY'
-import sys
-shared, mb, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-src = [shared + "/data/topics/bbc-train.jsonl", shared + "/data/topics/agnews-train.jsonl",
-       shared + "/data/ner/conll2003-train.jsonl"]
-lines = [l for f in src for l in open(f, encoding="utf-8")]
-n = 0
-with open(out, "w", encoding="utf-8") as o:
-    while n < mb * 1024 * 1024:
-        for l in lines:
-            o.write(l)
-            n += len(l.encode())
-PY
+python3 bench/corpus.py "$MB" > "$tmp/corpus.jsonl"
 size=$(wc -c < "$tmp/corpus.jsonl")
-mbs() { python3 -c "print(f'{$size/1048576/$1:.1f}')"; }
+py() { python3 -c "print($1)"; }
+mbs() { py "f'{$size/1048576/$1:.1f}'"; }
 secs() { /usr/bin/time -f %e -o "$tmp/t" "$@" > /dev/null 2>&1 || true; cat "$tmp/t"; }
-echo "corpus: $(python3 -c "print(f'{$size/1048576:.1f}')") MB of news JSON lines"
-s=$(secs $T < /dev/null); echo "start-up (tagpipe < /dev/null): ${s} s"
-s=$(secs jq -c . "$tmp/corpus.jsonl"); echo "jq -c .: ${s} s, $(mbs "$s") MB/s"
-for j in 1 2 4; do
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1), $(date -u +%F)"
+echo "corpus: $(py "f'{$size/1048576:.1f}'") MB of news JSON lines (bench/corpus.py)"
+
+# Start-up: the median of 11 runs on empty input.
+for i in 1 2 3 4 5 6 7 8 9 10 11; do
+    python3 -c 'import subprocess, sys, time
+t = time.perf_counter(); subprocess.run([sys.argv[1]], stdin=subprocess.DEVNULL); print(time.perf_counter() - t)' "$T"
+done | sort -n | sed -n 6p > "$tmp/startup"
+startup_ms=$(py "f'{$(cat "$tmp/startup")*1000:.0f}'")
+echo "start-up (tagpipe < /dev/null), median of 11: ${startup_ms} ms"
+
+s=$(secs jq -c . "$tmp/corpus.jsonl"); jq_mbs=$(mbs "$s"); echo "jq -c .: ${s} s, ${jq_mbs} MB/s"
+for j in 1 2; do
     /usr/bin/time -f "%e %M" -o "$tmp/t" $T -j $j < "$tmp/corpus.jsonl" > /dev/null 2>&1 || true
     read -r s kb < "$tmp/t"
+    eval "t$j=\$(mbs \$s)"
+    eval "rss$j=$((kb / 1024))"
     echo "tagpipe --threads $j: ${s} s, $(mbs "$s") MB/s, peak $((kb / 1024)) MB"
 done
+
+# Peak memory does not grow with the input: BIG_MB streamed against 10 MB.
+grow="-"
+if [ "$BIG_MB" -gt 0 ]; then
+    python3 bench/corpus.py 10 2 > "$tmp/small.jsonl"
+    /usr/bin/time -f %M -o "$tmp/t" $T -j 2 < "$tmp/small.jsonl" > /dev/null 2>&1 || true
+    small=$(cat "$tmp/t")
+    python3 bench/corpus.py "$BIG_MB" 2 | /usr/bin/time -f %M -o "$tmp/t" $T -j 2 > /dev/null 2>&1 || true
+    big=$(cat "$tmp/t")
+    grow=$(py "f'{($big-$small)/1024:.1f}'")
+    echo "peak RSS at 2 threads: 10 MB in $((small / 1024)) MB, $BIG_MB MB in $((big / 1024)) MB: +${grow} MB"
+fi
+
 # --offsets utf16 against code points on 1 MB of an office-dense text (every
 # office starts where the place inside it starts).
 python3 - "$tmp/offices.jsonl" <<'PY'
@@ -44,4 +62,15 @@ with open(sys.argv[1], "w", encoding="utf-8") as o:
 PY
 cp=$(secs $T --offsets codepoint < "$tmp/offices.jsonl")
 u16=$(secs $T --offsets utf16 < "$tmp/offices.jsonl")
-echo "office-dense 1 MB: codepoint ${cp} s, utf16 ${u16} s, ratio $(python3 -c "print(f'{$u16/max($cp,0.001):.2f}')")"
+ratio16=$(py "f'{$u16/max($cp,0.001):.2f}'")
+echo "office-dense 1 MB: codepoint ${cp} s, utf16 ${u16} s"
+
+echo
+echo "| figure | measured | target |"
+echo "| --- | ---: | ---: |"
+echo "| \`--threads 1\` MB/s / \`jq -c .\` MB/s | $(py "f'{$t1/$jq_mbs:.2f}'") ($t1 / $jq_mbs) | >= 0.45 |"
+echo "| \`--threads 2\` / \`--threads 1\` | $(py "f'{$t2/$t1:.2f}'") | >= 1.8 |"
+echo "| start-up \`tagpipe < /dev/null\`, median | ${startup_ms} ms | <= 20 ms |"
+echo "| peak RSS at 2 threads on the corpus | ${rss2} MB | |"
+echo "| peak RSS on $BIG_MB MB minus on 10 MB | ${grow} MB | <= 10 MB |"
+echo "| \`--offsets utf16\` time / codepoint time, office-dense 1 MB | ${ratio16} | <= 1.2 |"
