@@ -13,7 +13,7 @@ _tagpipe() {
     else
         opts="--field --threads --gazetteers --gazetteer --models --on-error --offsets
               --min-score --min-topic-score --max-topics --unbuffered --explain-topics
-              --list-gazetteers --max-line-bytes --line-offset --replace --entity-members
+              --list-gazetteers --max-line-bytes --max-entities --line-offset --replace --entity-members
               --progress --no-progress --stats --max-messages --version --help"
     fi
     case $prev in
@@ -29,7 +29,7 @@ _tagpipe() {
     --field | -f | --threads | -j | --min-score | --min-topic-score | --max-topics | \
         --label-field | -l | --weight-field | --epochs | --lr | --l2 | --min-count | --seed | \
         --calibrate-folds | --prune | --stemmer | --exclude | --comment | --title | \
-        --max-line-bytes | --line-offset | --max-messages)
+        --max-line-bytes | --max-entities | --line-offset | --max-messages)
         return ;;
     esac
     if [[ $cur == -* ]]; then

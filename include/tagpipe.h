@@ -203,6 +203,8 @@ typedef struct {
     gboolean replace; /* drop "entities"/"topics" members already there instead of failing */
     const char *const *entity_members; /* NULL-terminated names of the entity members to
                                           write ("text", "type", "start" ...); NULL: all */
+    gsize max_entities; /* a line with more entities (all its fields together) fails with
+                           TP_ERROR_LIMIT; 0: no limit */
 } TpLineOptions;
 
 /*
@@ -210,7 +212,8 @@ typedef struct {
  * and append to `out` the same bytes with "entities" and "topics" members
  * spliced in before the closing brace. Fails, appending nothing, when the
  * line is not a JSON object Jansson can hold, is not valid UTF-8, has a
- * selected field that is not a string, or already has such members; the
+ * selected field that is not a string, already has such members (unless
+ * `replace`) or more than `max_entities` entities; the
  * error message then says what is wrong, without file or line.
  */
 TP_API gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,

@@ -53,6 +53,7 @@ static gboolean opt_list_gazetteers = FALSE;
 static gboolean opt_explain_topics = FALSE;
 static gboolean opt_version = FALSE;
 static gint64 opt_max_line_bytes = (gint64)64 << 20;
+static gint64 opt_max_entities = 1000000;
 static gint64 opt_line_offset = 0;
 static gboolean opt_progress = FALSE;
 static gboolean opt_no_progress = FALSE;
@@ -91,6 +92,8 @@ static const GOptionEntry option_entries[] = {
      "List the loaded gazetteers with counts, then exit", NULL},
     {"max-line-bytes", 0, 0, G_OPTION_ARG_INT64, &opt_max_line_bytes,
      "A longer line is a bad line (default 64 MiB)", "N"},
+    {"max-entities", 0, 0, G_OPTION_ARG_INT64, &opt_max_entities,
+     "More entities make a bad line (default 1000000)", "N"},
     {"line-offset", 0, 0, G_OPTION_ARG_INT64, &opt_line_offset,
      "Number lines from N+1 in messages (for chunks)", "N"},
     {"replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace,
@@ -563,6 +566,10 @@ int main(int argc, char **argv) {
     if (opt_threads < 0 || opt_threads > 1024)
         cli_usage_error("--threads must be between 0 (the number of CPUs) and 1024, not %d",
                         opt_threads);
+    if (opt_max_entities < 0)
+        cli_usage_error("--max-entities must not be negative (0: no limit), not %" G_GINT64_FORMAT,
+                        opt_max_entities);
+    run.lopt.max_entities = (gsize)opt_max_entities;
     if (opt_max_line_bytes < 1)
         cli_usage_error("--max-line-bytes must be at least 1, not %" G_GINT64_FORMAT,
                         opt_max_line_bytes);

@@ -251,7 +251,7 @@ static gssize closing_brace(const char *line, gsize len) {
 gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
                             const TpLineOptions *options, GString *out, GError **error) {
     g_return_val_if_fail(tagger != NULL && line != NULL && out != NULL, FALSE);
-    static const TpLineOptions defaults = {NULL, TP_OFFSETS_CODEPOINTS, 0.0, 3, 0.0, FALSE, NULL};
+    static const TpLineOptions defaults = {.offsets = TP_OFFSETS_CODEPOINTS, .max_topics = 3};
     const TpLineOptions *opt = options ? options : &defaults;
     const char *const *fields = opt->fields ? opt->fields : default_fields;
 
@@ -275,6 +275,7 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
      * millions of entities never holds them all as JSON objects. */
     g_autoptr(GString) frag = g_string_new("\"entities\":[");
     gboolean first = TRUE;
+    gsize n_written = 0;
 
     tp_tagger_reset(tagger);
     for (guint f = 0; fields[f]; f++) {
@@ -297,6 +298,12 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
         for (gsize i = 0; i < n; i++) {
             if (es[i].score < opt->min_score)
                 continue;
+            if (opt->max_entities && ++n_written > opt->max_entities) {
+                g_set_error(error, TP_ERROR, TP_ERROR_LIMIT,
+                            "more than %" G_GSIZE_FORMAT " entities (--max-entities)",
+                            opt->max_entities);
+                goto out;
+            }
             if (!first)
                 g_string_append_c(frag, ',');
             first = FALSE;

@@ -134,7 +134,7 @@ static void test_line_offsets(void) {
                  {TP_OFFSETS_BYTES, "\"start\":5,\"end\":9"},
                  {TP_OFFSETS_UTF16, "\"start\":3,\"end\":7"}};
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-        TpLineOptions opt = {NULL, cases[i].unit, 0.0, 3, 0.0, FALSE, NULL};
+        TpLineOptions opt = {.offsets = cases[i].unit, .max_topics = 3};
         g_autoptr(GString) out = g_string_new(NULL);
         g_assert_true(tp_tagger_tag_line(t, line, strlen(line), &opt, out, NULL));
         g_assert_nonnull(strstr(out->str, cases[i].want));
