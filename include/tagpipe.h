@@ -127,6 +127,15 @@ TP_API gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char
 TP_API gboolean tp_knowledge_load_cues(TpKnowledge *knowledge, const char *path, GError **error);
 
 /*
+ * Load the fitted entity model `path` (format "# tagpipe-entities 1",
+ * models/entities.model, written by `tagpipe train-entities`). With it, one
+ * linear model types or rejects every candidate name and the cues are not
+ * used. Replaces a model loaded before. Errors as for tp_knowledge_load_file().
+ */
+TP_API gboolean tp_knowledge_load_entity_model(TpKnowledge *knowledge, const char *path,
+                                               GError **error);
+
+/*
  * Print, per loaded file, its entry and alias counts per type, and totals,
  * as lines of text appended to `out`.
  */

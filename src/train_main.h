@@ -8,6 +8,9 @@
  * the exit status. */
 int train_main(int argc, char **argv);
 
+/* Run `tagpipe train-entities` (train_entities_main.c); argv[0] is "train-entities". */
+int train_entities_main(int argc, char **argv);
+
 /* The shipped data folder `what` ("gazetteers", "models") under
  * tp_data_dir(). (transfer full) */
 char *tp_cli_data_dir(const char *what);
