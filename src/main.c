@@ -175,11 +175,15 @@ static TpKnowledge *load_knowledge(void) {
         g_free(cues);
         cues = g_build_filename(shipped, "cues.tsv", NULL);
     }
+    /* The shipped entity model is fitted to the shipped gazetteers (its
+     * features are their evidence): with a gazetteer folder of one's own it is
+     * not used, and names are typed by the cues, unless the models folder
+     * holds an entity model of its own (`tagpipe train-entities -g DIR`). */
     g_autofree char *entities = g_build_filename(mdir, "entities.model", NULL);
-    if (opt_models_dir && !g_file_test(entities, G_FILE_TEST_EXISTS)) {
+    if (!(opt_models_dir && g_file_test(entities, G_FILE_TEST_EXISTS))) {
         g_autofree char *shipped = tp_cli_data_dir("models");
         g_free(entities);
-        entities = g_build_filename(shipped, "entities.model", NULL);
+        entities = opt_gazetteer_dir ? NULL : g_build_filename(shipped, "entities.model", NULL);
     }
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
     for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
@@ -188,8 +192,7 @@ static TpKnowledge *load_knowledge(void) {
         ok = tp_knowledge_load_topic_model(k, model, &error);
     if (ok)
         ok = tp_knowledge_load_cues(k, cues, &error);
-    /* TODO(fitted): required once models/entities.model is shipped. */
-    if (ok && !opt_hand_typing && g_file_test(entities, G_FILE_TEST_EXISTS))
+    if (ok && !opt_hand_typing && entities)
         ok = tp_knowledge_load_entity_model(k, entities, &error);
     if (!ok) {
         fprintf(stderr, "tagpipe: %s\n", error->message);

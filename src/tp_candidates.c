@@ -218,6 +218,17 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
         g_array_index(out, TpCand, kept++) = x;
     }
     g_array_set_size(out, kept);
+    for (guint k = 0; k < out->len; k++) {
+        TpCand *x = &g_array_index(out, TpCand, k);
+        guint nf = x->first;
+        if (nf < x->last && (tp_tok(tt, nf)->lex & TP_LEX_HONORIFIC)) {
+            nf++;
+            if (nf < x->last && strcmp(key(tt, nf), ".") == 0)
+                nf++;
+        }
+        x->name_first = nf;
+    }
+    /* "Mr Trump" has the readings of "Trump" (after the readings, below). */
     /* The readings: matches and candidates are both ordered by (first, last). */
     guint c = 0;
     for (guint m = 0; m < ms->len; m++) {
@@ -236,6 +247,25 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
         if (x->value[cls] == TP_CAND_NO_VALUE || w > x->prior[cls] + 1e-9) {
             x->value[cls] = gm->value;
             x->prior[cls] = w;
+        }
+    }
+    for (guint k = 0; k < out->len; k++) {
+        TpCand *x = &g_array_index(out, TpCand, k);
+        if (x->name_first == x->first)
+            continue;
+        for (guint j = k + 1; j < out->len; j++) {
+            const TpCand *y = &g_array_index(out, TpCand, j);
+            if (y->first > x->name_first)
+                break;
+            if (y->first == x->name_first && y->last == x->last) {
+                for (int cls = 1; cls < TP_CLASS_N; cls++) {
+                    if (x->value[cls] == TP_CAND_NO_VALUE) {
+                        x->value[cls] = y->value[cls];
+                        x->prior[cls] = y->prior[cls];
+                    }
+                }
+                break;
+            }
         }
     }
 }
@@ -398,16 +428,18 @@ static const struct {
     {TP_LEX_OFFICE_WORD, "office"},   {TP_LEX_STOPWORD, "stop"},   {TP_LEX_COMMON, "common"},
 };
 
-static void lex_feats(Feats *f, const char *where, guint32 l) {
+/* In an all-caps line every word looks like a name, so what the lexicons
+ * say weighs differently there: those features carry "|caps". */
+static void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
     gboolean any = FALSE;
     for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
         if (l & lex_names[i].bit) {
-            featf(f, "lex.%s=%s", where, lex_names[i].name);
+            featf(f, "lex.%s=%s%s", where, lex_names[i].name, caps ? "|caps" : "");
             any = TRUE;
         }
     }
     if (!any)
-        featf(f, "lex.%s=unknown", where);
+        featf(f, "lex.%s=unknown%s", where, caps ? "|caps" : "");
 }
 
 static char shape_code(const TpTokens *tt, guint i) {
@@ -445,22 +477,26 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
     const TpGazetteer *gaz = cx->k->gaz;
     const TpCand *c = &g_array_index(cands, TpCand, ci);
     guint n = tt->toks->len;
-    guint a = c->first, b = c->last;
-    const TpToken *ta = tp_tok(tt, a), *tb = tp_tok(tt, b);
+    /* Context is read around the whole span, the name from its proper start:
+     * "Mr Trump" is the name "Trump" with an honorific. */
+    guint a = c->first, b = c->last, an = c->name_first;
+    const TpToken *ta = tp_tok(tt, a), *tb = tp_tok(tt, b), *tn = tp_tok(tt, an);
     Feats f = {out, 0};
     g_string_truncate(out, 0);
     char buf[16], buf2[16];
-    guint words = words_in(tt, a, b);
+    guint words = words_in(tt, an, b);
 
     feat(&f, "bias");
+    if (an > a)
+        feat(&f, "honorific-first");
     /* ---- shape ---- */
     featf(&f, "len=%u", MIN(words, 5u));
     {
         char sh[8];
         guint k = 0;
-        for (guint i = a; i <= b && k < 6; i++)
+        for (guint i = an; i <= b && k < 6; i++)
             sh[k++] = shape_code(tt, i);
-        if (b - a + 1 > 6)
+        if (b - an + 1 > 6)
             sh[k++] = '+';
         sh[k] = '\0';
         featf(&f, "shape=%s", sh);
@@ -530,6 +566,22 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
     featf(&f, "n2=%s", n2);
     featf(&f, "n1n2=%s|%s", n1, n2);
     featf(&f, "p1n1=%s|%s", p1, n1);
+    /* A part of a longer capitalized run: "[Bill] Clinton", "Bill [Clinton]". */
+    gboolean run_left = a > 0 && !(ta->flags & TP_TOK_NL) && is_cap_word(tp_tok(tt, a - 1)) &&
+                        !(tp_tok(tt, a - 1)->lex & (TP_LEX_HONORIFIC | TP_LEX_TITLE)) &&
+                        !cx->off_taken[a - 1] && !(ta->flags & TP_TOK_SENT);
+    gboolean run_right = b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL) &&
+                         is_cap_word(tp_tok(tt, b + 1)) && !cx->off_taken[b + 1];
+    if (run_left)
+        feat(&f, "run.left");
+    if (run_right)
+        feat(&f, "run.right");
+    if (!run_left && !run_right)
+        feat(&f, "run.whole");
+    /* An honorific before the rest of its run: "Mr [Smith] said", "[Mr Smith] said". */
+    if (!run_right && (an > a || (a > 0 && !(ta->flags & TP_TOK_NL) &&
+                                  (tp_tok(tt, a - 1)->lex & TP_LEX_HONORIFIC))))
+        feat(&f, "honorific+rest-of-run");
     if (a > 0 && is_place_prep(tt, a - 1))
         feat(&f, "place-prep-before");
     if (score_after(tt, b))
@@ -581,27 +633,31 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         const char *cn = class_names[k];
         featf(&f, "gaz=%s", cn);
         featf(&f, "gaz=%s|prior=%s", cn, prior_bucket(c->prior[k]));
-        if (e->kind)
+        if (e->kind && k == TP_CLASS_PLACE)
             featf(&f, "gaz=%s|kind=%s", cn, e->kind);
         if (v->flags & TP_ALIAS_COMMON)
-            featf(&f, "gaz=%s|common", cn);
+            featf(&f, "gaz=%s|common%s", cn, (ta->flags & TP_TOK_LINECAPS) ? "|caps" : "");
         if (v->flags & TP_ALIAS_EXACT)
             featf(&f, "gaz=%s|exact", cn);
         if (!(v->flags & TP_ALIAS_NAME))
             featf(&f, "gaz=%s|alias", cn);
-        featf(&f, "gaz=%s|p1=%s", cn, p1);
-        featf(&f, "gaz=%s|n1=%s", cn, n1);
+        /* What the context says of a reading may favour any class ("Chicago 5"). */
+        featf(&f, "gctx=%s|p1=%s", cn, p1);
+        featf(&f, "gctx=%s|n1=%s", cn, n1);
         if (ta->flags & TP_TOK_LINECAPS)
-            featf(&f, "gaz=%s|caps-line", cn);
+            featf(&f, "gctx=%s|caps-line", cn);
         if (ta->flags & TP_TOK_SENT)
-            featf(&f, "gaz=%s|sent-start", cn);
+            featf(&f, "gctx=%s|sent-start", cn);
+        if (!run_left && !run_right)
+            featf(&f, "gctx=%s|run.whole", cn);
         if (best == TP_CLASS_NONE || c->prior[k] > c->prior[best])
             best = (TpClass)k;
     }
     featf(&f, "gaz.readings=%u", n_read);
     if (best != TP_CLASS_NONE && n_read > 1)
         featf(&f, "gaz.best=%s", class_names[best]);
-    /* Readings inside the span and around it. */
+    /* Readings inside the span and around it, each kind once. */
+    guint32 in_seen = 0, within_seen = 0;
     for (guint i = a; i <= b; i++) {
         for (guint m = tp_match_begin(cx->matches, i); m < tp_match_begin(cx->matches, i + 1);
              m++) {
@@ -609,8 +665,13 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             if (gm->last > b || (gm->first == a && gm->last == b))
                 continue;
             TpClass k = type_class(value_entry(gaz, gm->value)->type);
-            const char *where = gm->first == a ? "first" : gm->last == b ? "last" : "mid";
-            featf(&f, "gaz.in=%s|%s", k == TP_CLASS_NONE ? "office" : class_names[k], where);
+            guint w = gm->first == a ? 0 : gm->last == b ? 1 : 2;
+            guint32 bit = 1u << (k * 3 + w);
+            if (in_seen & bit)
+                continue;
+            in_seen |= bit;
+            featf(&f, "gaz.in=%s|%s", k == TP_CLASS_NONE ? "office" : class_names[k],
+                  (const char *const[]){"first", "last", "mid"}[w]);
         }
     }
     for (guint i = a >= 6 ? a - 6 : 0; i <= a; i++) {
@@ -620,15 +681,18 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             if (gm->last < b || (gm->first == a && gm->last == b))
                 continue;
             TpClass k = type_class(value_entry(gaz, gm->value)->type);
-            if (k != TP_CLASS_NONE)
+            if (k != TP_CLASS_NONE && !(within_seen & (1u << k))) {
+                within_seen |= 1u << k;
                 featf(&f, "gaz.within=%s", class_names[k]);
+            }
         }
     }
-    lex_feats(&f, "first", ta->lex);
-    if (b > a)
-        lex_feats(&f, "last", tb->lex);
+    gboolean caps = (ta->flags & TP_TOK_LINECAPS) != 0;
+    lex_feats(&f, "first", tn->lex, caps);
+    if (b > an)
+        lex_feats(&f, "last", tb->lex, caps);
     gboolean all_common = TRUE, head_inside = FALSE;
-    for (guint i = a; i <= b; i++) {
+    for (guint i = an; i <= b; i++) {
         const TpToken *t = tp_tok(tt, i);
         if (!(t->flags & TP_TOK_WORD))
             continue;
@@ -638,13 +702,23 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             head_inside = TRUE;
     }
     if (all_common)
-        feat(&f, "lex.all-common");
+        feat(&f, (ta->flags & TP_TOK_LINECAPS) ? "lex.all-common|caps" : "lex.all-common");
     if (head_inside)
         feat(&f, "lex.orghead-inside");
-    if ((ta->lex & TP_LEX_GIVEN_NAME) && b > a && (tb->lex & TP_LEX_SURNAME))
+    if ((tn->lex & TP_LEX_GIVEN_NAME) && b > an && (tb->lex & TP_LEX_SURNAME))
         feat(&f, "lex.given+surname");
-    if (words == 1 && (ta->flags & TP_TOK_ALLCAPS) && !(ta->flags & TP_TOK_LINECAPS))
-        featf(&f, "acronym=%u", MIN((guint)g_utf8_strlen(key(tt, a), -1), 5u));
+    if (words == 1 && !(tn->lex & TP_LEX_DEMONYM)) {
+        /* "Ukrainians": the plural of a demonym the lexicon lists. */
+        const char *kk = key(tt, an);
+        gsize kl = strlen(kk);
+        if (kl > 3 && kk[kl - 1] == 's') {
+            g_autofree char *sing = g_strndup(kk, kl - 1);
+            if (tp_gazetteer_lexicon(gaz, sing) & TP_LEX_DEMONYM)
+                feat(&f, "lex.plural-demonym");
+        }
+    }
+    if (words == 1 && (tn->flags & TP_TOK_ALLCAPS) && !(tn->flags & TP_TOK_LINECAPS))
+        featf(&f, "acronym=%u", MIN((guint)g_utf8_strlen(key(tt, an), -1), 5u));
 
     /* ---- the document ---- */
     const DocSurface *s = g_array_index(doc->surface_of, gpointer, ci);
@@ -658,7 +732,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
     }
     if (words == 1) {
         /* A longer form earlier whose last word this is: "John Healey" ... "Healey". */
-        const char *kk = key(tt, a);
+        const char *kk = key(tt, an);
         gboolean longer = FALSE, longer_person = FALSE;
         for (guint j = 0; j < cands->len; j++) {
             const TpCand *d = &g_array_index(cands, TpCand, j);
@@ -677,7 +751,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         if (longer_person)
             feat(&f, "doc.longer-earlier=person-like");
         /* An acronym defined in brackets: "Organization (NATO)". */
-        if (ta->flags & TP_TOK_ALLCAPS) {
+        if (tn->flags & TP_TOK_ALLCAPS) {
             for (guint j = 2; j + 1 < n; j++) {
                 if (strcmp(key(tt, j), kk) != 0 || strcmp(key(tt, j - 1), "(") != 0 ||
                     strcmp(key(tt, j + 1), ")") != 0)
@@ -767,7 +841,9 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
             continue;
         }
         if (strcmp(cols[0], "version") == 0 || strcmp(cols[0], "seed") == 0 ||
-            strcmp(cols[0], "epochs") == 0 || strcmp(cols[0], "examples") == 0)
+            strcmp(cols[0], "epochs") == 0 || strcmp(cols[0], "examples") == 0 ||
+            strcmp(cols[0], "trainer") == 0 || strcmp(cols[0], "learning-rate") == 0 ||
+            strcmp(cols[0], "l2") == 0)
             continue;
         if (strcmp(cols[0], "w") != 0 || nc != TP_CLASS_N + 2) {
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE,

@@ -32,6 +32,7 @@ enum {
 typedef struct {
     guint32 first;
     guint32 last;
+    guint32 name_first;        /* `first`, or past a leading honorific ("Mr [Trump]") */
     guint32 origin;            /* TP_CAND_* bits */
     guint32 value[TP_CLASS_N]; /* best gazetteer value per class, or TP_CAND_NO_VALUE */
     double prior[TP_CLASS_N];  /* its entry's prior */
@@ -91,9 +92,17 @@ void tp_cands_resolve(GArray *cands, GByteArray *taken, guint n_tok);
 
 typedef struct TpEntityTrainer TpEntityTrainer;
 
+typedef enum {
+    TP_ENTITY_TRAIN_PERCEPTRON, /* averaged perceptron */
+    TP_ENTITY_TRAIN_LOGISTIC,   /* multinomial logistic regression, AdaGrad, L2 */
+} TpEntityTrainAlgorithm;
+
 typedef struct {
+    TpEntityTrainAlgorithm algorithm;
     guint epochs;
     guint64 seed;
+    double learning_rate; /* logistic: AdaGrad step size */
+    double l2;            /* logistic: L2 penalty per occurrence of a feature */
 } TpEntityTrainOptions;
 
 TpEntityTrainer *tp_entity_trainer_new(const TpEntityTrainOptions *options);
@@ -108,9 +117,11 @@ void tp_entity_trainer_fit(TpEntityTrainer *trainer, const char *const *provenan
 
 /* ---- the tagger's side (tp_tagger.c) ---- */
 
-/* Receives one candidate of a text: its code-point span and its features. */
-typedef void (*TpCandFunc)(guint32 start_cp, guint32 end_cp, const char *features, guint n,
-                           gpointer data);
+/* Receives one candidate of a text: its code-point span, where the name
+ * proper starts (past a leading honorific: the mention "Mr Trump" names
+ * "Trump"; else `start_cp`) and its features. */
+typedef void (*TpCandFunc)(guint32 start_cp, guint32 name_start_cp, guint32 end_cp,
+                           const char *features, guint n, gpointer data);
 
 /* Find the candidates of `text` exactly as tp_tagger_tag_text() does and hand
  * each with its features to `func`: what the trainer learns from. */

@@ -59,6 +59,23 @@ void tp_entity_trainer_add(TpEntityTrainer *trainer, const char *features, guint
     g_array_append_val(trainer->examples, ex);
 }
 
+/* The classes a feature may vote for. What a gazetteer says of a reading of
+ * class C ("gaz=C", "gaz=C|kind=...") supports or weakens that reading
+ * only: it moves C against none, never another class, so that a data set's
+ * convention for a kind (CoNLL marks the White House a place) cannot turn
+ * the gazetteer's organization into a place; context features may. */
+static guint32 allowed_classes(const char *name) {
+    if (!g_str_has_prefix(name, "gaz="))
+        return (1u << TP_CLASS_N) - 1;
+    for (guint k = 1; k < TP_CLASS_N; k++) {
+        const char *cn = tp_class_name((TpClass)k);
+        gsize len = strlen(cn);
+        if (strncmp(name + 4, cn, len) == 0 && (name[4 + len] == '\0' || name[4 + len] == '|'))
+            return (1u << TP_CLASS_NONE) | (1u << k);
+    }
+    return (1u << TP_CLASS_N) - 1;
+}
+
 guint tp_entity_trainer_n_examples(const TpEntityTrainer *trainer) {
     return trainer->examples->len;
 }
@@ -114,6 +131,11 @@ void tp_entity_trainer_fit(TpEntityTrainer *trainer, const char *const *provenan
     guint64 rng = trainer->options.seed;
     double step = 1.0;
     const guint32 *fs = (const guint32 *)trainer->feats->data;
+    g_autofree guint32 *allowed = g_new(guint32, nf + 1);
+    for (guint i = 0; i < nf; i++)
+        allowed[i] = allowed_classes(g_ptr_array_index(trainer->names, i));
+    gboolean logistic = trainer->options.algorithm == TP_ENTITY_TRAIN_LOGISTIC;
+    double lr = trainer->options.learning_rate, l2 = trainer->options.l2;
     for (guint epoch = 0; epoch < trainer->options.epochs; epoch++) {
         for (guint i = ne; i > 1; i--) {
             guint j = (guint)(next_random(&rng) % i);
@@ -124,22 +146,49 @@ void tp_entity_trainer_fit(TpEntityTrainer *trainer, const char *const *provenan
         for (guint i = 0; i < ne; i++) {
             const Example *ex = &g_array_index(trainer->examples, Example, order[i]);
             const guint32 *f = fs + ex->off;
+            if (logistic) {
+                /* One step of AdaGrad on the log-loss of the softmax (u holds
+                 * the squared gradients). */
+                double sc[TP_CLASS_N] = {0}, mx = -G_MAXDOUBLE, z = 0;
+                for (guint j = 0; j < ex->n; j++)
+                    for (int k = 0; k < TP_CLASS_N; k++)
+                        sc[k] += w[(gsize)f[j] * TP_CLASS_N + k];
+                for (int k = 0; k < TP_CLASS_N; k++)
+                    mx = MAX(mx, sc[k]);
+                for (int k = 0; k < TP_CLASS_N; k++)
+                    z += (sc[k] = exp(sc[k] - mx));
+                for (guint j = 0; j < ex->n; j++) {
+                    gsize base = (gsize)f[j] * TP_CLASS_N;
+                    for (guint k = 0; k < TP_CLASS_N; k++) {
+                        if (!(allowed[f[j]] & (1u << k)))
+                            continue;
+                        double g = sc[k] / z - (k == ex->gold) + l2 * w[base + k];
+                        u[base + k] += g * g;
+                        w[base + k] -= lr * g / sqrt(u[base + k] + 1e-8);
+                    }
+                }
+                continue;
+            }
             guint pred = predict(w, f, ex->n);
             if (pred != ex->gold) {
                 for (guint j = 0; j < ex->n; j++) {
                     gsize base = (gsize)f[j] * TP_CLASS_N;
-                    w[base + ex->gold] += 1.0;
-                    w[base + pred] -= 1.0;
-                    u[base + ex->gold] += step;
-                    u[base + pred] -= step;
+                    if (allowed[f[j]] & (1u << ex->gold)) {
+                        w[base + ex->gold] += 1.0;
+                        u[base + ex->gold] += step;
+                    }
+                    if (allowed[f[j]] & (1u << pred)) {
+                        w[base + pred] -= 1.0;
+                        u[base + pred] -= step;
+                    }
                 }
             }
             step += 1.0;
         }
     }
-    /* The average of the weights over all steps: w - u / step. */
+    /* The perceptron's average of the weights over all steps: w - u / step. */
     for (gsize i = 0; i < (gsize)nf * TP_CLASS_N; i++)
-        w[i] = round3(w[i] - u[i] / step);
+        w[i] = round3(logistic ? w[i] : w[i] - u[i] / step);
 
     /* The confidence scale: half the median margin of the gold names. */
     g_autoptr(GArray) margins = g_array_new(FALSE, FALSE, sizeof(double));
@@ -157,6 +206,9 @@ void tp_entity_trainer_fit(TpEntityTrainer *trainer, const char *const *provenan
     g_array_sort(margins, cmp_double);
     double scale = margins->len ? g_array_index(margins, double, margins->len / 2) / 2.0 : 1.0;
     if (!(scale > 0.01))
+        scale = 1.0;
+    /* A logistic model's margin is already the log-odds of the class against none. */
+    if (logistic)
         scale = 1.0;
 
     g_autoptr(GArray) named = g_array_new(FALSE, FALSE, sizeof(Named));
@@ -178,6 +230,12 @@ void tp_entity_trainer_fit(TpEntityTrainer *trainer, const char *const *provenan
     g_string_append(out, "# One line per feature: w, the feature, its weights for the classes.\n");
     g_string_append(out, "version\t1\n");
     g_string_append(out, "classes\tnone\tperson\tplace\torganization\n");
+    g_string_append_printf(out, "trainer\t%s\n", logistic ? "logistic" : "perceptron");
+    if (logistic) {
+        g_string_append_printf(out, "learning-rate\t%s\n",
+                               g_ascii_formatd(num, sizeof num, "%g", lr));
+        g_string_append_printf(out, "l2\t%s\n", g_ascii_formatd(num, sizeof num, "%g", l2));
+    }
     g_string_append_printf(out, "epochs\t%u\n", trainer->options.epochs);
     g_string_append_printf(out, "seed\t%" G_GUINT64_FORMAT "\n", trainer->options.seed);
     g_string_append_printf(out, "examples\t%u\n", ne);

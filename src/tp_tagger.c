@@ -635,8 +635,8 @@ gboolean tp_tagger_collect_candidates(TpTagger *tagger, const char *text, gssize
     for (guint i = 0; i < tagger->spans->len; i++) {
         const TpCand *c = &g_array_index(tagger->spans, TpCand, i);
         guint nf = tp_cand_features(&cx, tagger->cand_doc, tagger->spans, i, tagger->features);
-        func(tp_tok(&tagger->tt, c->first)->start_cp, tp_tok(&tagger->tt, c->last)->end_cp,
-             tagger->features->str, nf, data);
+        func(tp_tok(&tagger->tt, c->first)->start_cp, tp_tok(&tagger->tt, c->name_first)->start_cp,
+             tp_tok(&tagger->tt, c->last)->end_cp, tagger->features->str, nf, data);
     }
     return TRUE;
 }
@@ -657,7 +657,9 @@ static void fitted_names(TpTagger *t, const char *text, const TpMatchIndex *all)
     for (guint i = 0; i < t->spans->len; i++) {
         const TpCand *sc = &g_array_index(t->spans, TpCand, i);
         TpEntityType type = tp_class_type(sc->cls);
-        Candidate c = {.first = sc->first,
+        /* The honorific of a person is added back at output (extend_honorific). */
+        guint first = type == TP_ENTITY_PERSON ? sc->name_first : sc->first;
+        Candidate c = {.first = first,
                        .last = sc->last,
                        .value = NO_MATCH,
                        .weight = sc->margin,
@@ -672,7 +674,7 @@ static void fitted_names(TpTagger *t, const char *text, const TpMatchIndex *all)
             c.kind = e->kind;
             c.source = "gazetteer";
         } else {
-            c.name = span_name(t, text, sc->first, sc->last);
+            c.name = span_name(t, text, first, sc->last);
             c.id = tp_local_id(t->strings, type, c.name);
             c.source = "heuristic";
         }

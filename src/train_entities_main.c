@@ -22,20 +22,31 @@ enum {
 
 static char *opt_output = NULL;
 static int opt_epochs = 10;
+static char *opt_algorithm = NULL;
+static double opt_learning_rate = 0.1;
+static double opt_l2 = 1e-4;
 static gint64 opt_seed = 1;
 static char *opt_gazetteer_dir = NULL;
 static gboolean opt_quiet = FALSE;
+static gboolean opt_dump = FALSE;
 static char **opt_inputs = NULL;
 
 static const GOptionEntry option_entries[] = {
     {"output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output,
      "Write the model to FILE (required; - for standard output)", "FILE"},
-    {"epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs,
-     "Passes of the perceptron over the candidates (default 10)", "N"},
+    {"epochs", 0, 0, G_OPTION_ARG_INT, &opt_epochs, "Passes over the candidates (default 10)", "N"},
+    {"trainer", 0, 0, G_OPTION_ARG_STRING, &opt_algorithm,
+     "logistic (regression, AdaGrad; the default) or perceptron (averaged)", "NAME"},
+    {"lr", 0, 0, G_OPTION_ARG_DOUBLE, &opt_learning_rate,
+     "Logistic: AdaGrad step size (default 0.1)", "X"},
+    {"l2", 0, 0, G_OPTION_ARG_DOUBLE, &opt_l2,
+     "Logistic: L2 penalty per feature occurrence (default 1e-4)", "X"},
     {"seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed,
      "Seed of the order in which candidates are visited (default 1)", "N"},
     {"gazetteers", 'g', 0, G_OPTION_ARG_FILENAME, &opt_gazetteer_dir,
      "Find candidates with the gazetteers of DIR (default: the shipped ones)", "DIR"},
+    {"dump", 0, 0, G_OPTION_ARG_NONE, &opt_dump,
+     "Print each candidate (span, gold class, features) to standard output, fit nothing", NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print no report on standard error", NULL},
     {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_inputs, NULL, "FILE..."},
     {NULL, 0, 0, 0, NULL, NULL, NULL}};
@@ -45,7 +56,7 @@ static const char description[] =
     "entities {\"start\", \"end\", \"type\"} (half-open code-point offsets; type person,\n"
     "place or organization), as in ../shared/data/ner/*-train.jsonl. Every candidate\n"
     "name tagpipe finds in `text` is labelled with the type of the gold entity of\n"
-    "exactly its span, or none, and an averaged perceptron is fitted on them. The\n"
+    "exactly its span, or none, and a linear model is fitted on them. The\n"
     "same files, options and gazetteers write the same bytes.\n"
     "\n"
     "Example:\n"
@@ -61,15 +72,29 @@ typedef struct {
     GHashTable *seen; /* gold spans some candidate covers */
     GString *key;
     guint n_candidates;
+    guint n_docs; /* documents read before the current one */
 } Collect;
 
-static void collect(guint32 start_cp, guint32 end_cp, const char *features, guint n,
-                    gpointer data) {
+static void collect(guint32 start_cp, guint32 name_start_cp, guint32 end_cp, const char *features,
+                    guint n, gpointer data) {
     Collect *c = data;
-    g_string_printf(c->key, "%u:%u", start_cp, end_cp);
+    /* "Mr Trump" is a mention of the gold "Trump": the honorific belongs to it. */
+    g_string_printf(c->key, "%u:%u", name_start_cp, end_cp);
     TpClass gold = GPOINTER_TO_UINT(g_hash_table_lookup(c->gold, c->key->str));
+    if (gold == TP_CLASS_NONE) {
+        g_string_printf(c->key, "%u:%u", start_cp, end_cp);
+        gold = GPOINTER_TO_UINT(g_hash_table_lookup(c->gold, c->key->str));
+    }
     if (gold != TP_CLASS_NONE)
         g_hash_table_add(c->seen, g_strdup(c->key->str));
+    if (opt_dump) {
+        printf("%u\t%u\t%s\t%u", start_cp, end_cp, tp_class_name(gold), c->n_docs);
+        const char *p = features;
+        for (guint i = 0; i < n; i++, p += strlen(p) + 1)
+            printf("\t%s", p);
+        putchar('\n');
+        return;
+    }
     tp_entity_trainer_add(c->trainer, features, n, gold);
     c->n_candidates++;
 }
@@ -129,6 +154,7 @@ static gboolean add_file(TpTagger *tagger, Collect *c, const char *path, guint *
             return FALSE;
         }
         *out_docs += 1;
+        c->n_docs++;
         *out_gold += g_hash_table_size(c->gold);
         *out_covered += g_hash_table_size(c->seen);
         json_decref(doc);
@@ -148,6 +174,8 @@ int train_entities_main(int argc, char **argv) {
                 error->message);
         return EXIT_USAGE;
     }
+    if (opt_dump && opt_output == NULL)
+        opt_output = g_strdup("-");
     if (opt_output == NULL || opt_inputs == NULL || opt_epochs < 1 || opt_epochs > 1000 ||
         opt_seed < 0) {
         fprintf(stderr, "tagpipe train-entities: %s\nTry 'tagpipe train-entities --help'.\n",
@@ -159,10 +187,26 @@ int train_entities_main(int argc, char **argv) {
     int status = EXIT_OK;
     TpKnowledge *k = tp_knowledge_new();
     TpTagger *tagger = NULL;
-    TpEntityTrainOptions options = {.epochs = (guint)opt_epochs, .seed = (guint64)opt_seed};
+    TpEntityTrainOptions options = {.epochs = (guint)opt_epochs,
+                                    .seed = (guint64)opt_seed,
+                                    .learning_rate = opt_learning_rate,
+                                    .l2 = opt_l2};
+    options.algorithm = TP_ENTITY_TRAIN_LOGISTIC;
+    if (opt_algorithm && strcmp(opt_algorithm, "perceptron") == 0)
+        options.algorithm = TP_ENTITY_TRAIN_PERCEPTRON;
+    else if (opt_algorithm && strcmp(opt_algorithm, "logistic") != 0) {
+        fprintf(stderr,
+                "tagpipe train-entities: --trainer must be perceptron or logistic, not "
+                "'%s'\nTry 'tagpipe train-entities --help'.\n",
+                opt_algorithm);
+        return EXIT_USAGE;
+    }
     TpEntityTrainer *trainer = tp_entity_trainer_new(&options);
-    Collect c = {trainer, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
-                 g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), g_string_new(NULL),
+    Collect c = {trainer,
+                 g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+                 g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+                 g_string_new(NULL),
+                 0,
                  0};
     g_autoptr(GPtrArray) prov = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GString) model = NULL;
@@ -174,7 +218,7 @@ int train_entities_main(int argc, char **argv) {
         goto out;
     }
     g_ptr_array_add(prov, g_strdup("Fitted by `tagpipe train-entities` (src/train_entities_main.c, "
-                                   "src/tp_entity_train.c): averaged perceptron."));
+                                   "src/tp_entity_train.c)."));
     g_ptr_array_add(
         prov, g_strdup_printf("Features: src/tp_candidates.c; epochs %d, seed %" G_GINT64_FORMAT
                               "; gazetteers as shipped with this tree.",
@@ -203,6 +247,8 @@ int train_entities_main(int argc, char **argv) {
                     opt_inputs[f], docs, gold, covered, gold ? 100.0 * covered / gold : 0.0,
                     c.n_candidates - before);
     }
+    if (opt_dump)
+        goto out;
     g_ptr_array_add(prov, NULL);
     model = g_string_new(NULL);
     tp_entity_trainer_fit(trainer, (const char *const *)prov->pdata, model);
