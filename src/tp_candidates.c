@@ -107,6 +107,9 @@ static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
     if (l & TP_LEX_DEMONYM)
         return "DEMONYM";
     if (is_cap_word(t)) {
+        /* "Later", "On" opening a sentence: an ordinary word, capitalized. */
+        if ((t->flags & TP_TOK_SENT) && (l & (TP_LEX_COMMON | TP_LEX_STOPWORD)))
+            return "SentCommon";
         if (l & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX))
             return "ORGHEAD";
         if (l & TP_LEX_GIVEN_NAME)
@@ -501,8 +504,12 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         sh[k] = '\0';
         featf(&f, "shape=%s", sh);
     }
-    if (ta->flags & TP_TOK_SENT)
+    if (ta->flags & TP_TOK_SENT) {
         feat(&f, "sent-start");
+        /* "On Saturday Arsenal": an ordinary word opening the sentence opens the span. */
+        if ((ta->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)) && b > a)
+            feat(&f, "sent-start-ordinary-first");
+    }
     if (ta->flags & TP_TOK_LINECAPS)
         feat(&f, "caps-line");
     if ((ta->flags & TP_TOK_NL) || a == 0)
@@ -567,9 +574,12 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
     featf(&f, "n1n2=%s|%s", n1, n2);
     featf(&f, "p1n1=%s|%s", p1, n1);
     /* A part of a longer capitalized run: "[Bill] Clinton", "Bill [Clinton]". */
-    gboolean run_left = a > 0 && !(ta->flags & TP_TOK_NL) && is_cap_word(tp_tok(tt, a - 1)) &&
-                        !(tp_tok(tt, a - 1)->lex & (TP_LEX_HONORIFIC | TP_LEX_TITLE)) &&
-                        !cx->off_taken[a - 1] && !(ta->flags & TP_TOK_SENT);
+    const TpToken *tp = a > 0 ? tp_tok(tt, a - 1) : NULL;
+    gboolean run_left =
+        tp && !(ta->flags & TP_TOK_NL) && is_cap_word(tp) &&
+        !(tp->lex & (TP_LEX_HONORIFIC | TP_LEX_TITLE)) && !cx->off_taken[a - 1] &&
+        !(ta->flags & TP_TOK_SENT) &&
+        !((tp->flags & TP_TOK_SENT) && (tp->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)));
     gboolean run_right = b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL) &&
                          is_cap_word(tp_tok(tt, b + 1)) && !cx->off_taken[b + 1];
     if (run_left)
