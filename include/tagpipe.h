@@ -150,8 +150,8 @@ TP_API void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out);
 TP_API char *tp_data_dir(void);
 
 /*
- * Create a knowledge object with the shipped gazetteers, topic model and
- * cues of tp_data_dir() loaded, ready for tp_tagger_new(). Returns NULL with
+ * Create a knowledge object with the shipped gazetteers, topic model, entity
+ * model and cues of tp_data_dir() loaded, ready for tp_tagger_new(). Returns NULL with
  * `error` set as by the tp_knowledge_load_ calls. Free with
  * tp_knowledge_free(). Not thread-safe while it runs.
  */
