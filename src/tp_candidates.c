@@ -79,11 +79,32 @@ static const char *const speech_verbs[] = {"said",      "says",   "told",    "ad
 static const char *const versus[] = {"v",     "vs",       "versus", "beat",
                                      "beats", "defeated", "drew",   NULL};
 
+/* The function words and speech verbs as one set (value 1: function word,
+ * 2: speech verb, 3: both), built once: a context word is looked up four
+ * times per candidate. */
+static GHashTable *context_words(void) {
+    static gsize once = 0;
+    static GHashTable *set = NULL;
+    if (g_once_init_enter(&once)) {
+        GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; function_words[i]; i++)
+            g_hash_table_insert(h, (gpointer)function_words[i], GUINT_TO_POINTER(1));
+        for (guint i = 0; speech_verbs[i]; i++)
+            g_hash_table_insert(
+                h, (gpointer)speech_verbs[i],
+                GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(h, speech_verbs[i])) | 2));
+        set = h;
+        g_once_init_leave(&once, 1);
+    }
+    return set;
+}
+
 /* The class of context token `i`, as a short string into `buf`. */
 static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
     const TpTokens *tt = cx->tt;
     const TpToken *t = tp_tok(tt, i);
-    if (key_in(tt, i, function_words))
+    guint kind = GPOINTER_TO_UINT(g_hash_table_lookup(context_words(), key(tt, i)));
+    if (kind & 1)
         return key(tt, i);
     if (!(t->flags & TP_TOK_WORD)) {
         const char *k = key(tt, i);
@@ -102,7 +123,7 @@ static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
         return "OFFICE";
     if (l & TP_LEX_TITLE)
         return "TITLE";
-    if (key_in(tt, i, speech_verbs))
+    if (kind & 2)
         return "SPEECH";
     if (l & TP_LEX_DEMONYM)
         return "DEMONYM";
@@ -291,7 +312,15 @@ struct TpCandDoc {
     GArray *surface_of;   /* DocSurface * per candidate */
     GString *scratch;
     GStringChunk *strings;
+    GHashTable *longer;   /* last word of a longer name -> DocLonger (keys: the text's tokens) */
+    GHashTable *acronyms; /* acronyms defined in brackets (keys: the text's tokens) */
 };
+
+/* Where the document's longer names ending in a word end first. */
+typedef struct {
+    guint32 min_last;        /* of any such candidate */
+    guint32 min_person_last; /* of one with a given name first or a person reading */
+} DocLonger;
 
 TpCandDoc *tp_cand_doc_new(void) {
     TpCandDoc *d = g_new0(TpCandDoc, 1);
@@ -300,6 +329,8 @@ TpCandDoc *tp_cand_doc_new(void) {
     d->surface_of = g_array_new(FALSE, FALSE, sizeof(gpointer));
     d->scratch = g_string_new(NULL);
     d->strings = g_string_chunk_new(4096);
+    d->longer = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    d->acronyms = g_hash_table_new(g_str_hash, g_str_equal);
     return d;
 }
 
@@ -311,6 +342,8 @@ void tp_cand_doc_free(TpCandDoc *doc) {
     g_array_free(doc->surface_of, TRUE);
     g_string_free(doc->scratch, TRUE);
     g_string_chunk_free(doc->strings);
+    g_hash_table_destroy(doc->longer);
+    g_hash_table_destroy(doc->acronyms);
     g_free(doc);
 }
 
@@ -366,7 +399,41 @@ static const char *surface_key(TpCandDoc *doc, const TpTokens *tt, const TpCand 
     return doc->scratch->str;
 }
 
+/* The initials of the capitalized words of [a, b] spell `acr` (folded)? */
+static gboolean initials_match(const TpTokens *tt, guint a, guint b, const char *acr);
+
 void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *cands) {
+    const TpTokens *tt = cx->tt;
+    guint n = tt->toks->len;
+    g_hash_table_remove_all(doc->longer);
+    g_hash_table_remove_all(doc->acronyms);
+    for (guint i = 0; i < cands->len; i++) {
+        const TpCand *d = &g_array_index(cands, TpCand, i);
+        if (d->last == d->first || !(d->origin & (TP_CAND_RUN | TP_CAND_GAZETTEER)))
+            continue;
+        const char *last = key(tt, d->last);
+        DocLonger *l = g_hash_table_lookup(doc->longer, last);
+        if (l == NULL) {
+            l = g_new(DocLonger, 1);
+            *l = (DocLonger){G_MAXUINT32, G_MAXUINT32};
+            g_hash_table_insert(doc->longer, (gpointer)last, l);
+        }
+        l->min_last = MIN(l->min_last, d->last);
+        if ((tp_tok(tt, d->first)->lex & TP_LEX_GIVEN_NAME) ||
+            d->value[TP_CLASS_PERSON] != TP_CAND_NO_VALUE)
+            l->min_person_last = MIN(l->min_person_last, d->last);
+    }
+    /* "... Harbour Board (KHB)": the initials of the words before spell it. */
+    for (guint j = 2; j + 1 < n; j++) {
+        if (!(tp_tok(tt, j)->flags & TP_TOK_ALLCAPS) || strcmp(key(tt, j - 1), "(") != 0 ||
+            strcmp(key(tt, j + 1), ")") != 0)
+            continue;
+        gboolean found = FALSE;
+        for (guint st = j >= 10 ? j - 10 : 0; st + 1 < j && !found; st++)
+            found = initials_match(tt, st, j - 2, key(tt, j));
+        if (found)
+            g_hash_table_add(doc->acronyms, (gpointer)key(tt, j));
+    }
     g_hash_table_remove_all(doc->surfaces);
     g_string_chunk_clear(doc->strings);
     g_array_set_size(doc->cue_bits, cands->len);
@@ -408,6 +475,19 @@ static void feat(Feats *f, const char *s) {
     f->n++;
 }
 
+/* The feature a b c d (NULL ends it early), without printf: the common shapes. */
+static void featcat(Feats *f, const char *a, const char *b, const char *c, const char *d) {
+    g_string_append(f->out, a);
+    if (b)
+        g_string_append(f->out, b);
+    if (b && c)
+        g_string_append(f->out, c);
+    if (b && c && d)
+        g_string_append(f->out, d);
+    g_string_append_c(f->out, '\0');
+    f->n++;
+}
+
 G_GNUC_PRINTF(2, 3) static void featf(Feats *f, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -437,12 +517,12 @@ static void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
     gboolean any = FALSE;
     for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
         if (l & lex_names[i].bit) {
-            featf(f, "lex.%s=%s%s", where, lex_names[i].name, caps ? "|caps" : "");
+            featcat(f, where, lex_names[i].name, caps ? "|caps" : NULL, NULL);
             any = TRUE;
         }
     }
     if (!any)
-        featf(f, "lex.%s=unknown%s", where, caps ? "|caps" : "");
+        featcat(f, where, "unknown", caps ? "|caps" : NULL, NULL);
 }
 
 static char shape_code(const TpTokens *tt, guint i) {
@@ -461,7 +541,6 @@ static char shape_code(const TpTokens *tt, guint i) {
     return 'l';
 }
 
-/* The initials of the capitalized words of [a, b] spell `acr` (folded)? */
 static gboolean initials_match(const TpTokens *tt, guint a, guint b, const char *acr) {
     gsize len = strlen(acr), k = 0;
     for (guint i = a; i <= b; i++) {
@@ -502,7 +581,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         if (b - an + 1 > 6)
             sh[k++] = '+';
         sh[k] = '\0';
-        featf(&f, "shape=%s", sh);
+        featcat(&f, "shape=", sh, NULL, NULL);
     }
     if (ta->flags & TP_TOK_SENT) {
         feat(&f, "sent-start");
@@ -560,19 +639,19 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         if (a > 1 && !(tp_tok(tt, a - 1)->flags & TP_TOK_NL))
             p2 = ctx_class(cx, a - 2, buf2);
     }
-    featf(&f, "p1=%s", p1);
-    featf(&f, "p2=%s", p2);
-    featf(&f, "p2p1=%s|%s", p2, p1);
+    featcat(&f, "p1=", p1, NULL, NULL);
+    featcat(&f, "p2=", p2, NULL, NULL);
+    featcat(&f, "p2p1=", p2, "|", p1);
     char nb[16], nb2[16];
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
         n1 = ctx_class(cx, b + 1, nb);
         if (b + 2 < n && !(tp_tok(tt, b + 2)->flags & TP_TOK_NL))
             n2 = ctx_class(cx, b + 2, nb2);
     }
-    featf(&f, "n1=%s", n1);
-    featf(&f, "n2=%s", n2);
-    featf(&f, "n1n2=%s|%s", n1, n2);
-    featf(&f, "p1n1=%s|%s", p1, n1);
+    featcat(&f, "n1=", n1, NULL, NULL);
+    featcat(&f, "n2=", n2, NULL, NULL);
+    featcat(&f, "n1n2=", n1, "|", n2);
+    featcat(&f, "p1n1=", p1, "|", n1);
     /* A part of a longer capitalized run: "[Bill] Clinton", "Bill [Clinton]". */
     const TpToken *tp = a > 0 ? tp_tok(tt, a - 1) : NULL;
     gboolean run_left =
@@ -641,7 +720,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         const TpGazValue *v = tp_gazetteer_value(gaz, c->value[k]);
         const TpGazEntry *e = value_entry(gaz, c->value[k]);
         const char *cn = class_names[k];
-        featf(&f, "gaz=%s", cn);
+        featcat(&f, "gaz=", cn, NULL, NULL);
         featf(&f, "gaz=%s|prior=%s", cn, prior_bucket(c->prior[k]));
         if (e->kind && k == TP_CLASS_PLACE)
             featf(&f, "gaz=%s|kind=%s", cn, e->kind);
@@ -652,8 +731,8 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         if (!(v->flags & TP_ALIAS_NAME))
             featf(&f, "gaz=%s|alias", cn);
         /* What the context says of a reading may favour any class ("Chicago 5"). */
-        featf(&f, "gctx=%s|p1=%s", cn, p1);
-        featf(&f, "gctx=%s|n1=%s", cn, n1);
+        featcat(&f, "gctx=", cn, "|p1=", p1);
+        featcat(&f, "gctx=", cn, "|n1=", n1);
         if (ta->flags & TP_TOK_LINECAPS)
             featf(&f, "gctx=%s|caps-line", cn);
         if (ta->flags & TP_TOK_SENT)
@@ -698,9 +777,9 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         }
     }
     gboolean caps = (ta->flags & TP_TOK_LINECAPS) != 0;
-    lex_feats(&f, "first", tn->lex, caps);
+    lex_feats(&f, "lex.first=", tn->lex, caps);
     if (b > an)
-        lex_feats(&f, "last", tb->lex, caps);
+        lex_feats(&f, "lex.last=", tb->lex, caps);
     gboolean all_common = TRUE, head_inside = FALSE;
     for (guint i = an; i <= b; i++) {
         const TpToken *t = tp_tok(tt, i);
@@ -743,39 +822,14 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
     if (words == 1) {
         /* A longer form earlier whose last word this is: "John Healey" ... "Healey". */
         const char *kk = key(tt, an);
-        gboolean longer = FALSE, longer_person = FALSE;
-        for (guint j = 0; j < cands->len; j++) {
-            const TpCand *d = &g_array_index(cands, TpCand, j);
-            if (d->first >= a)
-                break;
-            if (d->last >= a || d->last == d->first || strcmp(key(tt, d->last), kk) != 0 ||
-                !(d->origin & (TP_CAND_RUN | TP_CAND_GAZETTEER)))
-                continue;
-            longer = TRUE;
-            if ((tp_tok(tt, d->first)->lex & TP_LEX_GIVEN_NAME) ||
-                d->value[TP_CLASS_PERSON] != TP_CAND_NO_VALUE)
-                longer_person = TRUE;
-        }
-        if (longer)
+        const DocLonger *l = g_hash_table_lookup(doc->longer, kk);
+        if (l && l->min_last < a)
             feat(&f, "doc.longer-earlier");
-        if (longer_person)
+        if (l && l->min_person_last < a)
             feat(&f, "doc.longer-earlier=person-like");
         /* An acronym defined in brackets: "Organization (NATO)". */
-        if (tn->flags & TP_TOK_ALLCAPS) {
-            for (guint j = 2; j + 1 < n; j++) {
-                if (strcmp(key(tt, j), kk) != 0 || strcmp(key(tt, j - 1), "(") != 0 ||
-                    strcmp(key(tt, j + 1), ")") != 0)
-                    continue;
-                guint lo = j >= 10 ? j - 10 : 0;
-                gboolean found = FALSE;
-                for (guint st = lo; st + 1 < j && !found; st++)
-                    found = initials_match(tt, st, j - 2, kk);
-                if (found) {
-                    feat(&f, "doc.acronym-defined");
-                    break;
-                }
-            }
-        }
+        if ((tn->flags & TP_TOK_ALLCAPS) && g_hash_table_contains(doc->acronyms, kk))
+            feat(&f, "doc.acronym-defined");
     }
     return f.n;
 }
