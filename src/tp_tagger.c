@@ -475,10 +475,16 @@ static void add_doc_mentions(TpTagger *t) {
         if (taken[i] || !(tok->flags & TP_TOK_WORD) || !(tok->flags & TP_TOK_CAP) ||
             (tok->flags & TP_TOK_DIGIT))
             continue;
-        /* Inside a longer capitalized name ("Oyelaran Street") it is not the person. */
-        if ((i > 0 && (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) && !taken[i - 1] &&
-             !(tp_gazetteer_lexicon(t->k->gaz, tp_tok_key(tt, tp_tok(tt, i - 1))) &
-               TP_LEX_HONORIFIC)) ||
+        /* Inside a longer capitalized name ("Oyelaran Street") it is not the
+         * person; with the fitted typing, an ordinary word opening the
+         * sentence ("Later Oyelaran") is no part of a name (the hand-set
+         * typing keeps its earlier behaviour). */
+        const TpToken *prev = i > 0 ? tp_tok(tt, i - 1) : NULL;
+        gboolean sent_word = prev && t->k->entities && (prev->flags & TP_TOK_SENT) &&
+                             (prev->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD));
+        if ((prev && (prev->flags & TP_TOK_CAP) && !taken[i - 1] &&
+             !(tp_gazetteer_lexicon(t->k->gaz, tp_tok_key(tt, prev)) & TP_LEX_HONORIFIC) &&
+             !sent_word) ||
             (i + 1 < n && (tp_tok(tt, i + 1)->flags & TP_TOK_CAP) &&
              (tp_tok(tt, i + 1)->flags & TP_TOK_WORD) && !taken[i + 1]))
             continue;

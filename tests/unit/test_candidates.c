@@ -216,6 +216,10 @@ static const TagCase tag_cases[] = {
     /* the document: a later short form keeps the full form's type */
     {"/fitted/doc", "Then John Oyelaran arrived. Oyelaran left soon.",
      "John Oyelaran/person|Oyelaran/person"},
+    {"/fitted/doc/sentence-start", "Then John Oyelaran arrived. Later Oyelaran left.",
+     "John Oyelaran/person|Oyelaran/person"},
+    {"/fitted/doc/reject", "Then John Oyelaran arrived. Later Adebayo left.",
+     "John Oyelaran/person"},
     {"/fitted/acronym", "The World Health Organization (WHO) met. The WHO said so.",
      "World Health Organization/organization|WHO/organization|WHO/organization"},
 };
