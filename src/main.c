@@ -118,7 +118,8 @@ static const char summary[] =
     "\n"
     "  echo '{\"text\":\"Mr Trump met the mayor of Paris.\"}' | tagpipe\n"
     "\n"
-    "'tagpipe train --help' tells how to fit a topic model of your own.";
+    "'tagpipe train --help' tells how to fit a topic model of your own,\n"
+    "'tagpipe train-entities --help' an entity model.";
 
 static const char description[] =
     "Examples:\n"

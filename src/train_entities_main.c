@@ -163,7 +163,8 @@ static gboolean add_file(TpTagger *tagger, Collect *c, const char *path, guint *
 }
 
 int train_entities_main(int argc, char **argv) {
-    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE...");
+    g_set_prgname("tagpipe train-entities");
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, "Fit the entity model (models/entities.model) from gold "
                                       "entity spans.");
     g_option_context_set_description(ctx, description);
