@@ -3,10 +3,11 @@
 # Quality figures on the development data of ../shared (never part of the test
 # suite): the seed articles, entity P/R/F1 (exact and --partial) with the
 # precision per source, and top-topic accuracy (AG, BBC, Wikinews). Usage: sh bench/quality.sh
+# (TAGPIPE_ARGS=--hand-typing sh bench/quality.sh: the same with the hand-set cues)
 set -eu
 cd "$(dirname "$0")/.."
 S=${SHARED:-../shared}
-T=./build/tagpipe
+T="./build/tagpipe ${TAGPIPE_ARGS:-}"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "== seeds"

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
-# bash completion for tagpipe, tagpipe html and tagpipe train.
+# bash completion for tagpipe, tagpipe html, tagpipe train and tagpipe train-entities.
 _tagpipe() {
     local cur prev opts
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    if [[ ${COMP_WORDS[1]} == train ]]; then
+    if [[ ${COMP_WORDS[1]} == train-entities ]]; then
+        opts="--output --epochs --trainer --lr --l2 --seed --gazetteers --dump --quiet --help"
+    elif [[ ${COMP_WORDS[1]} == train ]]; then
         opts="--label-field --field --one-of --weight-field --dev --output --taxonomy --epochs
               --lr --l2 --min-count --seed --calibrate-folds --prune --stemmer --stopwords
               --exclude --gazetteers --models --gazetteer --comment --quiet --help"
@@ -14,7 +16,7 @@ _tagpipe() {
         opts="--field --threads --gazetteers --gazetteer --models --on-error --offsets
               --min-score --min-topic-score --max-topics --unbuffered --explain-topics
               --list-gazetteers --max-line-bytes --max-entities --line-offset --replace --entity-members
-              --progress --no-progress --stats --max-messages --version --help"
+              --progress --no-progress --stats --max-messages --hand-typing --version --help"
     fi
     case $prev in
     --on-error) COMPREPLY=($(compgen -W "pass skip fail" -- "$cur")); return ;;
@@ -35,7 +37,7 @@ _tagpipe() {
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W "html train" -- "$cur") $(compgen -f -- "$cur"))
+        COMPREPLY=($(compgen -W "html train train-entities" -- "$cur") $(compgen -f -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

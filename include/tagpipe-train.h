@@ -78,6 +78,56 @@ TP_API gboolean tp_trainer_load_taxonomy(TpTrainer *trainer, const char *path, G
  * TpTrainOptions.stopwords takes. (transfer full) */
 TP_API char **tp_train_read_stopwords(const char *path, const char *stemmer, GError **error);
 
+/* ---- the entity model (models/entities.model): `tagpipe train-entities` ---- */
+
+typedef enum {
+    TP_ENTITY_TRAIN_PERCEPTRON, /* averaged perceptron */
+    TP_ENTITY_TRAIN_LOGISTIC,   /* multinomial logistic regression, AdaGrad, L2 */
+} TpEntityTrainAlgorithm;
+
+typedef struct {
+    TpEntityTrainAlgorithm algorithm;
+    guint epochs;
+    guint64 seed;
+    double learning_rate; /* logistic: AdaGrad step size */
+    double l2;            /* logistic: L2 penalty per occurrence of a feature */
+} TpEntityTrainOptions;
+
+/* A name of a training document: code-point offsets and its type (person,
+ * place or organization; other types are ignored). */
+typedef struct {
+    gsize start;
+    gsize end;
+    TpEntityType type;
+} TpGoldName;
+
+/* How much a learner has seen. */
+typedef struct {
+    guint documents;
+    guint gold;       /* gold names */
+    guint covered;    /* gold names that are also candidates */
+    guint candidates; /* training examples */
+} TpEntityLearnCounts;
+
+/* Learns the entity model from documents with gold names: each is tagged
+ * with `knowledge` (its gazetteers and lexicons, as when tagging), and every
+ * candidate span becomes an example labelled by the gold names. */
+typedef struct TpEntityLearner TpEntityLearner;
+
+TP_API TpEntityLearner *tp_entity_learner_new(const TpKnowledge *knowledge,
+                                              const TpEntityTrainOptions *options, GError **error);
+TP_API void tp_entity_learner_free(TpEntityLearner *learner);
+/* With `dump` set, each candidate is appended to it as a line (START END
+ * CLASS DOCUMENT FEATURE..., tab-separated) instead of being learnt. */
+TP_API void tp_entity_learner_set_dump(TpEntityLearner *learner, GString *dump);
+TP_API gboolean tp_entity_learner_add(TpEntityLearner *learner, const char *text, gssize len,
+                                      const TpGoldName *gold, gsize n_gold, GError **error);
+TP_API void tp_entity_learner_counts(const TpEntityLearner *learner, TpEntityLearnCounts *counts);
+/* Fit and append the model file to `out`, after the comment lines
+ * `provenance` (NULL-terminated, or NULL). Same documents and options: same bytes. */
+TP_API void tp_entity_learner_fit(TpEntityLearner *learner, const char *const *provenance,
+                                  GString *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -127,6 +127,15 @@ TP_API gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char
 TP_API gboolean tp_knowledge_load_cues(TpKnowledge *knowledge, const char *path, GError **error);
 
 /*
+ * Load the fitted entity model `path` (format "# tagpipe-entities 1",
+ * models/entities.model, written by `tagpipe train-entities`). With it, one
+ * linear model types or rejects every candidate name and the cues are not
+ * used. Replaces a model loaded before. Errors as for tp_knowledge_load_file().
+ */
+TP_API gboolean tp_knowledge_load_entity_model(TpKnowledge *knowledge, const char *path,
+                                               GError **error);
+
+/*
  * Print, per loaded file, its entry and alias counts per type, and totals,
  * as lines of text appended to `out`.
  */
@@ -141,8 +150,8 @@ TP_API void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out);
 TP_API char *tp_data_dir(void);
 
 /*
- * Create a knowledge object with the shipped gazetteers, topic model and
- * cues of tp_data_dir() loaded, ready for tp_tagger_new(). Returns NULL with
+ * Create a knowledge object with the shipped gazetteers, topic model, entity
+ * model and cues of tp_data_dir() loaded, ready for tp_tagger_new(). Returns NULL with
  * `error` set as by the tp_knowledge_load_ calls. Free with
  * tp_knowledge_free(). Not thread-safe while it runs.
  */

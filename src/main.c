@@ -60,6 +60,7 @@ static gboolean opt_no_progress = FALSE;
 static gboolean opt_stats = FALSE;
 static gboolean opt_replace = FALSE;
 static char *opt_entity_members = NULL;
+static gboolean opt_hand_typing = FALSE;
 static int opt_max_messages = 100;
 static char **opt_inputs = NULL;
 
@@ -73,7 +74,9 @@ static const GOptionEntry option_entries[] = {
     {"gazetteer", 'g', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_gazetteer_files,
      "Also load the gazetteer or lexicon FILE (repeatable)", "FILE"},
     {"models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models_dir,
-     "Load the topic model and the cues from DIR", "DIR"},
+     "Load the topic, entity and cue models from DIR", "DIR"},
+    {"hand-typing", 0, 0, G_OPTION_ARG_NONE, &opt_hand_typing,
+     "Type names by hand-set cues, not the fitted model", NULL},
     {"on-error", 0, 0, G_OPTION_ARG_STRING, &opt_on_error,
      "A bad line: pass (as it is; default), skip or fail", "POLICY"},
     {"offsets", 0, 0, G_OPTION_ARG_STRING, &opt_offsets,
@@ -119,8 +122,8 @@ static const char summary[] =
     "\n"
     "  echo '{\"text\":\"Mr Trump met the mayor of Paris.\"}' | tagpipe\n"
     "\n"
-    "'tagpipe html' shows tagged lines as a web page; 'tagpipe train' fits a\n"
-    "topic model of your own (each has --help).";
+    "'tagpipe html' shows tagged lines as a web page; 'tagpipe train' and\n"
+    "'tagpipe train-entities' fit topic and entity models (each has --help).";
 
 static const char description[] =
     "Examples:\n"
@@ -157,6 +160,16 @@ static TpKnowledge *load_knowledge(void) {
         g_free(cues);
         cues = g_build_filename(shipped, "cues.tsv", NULL);
     }
+    /* The shipped entity model is fitted to the shipped gazetteers (its
+     * features are their evidence): with a gazetteer folder of one's own it is
+     * not used, and names are typed by the cues, unless the models folder
+     * holds an entity model of its own (`tagpipe train-entities -g DIR`). */
+    g_autofree char *entities = g_build_filename(mdir, "entities.model", NULL);
+    if (!(opt_models_dir && g_file_test(entities, G_FILE_TEST_EXISTS))) {
+        g_autofree char *shipped = cli_data_dir("models");
+        g_free(entities);
+        entities = opt_gazetteer_dir ? NULL : g_build_filename(shipped, "entities.model", NULL);
+    }
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
     for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
         ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
@@ -164,6 +177,8 @@ static TpKnowledge *load_knowledge(void) {
         ok = tp_knowledge_load_topic_model(k, model, &error);
     if (ok)
         ok = tp_knowledge_load_cues(k, cues, &error);
+    if (ok && !opt_hand_typing && entities)
+        ok = tp_knowledge_load_entity_model(k, entities, &error);
     if (!ok) {
         fprintf(stderr, "tagpipe: %s\n", error->message);
         tp_knowledge_free(k);
@@ -549,6 +564,9 @@ int main(int argc, char **argv) {
     setlocale(LC_NUMERIC, "C");
     if (argc > 1 && strcmp(argv[1], "train") == 0)
         return train_main(argc - 1, argv + 1);
+    /* `tagpipe train-entities ...` fits the entity model (train_entities_main.c). */
+    if (argc > 1 && strcmp(argv[1], "train-entities") == 0)
+        return train_entities_main(argc - 1, argv + 1);
     /* `tagpipe html ...` shows tagged lines as a page (cli_html.c). */
     if (argc > 1 && strcmp(argv[1], "html") == 0)
         return html_main(argc - 1, argv + 1);

@@ -36,9 +36,11 @@ TpKnowledge *tp_knowledge_new_default(GError **error) {
     g_autofree char *gdir = g_build_filename(dir, "gazetteers", NULL);
     g_autofree char *model = g_build_filename(dir, "models", "topics.model", NULL);
     g_autofree char *cues = g_build_filename(dir, "models", "cues.tsv", NULL);
+    g_autofree char *entities = g_build_filename(dir, "models", "entities.model", NULL);
     TpKnowledge *k = tp_knowledge_new();
     if (!tp_knowledge_load_dir(k, gdir, error) || !tp_knowledge_load_topic_model(k, model, error) ||
-        !tp_knowledge_load_cues(k, cues, error)) {
+        !tp_knowledge_load_cues(k, cues, error) ||
+        !tp_knowledge_load_entity_model(k, entities, error)) {
         tp_knowledge_free(k);
         return NULL;
     }

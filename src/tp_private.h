@@ -407,11 +407,14 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
 
 /* ---- knowledge and tagger (tp_tagger.c) ---- */
 
+typedef struct TpEntityModel TpEntityModel;
+
 struct TpKnowledge {
     TpGazetteer *gaz;
-    TpTopicModel *topics; /* or NULL: every document gets an empty topic list */
-    TpCues cues;          /* not loaded: no heuristic names */
-    GHashTable *offices;  /* "CC|portfolio|word" -> TpGazEntry index + 1 */
+    TpTopicModel *topics;    /* or NULL: every document gets an empty topic list */
+    TpCues cues;             /* not loaded: no heuristic names */
+    TpEntityModel *entities; /* the fitted typing (tp_candidates.h), or NULL: the cues decide */
+    GHashTable *offices;     /* "CC|portfolio|word" -> TpGazEntry index + 1 */
 };
 
 #endif /* TP_PRIVATE_H */

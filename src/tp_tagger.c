@@ -2,7 +2,7 @@
 /* tp_tagger.c: the knowledge bundle, and tagging one text: matches, names, offices, one
  * overlap resolution, mentions linked across the document. */
 
-#include "tp_private.h"
+#include "tp_candidates.h"
 
 #include <math.h>
 #include <string.h>
@@ -39,12 +39,15 @@ typedef struct {
 struct TpTagger {
     const TpKnowledge *k;
     TpTokens tt;
-    GArray *matches;        /* TpGazMatch: every gazetteer match */
-    GArray *gaz_kept;       /* TpGazMatch: the gazetteer's own resolution, offices aside */
-    GArray *match_start;    /* guint32 per token: index of `matches` */
-    GArray *kept_start;     /* guint32 per token: index of `gaz_kept` */
-    GArray *cands;          /* Candidate */
-    GArray *heuristics;     /* TpHeuristic */
+    GArray *matches;     /* TpGazMatch: every gazetteer match */
+    GArray *gaz_kept;    /* TpGazMatch: the gazetteer's own resolution, offices aside */
+    GArray *match_start; /* guint32 per token: index of `matches` */
+    GArray *kept_start;  /* guint32 per token: index of `gaz_kept` */
+    GArray *cands;       /* Candidate */
+    GArray *heuristics;  /* TpHeuristic */
+    GArray *spans;       /* TpCand: every span that could be a name (fitted typing) */
+    TpCandDoc *cand_doc;
+    GString *features;
     GArray *offices;        /* TpOffice */
     GArray *entities;       /* TpEntity */
     GPtrArray *office_refs; /* the persons' `offices` arrays point in here */
@@ -78,6 +81,7 @@ void tp_knowledge_free(TpKnowledge *knowledge) {
         return;
     tp_gazetteer_free(knowledge->gaz);
     tp_topic_model_free(knowledge->topics);
+    tp_entity_model_free(knowledge->entities);
     if (knowledge->offices)
         g_hash_table_destroy(knowledge->offices);
     g_free(knowledge);
@@ -159,6 +163,16 @@ const char *tp_knowledge_topic(const TpKnowledge *knowledge, guint i, const char
     return tp_topic_model_key(knowledge->topics, i, label);
 }
 
+gboolean tp_knowledge_load_entity_model(TpKnowledge *knowledge, const char *path, GError **error) {
+    g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
+    TpEntityModel *m = tp_entity_model_load(path, error);
+    if (m == NULL)
+        return FALSE;
+    tp_entity_model_free(knowledge->entities);
+    knowledge->entities = m;
+    return TRUE;
+}
+
 void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out) {
     g_return_if_fail(knowledge != NULL && out != NULL);
     tp_gazetteer_describe(knowledge->gaz, out);
@@ -181,6 +195,9 @@ TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error) {
     t->kept_start = g_array_new(FALSE, FALSE, sizeof(guint32));
     t->cands = g_array_new(FALSE, FALSE, sizeof(Candidate));
     t->heuristics = g_array_new(FALSE, FALSE, sizeof(TpHeuristic));
+    t->spans = g_array_new(FALSE, FALSE, sizeof(TpCand));
+    t->cand_doc = tp_cand_doc_new();
+    t->features = g_string_new(NULL);
     t->offices = g_array_new(FALSE, FALSE, sizeof(TpOffice));
     t->entities = g_array_new(FALSE, FALSE, sizeof(TpEntity));
     t->office_refs = g_ptr_array_new();
@@ -204,6 +221,9 @@ void tp_tagger_free(TpTagger *tagger) {
     g_array_free(tagger->kept_start, TRUE);
     g_array_free(tagger->cands, TRUE);
     g_array_free(tagger->heuristics, TRUE);
+    g_array_free(tagger->spans, TRUE);
+    tp_cand_doc_free(tagger->cand_doc);
+    g_string_free(tagger->features, TRUE);
     g_array_free(tagger->offices, TRUE);
     g_array_free(tagger->entities, TRUE);
     g_ptr_array_free(tagger->office_refs, TRUE);
@@ -467,10 +487,16 @@ static void add_doc_mentions(TpTagger *t) {
         if (taken[i] || !(tok->flags & TP_TOK_WORD) || !(tok->flags & TP_TOK_CAP) ||
             (tok->flags & TP_TOK_DIGIT))
             continue;
-        /* Inside a longer capitalized name ("Oyelaran Street") it is not the person. */
-        if ((i > 0 && (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) && !taken[i - 1] &&
-             !(tp_gazetteer_lexicon(t->k->gaz, tp_tok_key(tt, tp_tok(tt, i - 1))) &
-               TP_LEX_HONORIFIC)) ||
+        /* Inside a longer capitalized name ("Oyelaran Street") it is not the
+         * person; with the fitted typing, an ordinary word opening the
+         * sentence ("Later Oyelaran") is no part of a name (the hand-set
+         * typing keeps its earlier behaviour). */
+        const TpToken *prev = i > 0 ? tp_tok(tt, i - 1) : NULL;
+        gboolean sent_word = prev && t->k->entities && (prev->flags & TP_TOK_SENT) &&
+                             (prev->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD));
+        if ((prev && (prev->flags & TP_TOK_CAP) && !taken[i - 1] &&
+             !(tp_gazetteer_lexicon(t->k->gaz, tp_tok_key(tt, prev)) & TP_LEX_HONORIFIC) &&
+             !sent_word) ||
             (i + 1 < n && (tp_tok(tt, i + 1)->flags & TP_TOK_CAP) &&
              (tp_tok(tt, i + 1)->flags & TP_TOK_WORD) && !taken[i + 1]))
             continue;
@@ -543,10 +569,10 @@ static TpEntity make_entity(const TpTagger *t, guint first, guint last, TpEntity
                       .end_cp = b->end_cp};
 }
 
-gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
-                            const TpEntity **out_entities, gsize *out_n, GError **error) {
-    g_return_val_if_fail(tagger != NULL && text != NULL, FALSE);
-    g_return_val_if_fail(out_entities != NULL && out_n != NULL, FALSE);
+/* Steps 1 and 2 of tagging a text: tokens, gazetteer matches (`all` indexes
+ * them), the gazetteer-only resolution (`kept`) and offices. */
+static gboolean find_matches(TpTagger *tagger, const char *text, gssize len, TpMatchIndex *out_all,
+                             TpMatchIndex *out_kept, GError **error) {
     gsize n = len < 0 ? strlen(text) : (gsize)len;
     /* UTF-8 with NUL characters allowed: JSON's "\u0000" is a character of
      * the text (g_utf8_validate stops at one), and no token holds it. */
@@ -575,8 +601,8 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     tp_gazetteer_match(tagger->k->gaz, text, tt, tagger->shape, tagger->matches);
     GArray *gaz = tagger->cands;
     gazetteer_candidates(tagger, gaz);
-    TpMatchIndex all = {tagger->matches, tagger->match_start};
-    tp_match_index_build(&all, n_tok);
+    *out_all = (TpMatchIndex){tagger->matches, tagger->match_start};
+    tp_match_index_build(out_all, n_tok);
     g_array_set_size(tagger->gaz_kept, 0);
     for (guint i = 0; i < gaz->len; i++) {
         const Candidate *c = &g_array_index(gaz, Candidate, i);
@@ -584,12 +610,12 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         g_array_append_val(tagger->gaz_kept, m);
     }
     g_array_sort(tagger->gaz_kept, cmp_match_first);
-    TpMatchIndex kept = {tagger->gaz_kept, tagger->kept_start};
-    tp_match_index_build(&kept, n_tok);
+    *out_kept = (TpMatchIndex){tagger->gaz_kept, tagger->kept_start};
+    tp_match_index_build(out_kept, n_tok);
 
     /* 2. Offices, a layer of their own: "US" stays a place inside "US defence secretary". */
     g_array_set_size(tagger->offices, 0);
-    tp_offices_find(tagger->k, text, tt, &all, tagger->strings, tagger->offices);
+    tp_offices_find(tagger->k, text, tt, out_all, tagger->strings, tagger->offices);
     g_byte_array_set_size(tagger->off_taken, n_tok);
     if (n_tok)
         memset(tagger->off_taken->data, 0, n_tok);
@@ -597,35 +623,134 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
         const TpOffice *o = &g_array_index(tagger->offices, TpOffice, i);
         memset(tagger->off_taken->data + o->word_first, 1, o->word_last - o->word_first + 1);
     }
+    return TRUE;
+}
 
-    /* 3. Names the gazetteers lack, from cues and bylines. */
-    g_array_set_size(tagger->heuristics, 0);
-    tp_heuristics_bylines(text, tt, tagger->strings, tagger->heuristics);
-    tp_heuristics_names(tagger->k, text, tt, tagger->gaz_taken->data, &kept,
-                        tagger->off_taken->data, tagger->strings, tagger->heuristics);
-
-    /* 4. One overlap resolution over gazetteer and heuristic names alike. */
-    for (guint i = 0; i < tagger->heuristics->len; i++) {
-        const TpHeuristic *h = &g_array_index(tagger->heuristics, TpHeuristic, i);
-        Candidate c = {.first = h->first,
-                       .last = h->last,
-                       .value = NO_MATCH,
-                       .weight = h->score,
-                       .type = h->type,
-                       .name = h->name,
-                       .id = h->id,
-                       .source = "heuristic",
-                       .score = h->score};
-        g_array_append_val(gaz, c);
+/* The canonical surface of tokens [a, b]: their shapes, spaced as in the text. */
+static const char *span_name(TpTagger *t, const char *text, guint a, guint b) {
+    g_autoptr(GString) s = g_string_new(NULL);
+    for (guint i = a; i <= b; i++) {
+        const TpToken *tok = tp_tok(&t->tt, i);
+        if (i > a && (tok->flags & TP_TOK_SPACE))
+            g_string_append_c(s, ' ');
+        tp_text_shape(s, text + tok->start, tok->end - tok->start);
     }
-    keep_longest(tagger->cands, tagger->taken, n_tok);
+    return g_string_chunk_insert_const(t->strings, s->str);
+}
+
+/* Every span that could be a name, with its features prepared. */
+static void find_candidates(TpTagger *t, const char *text, const TpMatchIndex *all,
+                            TpCandContext *cx) {
+    *cx = (TpCandContext){t->k, text, &t->tt, all, t->off_taken->data};
+    g_array_set_size(t->heuristics, 0);
+    tp_heuristics_bylines(text, &t->tt, t->strings, t->heuristics);
+    tp_cands_build(cx, t->heuristics, t->spans);
+    tp_cand_doc_prepare(t->cand_doc, cx, t->spans);
+}
+
+gboolean tp_tagger_collect_candidates(TpTagger *tagger, const char *text, gssize len,
+                                      TpCandFunc func, gpointer data, GError **error) {
+    g_return_val_if_fail(tagger != NULL && text != NULL && func != NULL, FALSE);
+    TpMatchIndex all, kept;
+    if (!find_matches(tagger, text, len, &all, &kept, error))
+        return FALSE;
+    TpCandContext cx;
+    find_candidates(tagger, text, &all, &cx);
+    for (guint i = 0; i < tagger->spans->len; i++) {
+        const TpCand *c = &g_array_index(tagger->spans, TpCand, i);
+        guint nf = tp_cand_features(&cx, tagger->cand_doc, tagger->spans, i, tagger->features);
+        func(tp_tok(&tagger->tt, c->first)->start_cp, tp_tok(&tagger->tt, c->name_first)->start_cp,
+             tp_tok(&tagger->tt, c->last)->end_cp, tagger->features->str, nf, data);
+    }
+    return TRUE;
+}
+
+/* Steps 3 and 4 with the fitted model: every candidate scored, the best
+ * non-overlapping ones kept. */
+static void fitted_names(TpTagger *t, const char *text, const TpMatchIndex *all) {
+    const TpEntityModel *model = t->k->entities;
+    TpCandContext cx;
+    find_candidates(t, text, all, &cx);
+    for (guint i = 0; i < t->spans->len; i++) {
+        TpCand *c = &g_array_index(t->spans, TpCand, i);
+        guint nf = tp_cand_features(&cx, t->cand_doc, t->spans, i, t->features);
+        tp_entity_model_score(model, t->features->str, nf, c);
+    }
+    tp_cands_resolve(t->spans, t->taken, t->tt.toks->len);
+    g_array_set_size(t->cands, 0);
+    for (guint i = 0; i < t->spans->len; i++) {
+        const TpCand *sc = &g_array_index(t->spans, TpCand, i);
+        TpEntityType type = tp_class_type(sc->cls);
+        /* The honorific of a person is added back at output (extend_honorific). */
+        guint first = type == TP_ENTITY_PERSON ? sc->name_first : sc->first;
+        Candidate c = {.first = first,
+                       .last = sc->last,
+                       .value = NO_MATCH,
+                       .weight = sc->margin,
+                       .type = type,
+                       .score = tp_entity_model_confidence(model, sc->margin)};
+        if (sc->value[sc->cls] != TP_CAND_NO_VALUE) {
+            const TpGazEntry *e = value_entry(t, sc->value[sc->cls]);
+            c.value = sc->value[sc->cls];
+            c.name = e->name;
+            c.id = e->id;
+            c.country = e->country;
+            c.kind = e->kind;
+            c.source = "gazetteer";
+        } else {
+            c.name = span_name(t, text, first, sc->last);
+            c.id = tp_local_id(t->strings, type, c.name);
+            c.source = "heuristic";
+        }
+        g_array_append_val(t->cands, c);
+    }
+}
+
+gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
+                            const TpEntity **out_entities, gsize *out_n, GError **error) {
+    g_return_val_if_fail(tagger != NULL && text != NULL, FALSE);
+    g_return_val_if_fail(out_entities != NULL && out_n != NULL, FALSE);
+    TpMatchIndex all, kept;
+    if (!find_matches(tagger, text, len, &all, &kept, error))
+        return FALSE;
+    TpTokens *tt = &tagger->tt;
+    guint n_tok = tt->toks->len;
+    gboolean fitted = tagger->k->entities != NULL;
+    if (fitted) {
+        fitted_names(tagger, text, &all);
+    } else {
+        GArray *gaz = tagger->cands;
+        /* 3. Names the gazetteers lack, from cues and bylines. */
+        g_array_set_size(tagger->heuristics, 0);
+        tp_heuristics_bylines(text, tt, tagger->strings, tagger->heuristics);
+        tp_heuristics_names(tagger->k, text, tt, tagger->gaz_taken->data, &kept,
+                            tagger->off_taken->data, tagger->strings, tagger->heuristics);
+
+        /* 4. One overlap resolution over gazetteer and heuristic names alike. */
+        for (guint i = 0; i < tagger->heuristics->len; i++) {
+            const TpHeuristic *h = &g_array_index(tagger->heuristics, TpHeuristic, i);
+            Candidate c = {.first = h->first,
+                           .last = h->last,
+                           .value = NO_MATCH,
+                           .weight = h->score,
+                           .type = h->type,
+                           .name = h->name,
+                           .id = h->id,
+                           .source = "heuristic",
+                           .score = h->score};
+            g_array_append_val(gaz, c);
+        }
+        keep_longest(tagger->cands, tagger->taken, n_tok);
+    }
 
     /* 5. One entity across its mentions. */
     register_names(tagger);
     link_mentions(tagger);
-    confirm_common_words(tagger);
+    if (!fitted)
+        confirm_common_words(tagger);
     add_doc_mentions(tagger);
-    sports_teams(tagger);
+    if (!fitted)
+        sports_teams(tagger);
 
     /* 6. Entities, offices and their holders. */
     guint nc = tagger->cands->len, no = tagger->offices->len;

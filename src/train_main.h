@@ -8,4 +8,7 @@
  * the exit status. */
 int train_main(int argc, char **argv);
 
+/* Run `tagpipe train-entities` (train_entities_main.c); argv[0] is "train-entities". */
+int train_entities_main(int argc, char **argv);
+
 #endif /* TRAIN_MAIN_H */

@@ -9,7 +9,7 @@ set -eu
 
 bash_comp="$SRCDIR/completions/tagpipe.bash"
 zsh_comp="$SRCDIR/completions/_tagpipe"
-for cmd in main html train; do
+for cmd in main html train train-entities; do
     case $cmd in
     main) args="" page=tagpipe.1 ;;
     *) args=$cmd page=tagpipe-$cmd.1 ;;

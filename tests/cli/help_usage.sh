@@ -125,7 +125,7 @@ grep -q "^tagpipe: .*broken.tsv:3: [a-z]" "$tmp/err" ||
     { bad "malformed file in --gazetteers dir: expected 'tagpipe: .../broken.tsv:3: ...'"; show; }
 
 # ---- --help fits 80 columns, has several examples, lists the new options ----
-for cmd in train html; do
+for cmd in train train-entities html; do
     tp "$cmd" --help
     awk 'length > 80 { bad = 1; print "over 80 columns: " $0 } END { exit bad }' "$tmp/out" ||
         bad "$cmd --help has lines over 80 columns"

@@ -1,0 +1,1022 @@
+/* SPDX-License-Identifier: MIT */
+/* tp_candidates.c: candidate spans for names, their features, the fitted model that scores them
+ * and the one resolution that keeps the best non-overlapping set. */
+
+#include "tp_candidates.h"
+
+#include <math.h>
+#include <string.h>
+
+static const TpEntityType class_types[TP_CLASS_N] = {TP_ENTITY_N_TYPES, TP_ENTITY_PERSON,
+                                                     TP_ENTITY_PLACE, TP_ENTITY_ORGANIZATION};
+static const char *const class_names[TP_CLASS_N] = {"none", "person", "place", "organization"};
+
+TpEntityType tp_class_type(TpClass cls) {
+    return class_types[cls];
+}
+
+const char *tp_class_name(TpClass cls) {
+    return class_names[cls];
+}
+
+static TpClass type_class(TpEntityType type) {
+    switch (type) {
+    case TP_ENTITY_PERSON: return TP_CLASS_PERSON;
+    case TP_ENTITY_PLACE: return TP_CLASS_PLACE;
+    case TP_ENTITY_ORGANIZATION: return TP_CLASS_ORGANIZATION;
+    default: return TP_CLASS_NONE;
+    }
+}
+
+/* ---- words and their classes ---- */
+
+static const char *key(const TpTokens *tt, guint i) {
+    return tp_tok_key(tt, tp_tok(tt, i));
+}
+
+static gboolean key_in(const TpTokens *tt, guint i, const char *const *keys) {
+    const char *k = key(tt, i);
+    for (guint j = 0; keys[j]; j++)
+        if (strcmp(k, keys[j]) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static gboolean is_cap_word(const TpToken *t) {
+    return (t->flags & TP_TOK_WORD) && (t->flags & TP_TOK_CAP) && !(t->flags & TP_TOK_DIGIT);
+}
+
+/* Lower-case words that join the parts of a name ("Bank of England", "Ludwig
+ * van Beethoven", "Procter & Gamble"); the same list as tp_heuristics.c. */
+static const char *const connectors[] = {"of",  "de",    "du",  "des", "da",  "dos",  "das",
+                                         "del", "della", "di",  "van", "von", "der",  "den",
+                                         "ter", "la",    "le",  "bin", "ibn", "bint", "al",
+                                         "el",  "y",     "and", "&",   "for", "'s",   NULL};
+
+/* The closed list of function words that context features may name: articles,
+ * prepositions, conjunctions, pronouns and the verbs of results and speech.
+ * Any other context word appears only as its lexicon class or shape. */
+static const char *const function_words[] = {
+    "the",    "a",        "an",        "in",         "at",         "from",      "to",
+    "of",     "by",       "for",       "with",       "on",         "and",       "or",
+    "but",    "as",       "after",     "before",     "against",    "near",      "into",
+    "over",   "under",    "between",   "v",          "vs",         "versus",    "beat",
+    "beats",  "defeated", "drew",      "lost",       "won",        "said",      "says",
+    "told",   "added",    "is",        "was",        "are",        "were",      "has",
+    "had",    "will",     "would",     "who",        "which",      "that",      "he",
+    "she",    "it",       "they",      "his",        "her",        "its",       "their",
+    "'s",     "based",    "across",    "outside",    "throughout", "via",       "around",
+    "north",  "south",    "east",      "west",       "capital",    "city",      "province",
+    "state",  "region",   "leader",    "party",      "club",       "team",      "company",
+    "coach",  "striker",  "minister",  "president",  "chairman",   "spokesman", "spokeswoman",
+    "chief",  "head",     "officials", "government", "forces",     "army",      "troops",
+    "police", "people",   "born",      "visit",      "visited",    "met",       "meet",
+    "join",   "joined",   "play",      "played",     NULL};
+static const char *const speech_verbs[] = {"said",      "says",   "told",    "added",   "announced",
+                                           "reported",  "stated", "warned",  "claimed", "argued",
+                                           "insisted",  "wrote",  "tweeted", "asked",   "replied",
+                                           "confirmed", "denied", NULL};
+static const char *const versus[] = {"v",     "vs",       "versus", "beat",
+                                     "beats", "defeated", "drew",   NULL};
+
+/* The function words and speech verbs as one set (value 1: function word,
+ * 2: speech verb, 3: both), built once: a context word is looked up four
+ * times per candidate. */
+static GHashTable *context_words(void) {
+    static gsize once = 0;
+    static GHashTable *set = NULL;
+    if (g_once_init_enter(&once)) {
+        GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; function_words[i]; i++)
+            g_hash_table_insert(h, (gpointer)function_words[i], GUINT_TO_POINTER(1));
+        for (guint i = 0; speech_verbs[i]; i++)
+            g_hash_table_insert(
+                h, (gpointer)speech_verbs[i],
+                GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(h, speech_verbs[i])) | 2));
+        set = h;
+        g_once_init_leave(&once, 1);
+    }
+    return set;
+}
+
+/* The class of context token `i`, as a short string into `buf`. */
+static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
+    const TpTokens *tt = cx->tt;
+    const TpToken *t = tp_tok(tt, i);
+    guint kind = GPOINTER_TO_UINT(g_hash_table_lookup(context_words(), key(tt, i)));
+    if (kind & 1)
+        return key(tt, i);
+    if (!(t->flags & TP_TOK_WORD)) {
+        const char *k = key(tt, i);
+        if (strlen(k) <= 3)
+            return k;
+        return "PUNCT";
+    }
+    if (t->flags & TP_TOK_DIGIT) {
+        gsize len = t->end - t->start;
+        return len <= 2 ? "DIG2" : len <= 4 ? "DIG4" : "DIGN";
+    }
+    guint32 l = t->lex;
+    if (l & TP_LEX_HONORIFIC)
+        return "HON";
+    if (cx->off_taken[i])
+        return "OFFICE";
+    if (l & TP_LEX_TITLE)
+        return "TITLE";
+    if (kind & 2)
+        return "SPEECH";
+    if (l & TP_LEX_DEMONYM)
+        return "DEMONYM";
+    if (is_cap_word(t)) {
+        /* "Later", "On" opening a sentence: an ordinary word, capitalized. */
+        if ((t->flags & TP_TOK_SENT) && (l & (TP_LEX_COMMON | TP_LEX_STOPWORD)))
+            return "SentCommon";
+        if (l & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX))
+            return "ORGHEAD";
+        if (l & TP_LEX_GIVEN_NAME)
+            return "GIVEN";
+        g_strlcpy(buf, (t->flags & TP_TOK_ALLCAPS) ? "CAPS" : "Cap", 16);
+        return buf;
+    }
+    if (l & TP_LEX_STOPWORD)
+        return "stop";
+    if (l & TP_LEX_COMMON)
+        return "common";
+    return "low";
+}
+
+/* ---- candidates ---- */
+
+static const TpGazEntry *value_entry(const TpGazetteer *gaz, guint32 value) {
+    return tp_gazetteer_canonical(gaz,
+                                  tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, value)->entry));
+}
+
+static int cmp_cand(gconstpointer a, gconstpointer b) {
+    const TpCand *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    return x->last < y->last ? -1 : (x->last > y->last);
+}
+
+static void add_span(GArray *out, guint first, guint last, guint32 origin) {
+    TpCand c = {.first = first, .last = last, .origin = origin};
+    for (int k = 0; k < TP_CLASS_N; k++)
+        c.value[k] = TP_CAND_NO_VALUE;
+    g_array_append_val(out, c);
+}
+
+/* The longest span a capitalized run's sub-span may have, in tokens. */
+#define MAX_SPAN_TOKENS 8
+
+void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out) {
+    const TpTokens *tt = cx->tt;
+    const TpGazetteer *gaz = cx->k->gaz;
+    guint n = tt->toks->len;
+    g_array_set_size(out, 0);
+    /* 1. Gazetteer readings, offices aside. */
+    const GArray *ms = cx->matches->matches;
+    for (guint i = 0; i < ms->len; i++) {
+        const TpGazMatch *m = &g_array_index(ms, TpGazMatch, i);
+        if (type_class(value_entry(gaz, m->value)->type) != TP_CLASS_NONE)
+            add_span(out, m->first, m->last, TP_CAND_GAZETTEER);
+    }
+    /* 2. Spans of capitalized runs: connectors and glued hyphens inside, not
+     * across a line break or an office word. */
+    guint i = 0;
+    while (i < n) {
+        if (!is_cap_word(tp_tok(tt, i)) || cx->off_taken[i]) {
+            i++;
+            continue;
+        }
+        guint j = i;
+        for (;;) {
+            guint nx = j + 1;
+            if (nx >= n || (tp_tok(tt, nx)->flags & TP_TOK_NL) || cx->off_taken[nx] || j - i >= 12)
+                break;
+            if (is_cap_word(tp_tok(tt, nx))) {
+                j = nx;
+                continue;
+            }
+            gboolean glued_hyphen = strcmp(key(tt, nx), "-") == 0 &&
+                                    !(tp_tok(tt, nx)->flags & TP_TOK_SPACE) && nx + 1 < n &&
+                                    !(tp_tok(tt, nx + 1)->flags & TP_TOK_SPACE);
+            guint after = nx + 1;
+            if (strcmp(key(tt, nx), "of") == 0 && after < n && strcmp(key(tt, after), "the") == 0)
+                after++;
+            if ((glued_hyphen || key_in(tt, nx, connectors)) && after < n &&
+                is_cap_word(tp_tok(tt, after)) && !cx->off_taken[after] &&
+                !(tp_tok(tt, after)->flags & TP_TOK_NL)) {
+                j = after;
+                continue;
+            }
+            break;
+        }
+        for (guint a = i; a <= j; a++) {
+            if (!is_cap_word(tp_tok(tt, a)))
+                continue;
+            for (guint b = a; b <= j && b - a < MAX_SPAN_TOKENS; b++)
+                if (is_cap_word(tp_tok(tt, b)))
+                    add_span(out, a, b, TP_CAND_RUN);
+        }
+        i = j + 1;
+    }
+    /* 3. Bylines. */
+    for (guint h = 0; bylines && h < bylines->len; h++) {
+        const TpHeuristic *bh = &g_array_index(bylines, TpHeuristic, h);
+        if (bh->byline)
+            add_span(out, bh->first, bh->last, TP_CAND_BYLINE);
+    }
+    /* One candidate per span, with the best reading of each class. */
+    g_array_sort(out, cmp_cand);
+    guint kept = 0;
+    for (guint c = 0; c < out->len; c++) {
+        TpCand x = g_array_index(out, TpCand, c);
+        if (kept > 0) {
+            TpCand *prev = &g_array_index(out, TpCand, kept - 1);
+            if (prev->first == x.first && prev->last == x.last) {
+                prev->origin |= x.origin;
+                continue;
+            }
+        }
+        g_array_index(out, TpCand, kept++) = x;
+    }
+    g_array_set_size(out, kept);
+    for (guint k = 0; k < out->len; k++) {
+        TpCand *x = &g_array_index(out, TpCand, k);
+        guint nf = x->first;
+        if (nf < x->last && (tp_tok(tt, nf)->lex & TP_LEX_HONORIFIC)) {
+            nf++;
+            if (nf < x->last && strcmp(key(tt, nf), ".") == 0)
+                nf++;
+        }
+        x->name_first = nf;
+    }
+    /* "Mr Trump" has the readings of "Trump" (after the readings, below). */
+    /* The readings: matches and candidates are both ordered by (first, last). */
+    guint c = 0;
+    for (guint m = 0; m < ms->len; m++) {
+        const TpGazMatch *gm = &g_array_index(ms, TpGazMatch, m);
+        const TpGazEntry *e = value_entry(gaz, gm->value);
+        TpClass cls = type_class(e->type);
+        if (cls == TP_CLASS_NONE)
+            continue;
+        while (c < out->len && cmp_cand(&g_array_index(out, TpCand, c),
+                                        &(TpCand){.first = gm->first, .last = gm->last}) < 0)
+            c++;
+        g_assert(c < out->len);
+        TpCand *x = &g_array_index(out, TpCand, c);
+        const TpGazValue *v = tp_gazetteer_value(gaz, gm->value);
+        double w = e->prior + ((v->flags & TP_ALIAS_EXACT) ? 0.01 : 0.0);
+        if (x->value[cls] == TP_CAND_NO_VALUE || w > x->prior[cls] + 1e-9) {
+            x->value[cls] = gm->value;
+            x->prior[cls] = w;
+        }
+    }
+    for (guint k = 0; k < out->len; k++) {
+        TpCand *x = &g_array_index(out, TpCand, k);
+        if (x->name_first == x->first)
+            continue;
+        for (guint j = k + 1; j < out->len; j++) {
+            const TpCand *y = &g_array_index(out, TpCand, j);
+            if (y->first > x->name_first)
+                break;
+            if (y->first == x->name_first && y->last == x->last) {
+                for (int cls = 1; cls < TP_CLASS_N; cls++) {
+                    if (x->value[cls] == TP_CAND_NO_VALUE) {
+                        x->value[cls] = y->value[cls];
+                        x->prior[cls] = y->prior[cls];
+                    }
+                }
+                break;
+            }
+        }
+    }
+}
+
+/* ---- the document ---- */
+
+/* Context cues of one occurrence, shared with the name's other occurrences. */
+enum { DOC_HONORIFIC, DOC_PLACE_PREP, DOC_SPEECH, DOC_RESULT, DOC_POSSESSIVE, DOC_N };
+static const char *const doc_cue_names[DOC_N] = {"honorific", "place-prep", "speech", "result",
+                                                 "possessive"};
+
+typedef struct {
+    guint n;
+    guint with[DOC_N];
+} DocSurface;
+
+struct TpCandDoc {
+    GHashTable *surfaces; /* folded surface -> DocSurface */
+    GArray *cue_bits;     /* guint32 per candidate */
+    GArray *surface_of;   /* DocSurface * per candidate */
+    GString *scratch;
+    GStringChunk *strings;
+    GHashTable *longer;   /* last word of a longer name -> DocLonger (keys: the text's tokens) */
+    GHashTable *acronyms; /* acronyms defined in brackets (keys: the text's tokens) */
+};
+
+/* Where the document's longer names ending in a word end first. */
+typedef struct {
+    guint32 min_last;        /* of any such candidate */
+    guint32 min_person_last; /* of one with a given name first or a person reading */
+} DocLonger;
+
+TpCandDoc *tp_cand_doc_new(void) {
+    TpCandDoc *d = g_new0(TpCandDoc, 1);
+    d->surfaces = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    d->cue_bits = g_array_new(FALSE, FALSE, sizeof(guint32));
+    d->surface_of = g_array_new(FALSE, FALSE, sizeof(gpointer));
+    d->scratch = g_string_new(NULL);
+    d->strings = g_string_chunk_new(4096);
+    d->longer = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    d->acronyms = g_hash_table_new(g_str_hash, g_str_equal);
+    return d;
+}
+
+void tp_cand_doc_free(TpCandDoc *doc) {
+    if (doc == NULL)
+        return;
+    g_hash_table_destroy(doc->surfaces);
+    g_array_free(doc->cue_bits, TRUE);
+    g_array_free(doc->surface_of, TRUE);
+    g_string_free(doc->scratch, TRUE);
+    g_string_chunk_free(doc->strings);
+    g_hash_table_destroy(doc->longer);
+    g_hash_table_destroy(doc->acronyms);
+    g_free(doc);
+}
+
+static gboolean is_place_prep(const TpTokens *tt, guint i) {
+    return tp_is_place_preposition(tt, i);
+}
+
+/* A score after the span: "Chicago 5", not "Chicago 5 %". */
+static gboolean score_after(const TpTokens *tt, guint b) {
+    guint n = tt->toks->len;
+    if (b + 1 >= n)
+        return FALSE;
+    const TpToken *nx = tp_tok(tt, b + 1);
+    return (nx->flags & TP_TOK_DIGIT) && !(nx->flags & TP_TOK_NL) && nx->end - nx->start <= 3 &&
+           !(b + 2 < n &&
+             (strcmp(key(tt, b + 2), "%") == 0 || (tp_tok(tt, b + 2)->flags & TP_TOK_LOWER)));
+}
+
+static guint32 occurrence_cues(const TpCandContext *cx, const TpCand *c) {
+    const TpTokens *tt = cx->tt;
+    guint n = tt->toks->len;
+    guint32 bits = 0;
+    guint a = c->first, b = c->last;
+    if (a > 0 && !(tp_tok(tt, a)->flags & TP_TOK_NL)) {
+        guint p = a - 1;
+        if (p > 0 && strcmp(key(tt, p), ".") == 0)
+            p--;
+        if (tp_tok(tt, p)->lex & TP_LEX_HONORIFIC)
+            bits |= 1u << DOC_HONORIFIC;
+        if (is_place_prep(tt, a - 1))
+            bits |= 1u << DOC_PLACE_PREP;
+        if (key_in(tt, a - 1, versus))
+            bits |= 1u << DOC_RESULT;
+    }
+    if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
+        if (key_in(tt, b + 1, speech_verbs))
+            bits |= 1u << DOC_SPEECH;
+        if (key_in(tt, b + 1, versus) || score_after(tt, b))
+            bits |= 1u << DOC_RESULT;
+        if (strcmp(key(tt, b + 1), "'s") == 0)
+            bits |= 1u << DOC_POSSESSIVE;
+    }
+    return bits;
+}
+
+static const char *surface_key(TpCandDoc *doc, const TpTokens *tt, const TpCand *c) {
+    g_string_truncate(doc->scratch, 0);
+    for (guint i = c->first; i <= c->last; i++) {
+        if (i > c->first)
+            g_string_append_c(doc->scratch, ' ');
+        g_string_append(doc->scratch, key(tt, i));
+    }
+    return doc->scratch->str;
+}
+
+/* The initials of the capitalized words of [a, b] spell `acr` (folded)? */
+static gboolean initials_match(const TpTokens *tt, guint a, guint b, const char *acr);
+
+void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *cands) {
+    const TpTokens *tt = cx->tt;
+    guint n = tt->toks->len;
+    g_hash_table_remove_all(doc->longer);
+    g_hash_table_remove_all(doc->acronyms);
+    for (guint i = 0; i < cands->len; i++) {
+        const TpCand *d = &g_array_index(cands, TpCand, i);
+        if (d->last == d->first || !(d->origin & (TP_CAND_RUN | TP_CAND_GAZETTEER)))
+            continue;
+        const char *last = key(tt, d->last);
+        DocLonger *l = g_hash_table_lookup(doc->longer, last);
+        if (l == NULL) {
+            l = g_new(DocLonger, 1);
+            *l = (DocLonger){G_MAXUINT32, G_MAXUINT32};
+            g_hash_table_insert(doc->longer, (gpointer)last, l);
+        }
+        l->min_last = MIN(l->min_last, d->last);
+        if ((tp_tok(tt, d->first)->lex & TP_LEX_GIVEN_NAME) ||
+            d->value[TP_CLASS_PERSON] != TP_CAND_NO_VALUE)
+            l->min_person_last = MIN(l->min_person_last, d->last);
+    }
+    /* "... Harbour Board (KHB)": the initials of the words before spell it. */
+    for (guint j = 2; j + 1 < n; j++) {
+        if (!(tp_tok(tt, j)->flags & TP_TOK_ALLCAPS) || strcmp(key(tt, j - 1), "(") != 0 ||
+            strcmp(key(tt, j + 1), ")") != 0)
+            continue;
+        gboolean found = FALSE;
+        for (guint st = j >= 10 ? j - 10 : 0; st + 1 < j && !found; st++)
+            found = initials_match(tt, st, j - 2, key(tt, j));
+        if (found)
+            g_hash_table_add(doc->acronyms, (gpointer)key(tt, j));
+    }
+    g_hash_table_remove_all(doc->surfaces);
+    g_string_chunk_clear(doc->strings);
+    g_array_set_size(doc->cue_bits, cands->len);
+    g_array_set_size(doc->surface_of, cands->len);
+    for (guint i = 0; i < cands->len; i++) {
+        const TpCand *c = &g_array_index(cands, TpCand, i);
+        guint32 bits = occurrence_cues(cx, c);
+        const char *sk = surface_key(doc, cx->tt, c);
+        DocSurface *s = g_hash_table_lookup(doc->surfaces, sk);
+        if (s == NULL) {
+            s = g_new0(DocSurface, 1);
+            g_hash_table_insert(doc->surfaces, g_string_chunk_insert(doc->strings, sk), s);
+        }
+        s->n++;
+        for (int k = 0; k < DOC_N; k++)
+            s->with[k] += (bits >> k) & 1;
+        g_array_index(doc->cue_bits, guint32, i) = bits;
+        g_array_index(doc->surface_of, gpointer, i) = s;
+    }
+}
+
+/* ---- features ---- */
+
+static guint words_in(const TpTokens *tt, guint a, guint b) {
+    guint n = 0;
+    for (guint i = a; i <= b; i++)
+        n += (tp_tok(tt, i)->flags & TP_TOK_WORD) != 0;
+    return n;
+}
+
+typedef struct {
+    GString *out;
+    guint n;
+} Feats;
+
+static void feat(Feats *f, const char *s) {
+    g_string_append(f->out, s);
+    g_string_append_c(f->out, '\0');
+    f->n++;
+}
+
+/* The feature a b c d (NULL ends it early), without printf: the common shapes. */
+static void featcat(Feats *f, const char *a, const char *b, const char *c, const char *d) {
+    g_string_append(f->out, a);
+    if (b)
+        g_string_append(f->out, b);
+    if (b && c)
+        g_string_append(f->out, c);
+    if (b && c && d)
+        g_string_append(f->out, d);
+    g_string_append_c(f->out, '\0');
+    f->n++;
+}
+
+G_GNUC_PRINTF(2, 3) static void featf(Feats *f, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    g_string_append_vprintf(f->out, fmt, ap);
+    va_end(ap);
+    g_string_append_c(f->out, '\0');
+    f->n++;
+}
+
+static const char *prior_bucket(double p) {
+    return p < 0.35 ? "lo" : p < 0.55 ? "mid" : p < 0.75 ? "hi" : "top";
+}
+
+static const struct {
+    guint32 bit;
+    const char *name;
+} lex_names[] = {
+    {TP_LEX_GIVEN_NAME, "given"},     {TP_LEX_SURNAME, "surname"}, {TP_LEX_PARTICLE, "particle"},
+    {TP_LEX_HONORIFIC, "honorific"},  {TP_LEX_TITLE, "title"},     {TP_LEX_ORG_HEAD, "orghead"},
+    {TP_LEX_ORG_SUFFIX, "orgsuffix"}, {TP_LEX_DEMONYM, "demonym"}, {TP_LEX_PORTFOLIO, "portfolio"},
+    {TP_LEX_OFFICE_WORD, "office"},   {TP_LEX_STOPWORD, "stop"},   {TP_LEX_COMMON, "common"},
+};
+
+/* In an all-caps line every word looks like a name, so what the lexicons
+ * say weighs differently there: those features carry "|caps". */
+static void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
+    gboolean any = FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
+        if (l & lex_names[i].bit) {
+            featcat(f, where, lex_names[i].name, caps ? "|caps" : NULL, NULL);
+            any = TRUE;
+        }
+    }
+    if (!any)
+        featcat(f, where, "unknown", caps ? "|caps" : NULL, NULL);
+}
+
+static char shape_code(const TpTokens *tt, guint i) {
+    const TpToken *t = tp_tok(tt, i);
+    if (!(t->flags & TP_TOK_WORD))
+        return strcmp(key(tt, i), "-") == 0 ? '-' : strcmp(key(tt, i), "'s") == 0 ? 's' : 'p';
+    if (t->flags & TP_TOK_DIGIT)
+        return 'd';
+    if ((t->flags & TP_TOK_ABBREV) ||
+        ((t->flags & TP_TOK_CAP) && g_utf8_strlen(key(tt, i), -1) == 1))
+        return 'i';
+    if (t->flags & TP_TOK_ALLCAPS)
+        return 'A';
+    if (t->flags & TP_TOK_CAP)
+        return 'C';
+    return 'l';
+}
+
+static gboolean initials_match(const TpTokens *tt, guint a, guint b, const char *acr) {
+    gsize len = strlen(acr), k = 0;
+    for (guint i = a; i <= b; i++) {
+        if (!is_cap_word(tp_tok(tt, i)))
+            continue;
+        if (k >= len || g_ascii_tolower(key(tt, i)[0]) != acr[k])
+            return FALSE;
+        k++;
+    }
+    return k == len && len >= 2;
+}
+
+guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArray *cands, guint ci,
+                       GString *out) {
+    const TpTokens *tt = cx->tt;
+    const TpGazetteer *gaz = cx->k->gaz;
+    const TpCand *c = &g_array_index(cands, TpCand, ci);
+    guint n = tt->toks->len;
+    /* Context is read around the whole span, the name from its proper start:
+     * "Mr Trump" is the name "Trump" with an honorific. */
+    guint a = c->first, b = c->last, an = c->name_first;
+    const TpToken *ta = tp_tok(tt, a), *tb = tp_tok(tt, b), *tn = tp_tok(tt, an);
+    Feats f = {out, 0};
+    g_string_truncate(out, 0);
+    char buf[16], buf2[16];
+    guint words = words_in(tt, an, b);
+
+    feat(&f, "bias");
+    if (an > a)
+        feat(&f, "honorific-first");
+    /* ---- shape ---- */
+    featf(&f, "len=%u", MIN(words, 5u));
+    {
+        char sh[8];
+        guint k = 0;
+        for (guint i = an; i <= b && k < 6; i++)
+            sh[k++] = shape_code(tt, i);
+        if (b - an + 1 > 6)
+            sh[k++] = '+';
+        sh[k] = '\0';
+        featcat(&f, "shape=", sh, NULL, NULL);
+    }
+    if (ta->flags & TP_TOK_SENT) {
+        feat(&f, "sent-start");
+        /* "On Saturday Arsenal": an ordinary word opening the sentence opens the span. */
+        if ((ta->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)) && b > a)
+            feat(&f, "sent-start-ordinary-first");
+    }
+    if (ta->flags & TP_TOK_LINECAPS)
+        feat(&f, "caps-line");
+    if ((ta->flags & TP_TOK_NL) || a == 0)
+        feat(&f, "line-start");
+    gboolean line_end = b + 1 >= n || (tp_tok(tt, b + 1)->flags & TP_TOK_NL);
+    if (line_end)
+        feat(&f, "line-end");
+    if (((ta->flags & TP_TOK_NL) || a == 0) && line_end)
+        feat(&f, "line-whole");
+    {
+        /* A table row: the name opens a line whose rest is numbers and punctuation. */
+        guint j = b + 1, digits = 0;
+        gboolean row = ((ta->flags & TP_TOK_NL) || a == 0) && !line_end;
+        for (; row && j < n && !(tp_tok(tt, j)->flags & TP_TOK_NL); j++) {
+            const TpToken *t = tp_tok(tt, j);
+            if (t->flags & TP_TOK_DIGIT)
+                digits++;
+            else if (t->flags & TP_TOK_WORD)
+                row = FALSE;
+        }
+        if (row && digits >= 2)
+            feat(&f, "table-row");
+    }
+    for (guint i = a; i <= b; i++) {
+        if (strcmp(key(tt, i), "-") == 0) {
+            feat(&f, "hyphen-inside");
+            break;
+        }
+    }
+    for (guint i = a + 1; i < b; i++) {
+        if (key_in(tt, i, connectors) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
+            featf(&f, "connector-inside=%s",
+                  strcmp(key(tt, i), "and") == 0 || strcmp(key(tt, i), "&") == 0    ? "and"
+                  : strcmp(key(tt, i), "of") == 0 || strcmp(key(tt, i), "for") == 0 ? "of"
+                  : strcmp(key(tt, i), "'s") == 0                                   ? "'s"
+                                                                                    : "particle");
+        }
+    }
+    if (c->origin & TP_CAND_BYLINE)
+        feat(&f, "byline");
+    if (!(c->origin & TP_CAND_RUN))
+        feat(&f, "not-capitalized-run");
+
+    /* ---- context ---- */
+    const char *p1 = "BOUND", *p2 = "BOUND", *n1 = "BOUND", *n2 = "BOUND";
+    if (a > 0 && !(ta->flags & TP_TOK_NL)) {
+        p1 = ctx_class(cx, a - 1, buf);
+        if (a > 1 && !(tp_tok(tt, a - 1)->flags & TP_TOK_NL))
+            p2 = ctx_class(cx, a - 2, buf2);
+    }
+    featcat(&f, "p1=", p1, NULL, NULL);
+    featcat(&f, "p2=", p2, NULL, NULL);
+    featcat(&f, "p2p1=", p2, "|", p1);
+    char nb[16], nb2[16];
+    if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
+        n1 = ctx_class(cx, b + 1, nb);
+        if (b + 2 < n && !(tp_tok(tt, b + 2)->flags & TP_TOK_NL))
+            n2 = ctx_class(cx, b + 2, nb2);
+    }
+    featcat(&f, "n1=", n1, NULL, NULL);
+    featcat(&f, "n2=", n2, NULL, NULL);
+    featcat(&f, "n1n2=", n1, "|", n2);
+    featcat(&f, "p1n1=", p1, "|", n1);
+    /* A part of a longer capitalized run: "[Bill] Clinton", "Bill [Clinton]". */
+    const TpToken *tp = a > 0 ? tp_tok(tt, a - 1) : NULL;
+    gboolean run_left =
+        tp && !(ta->flags & TP_TOK_NL) && is_cap_word(tp) &&
+        !(tp->lex & (TP_LEX_HONORIFIC | TP_LEX_TITLE)) && !cx->off_taken[a - 1] &&
+        !(ta->flags & TP_TOK_SENT) &&
+        !((tp->flags & TP_TOK_SENT) && (tp->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)));
+    gboolean run_right = b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL) &&
+                         is_cap_word(tp_tok(tt, b + 1)) && !cx->off_taken[b + 1];
+    if (run_left)
+        feat(&f, "run.left");
+    if (run_right)
+        feat(&f, "run.right");
+    if (!run_left && !run_right)
+        feat(&f, "run.whole");
+    /* An honorific before the rest of its run: "Mr [Smith] said", "[Mr Smith] said". */
+    if (!run_right && (an > a || (a > 0 && !(ta->flags & TP_TOK_NL) &&
+                                  (tp_tok(tt, a - 1)->lex & TP_LEX_HONORIFIC))))
+        feat(&f, "honorific+rest-of-run");
+    if (a > 0 && is_place_prep(tt, a - 1))
+        feat(&f, "place-prep-before");
+    if (score_after(tt, b))
+        feat(&f, "score-after");
+    if (a > 1 && (tp_tok(tt, a - 1)->flags & TP_TOK_DIGIT) && !(ta->flags & TP_TOK_NL))
+        feat(&f, "score-before");
+    if ((b + 1 < n && key_in(tt, b + 1, versus)) || (a > 0 && key_in(tt, a - 1, versus)))
+        feat(&f, "versus");
+    if (b + 2 < n && strcmp(key(tt, b + 1), "-") == 0 && strcmp(key(tt, b + 2), "based") == 0)
+        feat(&f, "x-based");
+    if (b + 1 < n && strcmp(key(tt, b + 1), "'s") == 0)
+        feat(&f, "possessive");
+    /* ", Region" after the name, or the name after "Town, ". */
+    if (b + 2 < n && strcmp(key(tt, b + 1), ",") == 0) {
+        for (guint m = tp_match_begin(cx->matches, b + 2); m < tp_match_begin(cx->matches, b + 3);
+             m++) {
+            const TpGazMatch *gm = &g_array_index(cx->matches->matches, TpGazMatch, m);
+            const TpGazEntry *e = value_entry(gaz, gm->value);
+            if (e->type == TP_ENTITY_PLACE) {
+                featf(&f, "comma-place-after=%s", e->kind ? e->kind : "place");
+                break;
+            }
+        }
+    }
+    if (a >= 2 && strcmp(key(tt, a - 1), ",") == 0) {
+        gboolean found = FALSE;
+        for (guint i = a >= 8 ? a - 8 : 0; i <= a - 2 && !found; i++) {
+            for (guint m = tp_match_begin(cx->matches, i);
+                 m < tp_match_begin(cx->matches, i + 1) && !found; m++) {
+                const TpGazMatch *gm = &g_array_index(cx->matches->matches, TpGazMatch, m);
+                found = gm->last == a - 2 && value_entry(gaz, gm->value)->type == TP_ENTITY_PLACE;
+            }
+        }
+        if (found)
+            feat(&f, "after-place-comma");
+    }
+    if (a > 0 && strcmp(key(tt, a - 1), "(") == 0 && b + 1 < n && strcmp(key(tt, b + 1), ")") == 0)
+        feat(&f, "in-brackets");
+
+    /* ---- gazetteers and lexicons ---- */
+    TpClass best = TP_CLASS_NONE;
+    guint n_read = 0;
+    for (int k = 1; k < TP_CLASS_N; k++) {
+        if (c->value[k] == TP_CAND_NO_VALUE)
+            continue;
+        n_read++;
+        const TpGazValue *v = tp_gazetteer_value(gaz, c->value[k]);
+        const TpGazEntry *e = value_entry(gaz, c->value[k]);
+        const char *cn = class_names[k];
+        featcat(&f, "gaz=", cn, NULL, NULL);
+        featf(&f, "gaz=%s|prior=%s", cn, prior_bucket(c->prior[k]));
+        if (e->kind && k == TP_CLASS_PLACE)
+            featf(&f, "gaz=%s|kind=%s", cn, e->kind);
+        if (v->flags & TP_ALIAS_COMMON)
+            featf(&f, "gaz=%s|common%s", cn, (ta->flags & TP_TOK_LINECAPS) ? "|caps" : "");
+        if (v->flags & TP_ALIAS_EXACT)
+            featf(&f, "gaz=%s|exact", cn);
+        if (!(v->flags & TP_ALIAS_NAME))
+            featf(&f, "gaz=%s|alias", cn);
+        /* What the context says of a reading may favour any class ("Chicago 5"). */
+        featcat(&f, "gctx=", cn, "|p1=", p1);
+        featcat(&f, "gctx=", cn, "|n1=", n1);
+        if (ta->flags & TP_TOK_LINECAPS)
+            featf(&f, "gctx=%s|caps-line", cn);
+        if (ta->flags & TP_TOK_SENT)
+            featf(&f, "gctx=%s|sent-start", cn);
+        if (!run_left && !run_right)
+            featf(&f, "gctx=%s|run.whole", cn);
+        if (best == TP_CLASS_NONE || c->prior[k] > c->prior[best])
+            best = (TpClass)k;
+    }
+    featf(&f, "gaz.readings=%u", n_read);
+    if (best != TP_CLASS_NONE && n_read > 1)
+        featf(&f, "gaz.best=%s", class_names[best]);
+    /* Readings inside the span and around it, each kind once. */
+    guint32 in_seen = 0, within_seen = 0;
+    for (guint i = a; i <= b; i++) {
+        for (guint m = tp_match_begin(cx->matches, i); m < tp_match_begin(cx->matches, i + 1);
+             m++) {
+            const TpGazMatch *gm = &g_array_index(cx->matches->matches, TpGazMatch, m);
+            if (gm->last > b || (gm->first == a && gm->last == b))
+                continue;
+            TpClass k = type_class(value_entry(gaz, gm->value)->type);
+            guint w = gm->first == a ? 0 : gm->last == b ? 1 : 2;
+            guint32 bit = 1u << (k * 3 + w);
+            if (in_seen & bit)
+                continue;
+            in_seen |= bit;
+            featf(&f, "gaz.in=%s|%s", k == TP_CLASS_NONE ? "office" : class_names[k],
+                  (const char *const[]){"first", "last", "mid"}[w]);
+        }
+    }
+    for (guint i = a >= 6 ? a - 6 : 0; i <= a; i++) {
+        for (guint m = tp_match_begin(cx->matches, i); m < tp_match_begin(cx->matches, i + 1);
+             m++) {
+            const TpGazMatch *gm = &g_array_index(cx->matches->matches, TpGazMatch, m);
+            if (gm->last < b || (gm->first == a && gm->last == b))
+                continue;
+            TpClass k = type_class(value_entry(gaz, gm->value)->type);
+            if (k != TP_CLASS_NONE && !(within_seen & (1u << k))) {
+                within_seen |= 1u << k;
+                featf(&f, "gaz.within=%s", class_names[k]);
+            }
+        }
+    }
+    gboolean caps = (ta->flags & TP_TOK_LINECAPS) != 0;
+    lex_feats(&f, "lex.first=", tn->lex, caps);
+    if (b > an)
+        lex_feats(&f, "lex.last=", tb->lex, caps);
+    gboolean all_common = TRUE, head_inside = FALSE;
+    for (guint i = an; i <= b; i++) {
+        const TpToken *t = tp_tok(tt, i);
+        if (!(t->flags & TP_TOK_WORD))
+            continue;
+        if (!(t->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)))
+            all_common = FALSE;
+        if (i > a && i < b && (t->lex & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX)))
+            head_inside = TRUE;
+    }
+    if (all_common)
+        feat(&f, (ta->flags & TP_TOK_LINECAPS) ? "lex.all-common|caps" : "lex.all-common");
+    if (head_inside)
+        feat(&f, "lex.orghead-inside");
+    if ((tn->lex & TP_LEX_GIVEN_NAME) && b > an && (tb->lex & TP_LEX_SURNAME))
+        feat(&f, "lex.given+surname");
+    if (words == 1 && !(tn->lex & TP_LEX_DEMONYM)) {
+        /* "Ukrainians": the plural of a demonym the lexicon lists. */
+        const char *kk = key(tt, an);
+        gsize kl = strlen(kk);
+        if (kl > 3 && kk[kl - 1] == 's') {
+            g_autofree char *sing = g_strndup(kk, kl - 1);
+            if (tp_gazetteer_lexicon(gaz, sing) & TP_LEX_DEMONYM)
+                feat(&f, "lex.plural-demonym");
+        }
+    }
+    if (words == 1 && (tn->flags & TP_TOK_ALLCAPS) && !(tn->flags & TP_TOK_LINECAPS))
+        featf(&f, "acronym=%u", MIN((guint)g_utf8_strlen(key(tt, an), -1), 5u));
+
+    /* ---- the document ---- */
+    const DocSurface *s = g_array_index(doc->surface_of, gpointer, ci);
+    guint32 own = g_array_index(doc->cue_bits, guint32, ci);
+    if (s->n > 1)
+        feat(&f, "doc.repeated");
+    for (int k = 0; k < DOC_N; k++) {
+        guint others = s->with[k] - ((own >> k) & 1);
+        if (others > 0)
+            featf(&f, "doc.other=%s", doc_cue_names[k]);
+    }
+    if (words == 1) {
+        /* A longer form earlier whose last word this is: "John Healey" ... "Healey". */
+        const char *kk = key(tt, an);
+        const DocLonger *l = g_hash_table_lookup(doc->longer, kk);
+        if (l && l->min_last < a)
+            feat(&f, "doc.longer-earlier");
+        if (l && l->min_person_last < a)
+            feat(&f, "doc.longer-earlier=person-like");
+        /* An acronym defined in brackets: "Organization (NATO)". */
+        if ((tn->flags & TP_TOK_ALLCAPS) && g_hash_table_contains(doc->acronyms, kk))
+            feat(&f, "doc.acronym-defined");
+    }
+    return f.n;
+}
+
+/* ---- the model ---- */
+
+#define MODEL_HEADER "# tagpipe-entities 1"
+
+struct TpEntityModel {
+    GHashTable *weights; /* feature -> double[TP_CLASS_N] */
+    GStringChunk *strings;
+    double scale;
+};
+
+void tp_entity_model_free(TpEntityModel *model) {
+    if (model == NULL)
+        return;
+    g_hash_table_destroy(model->weights);
+    g_string_chunk_free(model->strings);
+    g_free(model);
+}
+
+guint tp_entity_model_n_features(const TpEntityModel *model) {
+    return g_hash_table_size(model->weights);
+}
+
+static gboolean parse_double(const char *s, double *out) {
+    char *end = NULL;
+    *out = g_ascii_strtod(s, &end);
+    return end != s && *end == '\0' && isfinite(*out) && fabs(*out) <= 1e6;
+}
+
+TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsize len,
+                                     GError **error) {
+    if (!g_utf8_validate_len(contents, len, NULL) || memchr(contents, '\0', len)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: not UTF-8 text", name);
+        return NULL;
+    }
+    g_autofree char *copy = g_strndup(contents, len);
+    g_auto(GStrv) lines = g_strsplit(copy, "\n", -1);
+    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), MODEL_HEADER) != 0) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", name,
+                    MODEL_HEADER);
+        return NULL;
+    }
+    TpEntityModel *m = g_new0(TpEntityModel, 1);
+    m->weights = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    m->strings = g_string_chunk_new(1 << 14);
+    m->scale = 1.0;
+    gint64 declared = -1;
+    gboolean classes_ok = FALSE;
+    for (guint i = 1; lines[i]; i++) {
+        char *l = g_strchomp(lines[i]);
+        if (*l == '\0' || *l == '#')
+            continue;
+        g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
+        guint nc = g_strv_length(cols);
+        if (strcmp(cols[0], "classes") == 0) {
+            classes_ok = nc == TP_CLASS_N + 1;
+            for (guint k = 0; classes_ok && k < TP_CLASS_N; k++)
+                classes_ok = strcmp(cols[k + 1], class_names[k]) == 0;
+            if (!classes_ok)
+                goto bad_classes;
+            continue;
+        }
+        if (strcmp(cols[0], "features") == 0 && nc == 2) {
+            declared = g_ascii_strtoll(cols[1], NULL, 10);
+            continue;
+        }
+        if (strcmp(cols[0], "scale") == 0 && nc == 2) {
+            if (!parse_double(cols[1], &m->scale) || m->scale <= 0)
+                goto bad_number;
+            continue;
+        }
+        if (strcmp(cols[0], "version") == 0 || strcmp(cols[0], "seed") == 0 ||
+            strcmp(cols[0], "epochs") == 0 || strcmp(cols[0], "examples") == 0 ||
+            strcmp(cols[0], "trainer") == 0 || strcmp(cols[0], "learning-rate") == 0 ||
+            strcmp(cols[0], "l2") == 0)
+            continue;
+        if (strcmp(cols[0], "w") != 0 || nc != TP_CLASS_N + 2) {
+            g_set_error(error, TP_ERROR, TP_ERROR_PARSE,
+                        "%s:%u: expected 'w', a feature and %d weights", name, i + 1, TP_CLASS_N);
+            goto fail;
+        }
+        double *w = g_new(double, TP_CLASS_N);
+        for (guint k = 0; k < TP_CLASS_N; k++) {
+            if (!parse_double(cols[k + 2], &w[k])) {
+                g_free(w);
+                goto bad_number;
+            }
+        }
+        const char *fname = g_string_chunk_insert(m->strings, cols[1]);
+        if (g_hash_table_contains(m->weights, fname)) {
+            g_free(w);
+            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: feature '%s' given twice", name,
+                        i + 1, cols[1]);
+            goto fail;
+        }
+        g_hash_table_insert(m->weights, (gpointer)fname, w);
+        continue;
+    bad_number:
+        g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: bad number", name, i + 1);
+        goto fail;
+    }
+    if (!classes_ok)
+        goto bad_classes;
+    if (declared != (gint64)g_hash_table_size(m->weights)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
+                    "%s: 'features' says %" G_GINT64_FORMAT " but the file has %u", name, declared,
+                    g_hash_table_size(m->weights));
+        goto fail;
+    }
+    return m;
+bad_classes:
+    g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
+                "%s: expected the line 'classes\tnone\tperson\tplace\torganization'", name);
+fail:
+    tp_entity_model_free(m);
+    return NULL;
+}
+
+TpEntityModel *tp_entity_model_load(const char *path, GError **error) {
+    gsize len = 0;
+    g_autofree char *text = tp_read_text(path, &len, error);
+    if (text == NULL)
+        return NULL;
+    return tp_entity_model_parse(path, text, len, error);
+}
+
+void tp_entity_model_score(const TpEntityModel *model, const char *features, guint n, TpCand *c) {
+    for (int k = 0; k < TP_CLASS_N; k++)
+        c->score[k] = 0.0;
+    const char *p = features;
+    for (guint i = 0; i < n; i++) {
+        const double *w = g_hash_table_lookup(model->weights, p);
+        if (w)
+            for (int k = 0; k < TP_CLASS_N; k++)
+                c->score[k] += w[k];
+        p += strlen(p) + 1;
+    }
+    c->cls = TP_CLASS_PERSON;
+    for (int k = 2; k < TP_CLASS_N; k++)
+        if (c->score[k] > c->score[c->cls])
+            c->cls = (TpClass)k;
+    c->margin = c->score[c->cls] - c->score[TP_CLASS_NONE];
+}
+
+double tp_entity_model_confidence(const TpEntityModel *model, double margin) {
+    double s = 1.0 / (1.0 + exp(-margin / model->scale));
+    return floor(s * 1000.0 + 0.5) / 1000.0;
+}
+
+/* ---- resolution ---- */
+
+static int cmp_margin(gconstpointer a, gconstpointer b) {
+    const TpCand *x = a, *y = b;
+    if (x->margin != y->margin)
+        return x->margin > y->margin ? -1 : 1;
+    guint lx = x->last - x->first, ly = y->last - y->first;
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    return cmp_cand(a, b);
+}
+
+void tp_cands_resolve(GArray *cands, GByteArray *taken, guint n_tok) {
+    guint kept = 0;
+    for (guint i = 0; i < cands->len; i++) {
+        TpCand c = g_array_index(cands, TpCand, i);
+        if (c.margin > 0)
+            g_array_index(cands, TpCand, kept++) = c;
+    }
+    g_array_set_size(cands, kept);
+    g_array_sort(cands, cmp_margin);
+    g_byte_array_set_size(taken, n_tok);
+    if (n_tok)
+        memset(taken->data, 0, n_tok);
+    kept = 0;
+    for (guint i = 0; i < cands->len; i++) {
+        TpCand c = g_array_index(cands, TpCand, i);
+        gboolean free_span = TRUE;
+        for (guint k = c.first; k <= c.last && free_span; k++)
+            free_span = !taken->data[k];
+        if (!free_span)
+            continue;
+        memset(taken->data + c.first, 1, c.last - c.first + 1);
+        g_array_index(cands, TpCand, kept++) = c;
+    }
+    g_array_set_size(cands, kept);
+    g_array_sort(cands, cmp_cand);
+}
