@@ -10,7 +10,7 @@ dict=""
 [ -f "$dir/$name.dict" ] && dict="-dict=$dir/$name.dict"
 # Crashing inputs land in $work; the seed corpus (which holds past crashes) is only read.
 # shellcheck disable=SC2086
-if ! "$bin" -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+if ! "$bin" -max_total_time="$secs" -max_len=4096 -timeout=60 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/" $dict "$work" "$dir/corpus/$name" \
     >"$work/log" 2>&1; then
     tail -40 "$work/log" >&2
