@@ -51,3 +51,16 @@ char *cli_data_dir(const char *what) {
     g_autofree char *dir = tp_data_dir();
     return g_build_filename(dir, what, NULL);
 }
+
+char *cli_entity_model_path(const char *gazetteer_dir, const char *models_dir) {
+    if (models_dir) {
+        char *own = g_build_filename(models_dir, "entities.model", NULL);
+        if (g_file_test(own, G_FILE_TEST_EXISTS))
+            return own;
+        g_free(own);
+    }
+    if (gazetteer_dir)
+        return NULL;
+    g_autofree char *shipped = cli_data_dir("models");
+    return g_build_filename(shipped, "entities.model", NULL);
+}

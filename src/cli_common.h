@@ -32,4 +32,12 @@ gboolean cli_close_stdout(int err);
  * tp_data_dir(). (transfer full) */
 char *cli_data_dir(const char *what);
 
+/* The entity model that goes with the data folders chosen: `models_dir`'s
+ * entities.model when it has one; else the shipped one, unless the
+ * gazetteers are one's own (`gazetteer_dir` set: the shipped model is fitted
+ * to the shipped gazetteers' evidence); else NULL (names typed by the cues).
+ * Tagging and training both use it, so that the cues they see are the same.
+ * (transfer full) */
+char *cli_entity_model_path(const char *gazetteer_dir, const char *models_dir);
+
 #endif /* CLI_COMMON_H */

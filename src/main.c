@@ -164,12 +164,7 @@ static TpKnowledge *load_knowledge(void) {
      * features are their evidence): with a gazetteer folder of one's own it is
      * not used, and names are typed by the cues, unless the models folder
      * holds an entity model of its own (`tagpipe train-entities -g DIR`). */
-    g_autofree char *entities = g_build_filename(mdir, "entities.model", NULL);
-    if (!(opt_models_dir && g_file_test(entities, G_FILE_TEST_EXISTS))) {
-        g_autofree char *shipped = cli_data_dir("models");
-        g_free(entities);
-        entities = opt_gazetteer_dir ? NULL : g_build_filename(shipped, "entities.model", NULL);
-    }
+    g_autofree char *entities = cli_entity_model_path(opt_gazetteer_dir, opt_models_dir);
     gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
     for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
         ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);

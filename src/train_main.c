@@ -454,6 +454,11 @@ int train_main(int argc, char **argv) {
     g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
     if (ok)
         ok = tp_knowledge_load_cues(k, cues, &error);
+    /* The entity model too, by the rule tagging follows: entity cues are
+     * features, and a model trained on other cues than tagging gives loses. */
+    g_autofree char *entities = cli_entity_model_path(opt_gazetteer_dir, opt_models_dir);
+    if (ok && entities)
+        ok = tp_knowledge_load_entity_model(k, entities, &error);
     g_auto(GStrv) stopwords = NULL;
     if (ok && opt_stopwords) {
         stopwords = tp_train_read_stopwords(opt_stopwords, o.stemmer, &error);
