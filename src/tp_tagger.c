@@ -78,8 +78,7 @@ void tp_knowledge_free(TpKnowledge *knowledge) {
         return;
     tp_gazetteer_free(knowledge->gaz);
     tp_topic_model_free(knowledge->topics);
-    if (knowledge->offices)
-        g_hash_table_destroy(knowledge->offices);
+    tp_office_index_clear(&knowledge->offices);
     g_free(knowledge);
 }
 
@@ -306,10 +305,10 @@ static void gazetteer_candidates(TpTagger *t, GArray *out) {
             .value = m->value,
             .weight = e->prior + ((v->flags & TP_ALIAS_EXACT) ? 0.01 : 0.0),
             .type = e->type,
-            .name = e->name,
-            .id = e->id,
-            .country = e->country,
-            .kind = e->kind,
+            .name = tp_gazetteer_str(t->k->gaz, e->name),
+            .id = tp_gazetteer_str(t->k->gaz, e->id),
+            .country = tp_gazetteer_str(t->k->gaz, e->country),
+            .kind = tp_gazetteer_str(t->k->gaz, e->kind),
             .source = "gazetteer",
             .score = match_score(t, m),
         };
@@ -420,7 +419,7 @@ static void confirm_common_words(TpTagger *t) {
         if (c.value != NO_MATCH && c.source[0] == 'g' && word_count(tt, c.first, c.last) == 1 &&
             (tp_gazetteer_value(t->k->gaz, c.value)->flags & TP_ALIAS_COMMON)) {
             const TpGazEntry *e = value_entry(t, c.value);
-            if (strcmp(c.id, e->id) != 0)
+            if (strcmp(c.id, tp_gazetteer_str(t->k->gaz, e->id)) != 0)
                 keep = TRUE; /* relabelled by the document already */
             else if (e->type == TP_ENTITY_PLACE)
                 keep = c.first > 0 && tp_is_place_preposition(tt, c.first - 1);

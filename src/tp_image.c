@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/* tp_image.c: writing, mapping and checking knowledge image files. */
+
+#include "tp_image.h"
+
+#include "tagpipe.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/* ---- XXH64 ---- */
+
+#define P1 0x9E3779B185EBCA87ULL
+#define P2 0xC2B2AE3D27D4EB4FULL
+#define P3 0x165667B19E3779F9ULL
+#define P4 0x85EBCA77C2B2AE63ULL
+#define P5 0x27D4EB2F165667C5ULL
+
+static inline guint64 rotl64(guint64 x, int r) {
+    return (x << r) | (x >> (64 - r));
+}
+static inline guint64 read64(const guchar *p) {
+    guint64 v;
+    memcpy(&v, p, 8);
+    return GUINT64_FROM_LE(v);
+}
+static inline guint32 read32(const guchar *p) {
+    guint32 v;
+    memcpy(&v, p, 4);
+    return GUINT32_FROM_LE(v);
+}
+static inline guint64 xxh_round(guint64 acc, guint64 input) {
+    acc += input * P2;
+    acc = rotl64(acc, 31);
+    return acc * P1;
+}
+static inline guint64 xxh_merge(guint64 acc, guint64 v) {
+    acc ^= xxh_round(0, v);
+    return acc * P1 + P4;
+}
+
+guint64 tp_xxh64(const void *data, gsize len, guint64 seed) {
+    const guchar *p = data;
+    const guchar *end = p + len;
+    guint64 h;
+    if (len >= 32) {
+        guint64 v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
+        const guchar *limit = end - 32;
+        do {
+            v1 = xxh_round(v1, read64(p));
+            v2 = xxh_round(v2, read64(p + 8));
+            v3 = xxh_round(v3, read64(p + 16));
+            v4 = xxh_round(v4, read64(p + 24));
+            p += 32;
+        } while (p <= limit);
+        h = rotl64(v1, 1) + rotl64(v2, 7) + rotl64(v3, 12) + rotl64(v4, 18);
+        h = xxh_merge(h, v1);
+        h = xxh_merge(h, v2);
+        h = xxh_merge(h, v3);
+        h = xxh_merge(h, v4);
+    } else {
+        h = seed + P5;
+    }
+    h += (guint64)len;
+    for (; p + 8 <= end; p += 8) {
+        h ^= xxh_round(0, read64(p));
+        h = rotl64(h, 27) * P1 + P4;
+    }
+    if (p + 4 <= end) {
+        h ^= (guint64)read32(p) * P1;
+        h = rotl64(h, 23) * P2 + P3;
+        p += 4;
+    }
+    for (; p < end; p++) {
+        h ^= (guint64)*p * P5;
+        h = rotl64(h, 11) * P1;
+    }
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    h *= P3;
+    h ^= h >> 32;
+    return h;
+}
+
+/* ---- layout ---- */
+
+#define ENDIAN_MARK 0x01020304u
+
+typedef struct {
+    char magic[8];
+    guint32 version;
+    guint32 endian;   /* ENDIAN_MARK in the writer's byte order */
+    guint64 size;     /* bytes of the whole file */
+    guint64 checksum; /* XXH64 of bytes [sizeof(Header), size) */
+    guint32 n_sections;
+    guint32 header_size;
+    guint64 reserved[3];
+} Header;
+
+typedef struct {
+    guint32 id;
+    guint32 pad;
+    guint64 offset; /* from the start of the file, a multiple of 8 */
+    guint64 len;
+} SectionRec;
+
+G_STATIC_ASSERT(sizeof(Header) == 64);
+G_STATIC_ASSERT(sizeof(SectionRec) == 24);
+
+static gsize align8(gsize n) {
+    return (n + 7) & ~(gsize)7;
+}
+
+/* ---- writer ---- */
+
+typedef struct {
+    guint32 id;
+    const void *data; /* borrowed until saved */
+    gsize len;
+} PendingSection;
+
+struct TpImageWriter {
+    GArray *sections; /* PendingSection */
+    GPtrArray *copies;
+};
+
+TpImageWriter *tp_image_writer_new(void) {
+    TpImageWriter *w = g_new0(TpImageWriter, 1);
+    w->sections = g_array_new(FALSE, FALSE, sizeof(PendingSection));
+    w->copies = g_ptr_array_new_with_free_func(g_free);
+    return w;
+}
+
+void tp_image_writer_free(TpImageWriter *w) {
+    if (w == NULL)
+        return;
+    g_array_free(w->sections, TRUE);
+    g_ptr_array_free(w->copies, TRUE);
+    g_free(w);
+}
+
+void tp_image_writer_add(TpImageWriter *w, guint32 id, const void *data, gsize len) {
+    PendingSection s = {id, data, len};
+    g_array_append_val(w->sections, s);
+}
+
+void tp_image_writer_add_copy(TpImageWriter *w, guint32 id, const void *data, gsize len) {
+    void *copy = g_memdup2(data, len);
+    g_ptr_array_add(w->copies, copy);
+    tp_image_writer_add(w, id, copy, len);
+}
+
+void tp_image_writer_add_vec(TpImageWriter *w, guint32 id, const TpVec *v, gsize size) {
+    tp_image_writer_add(w, id, v->data, (gsize)v->len * size);
+}
+
+gboolean tp_image_writer_save(TpImageWriter *w, const char *path, GError **error) {
+    guint n = w->sections->len;
+    gsize size = sizeof(Header) + n * sizeof(SectionRec);
+    for (guint i = 0; i < n; i++)
+        size = align8(size) + g_array_index(w->sections, PendingSection, i).len;
+    size = align8(size);
+    g_autofree guchar *buf = g_malloc0(size);
+    Header *h = (Header *)buf;
+    memcpy(h->magic, TP_IMAGE_MAGIC, 8);
+    h->version = TP_IMAGE_VERSION;
+    h->endian = ENDIAN_MARK;
+    h->size = size;
+    h->n_sections = n;
+    h->header_size = sizeof(Header);
+    SectionRec *table = (SectionRec *)(buf + sizeof(Header));
+    gsize at = sizeof(Header) + n * sizeof(SectionRec);
+    for (guint i = 0; i < n; i++) {
+        const PendingSection *s = &g_array_index(w->sections, PendingSection, i);
+        at = align8(at);
+        table[i] = (SectionRec){.id = s->id, .offset = at, .len = s->len};
+        if (s->len)
+            memcpy(buf + at, s->data, s->len);
+        at += s->len;
+    }
+    h->checksum = tp_xxh64(buf + sizeof(Header), size - sizeof(Header), 0);
+    GError *io = NULL;
+    if (!g_file_set_contents(path, (const char *)buf, (gssize)size, &io)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
+        g_error_free(io);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* ---- reader ---- */
+
+struct TpImage {
+    char *name;
+    GMappedFile *mapped; /* or NULL: `copy` holds the bytes */
+    guchar *copy;
+    const guchar *base;
+    gsize size;
+    const Header *h;
+    const SectionRec *table;
+};
+
+gboolean tp_image_fail(const TpImage *img, GError **error, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: IMAGE: %s", img->name, msg);
+    return FALSE;
+}
+
+/* Check the header, the checksum and the section table. */
+static gboolean image_check(TpImage *img, GError **error) {
+    if (((guintptr)img->base & 7) != 0)
+        return tp_image_fail(img, error, "not 8-byte aligned in memory");
+    if (img->size < sizeof(Header) || memcmp(img->base, TP_IMAGE_MAGIC, 8) != 0)
+        return tp_image_fail(img, error, "bad magic (not a tagpipe knowledge image)");
+    const Header *h = (const Header *)img->base;
+    if (h->endian == GUINT32_SWAP_LE_BE(ENDIAN_MARK))
+        return tp_image_fail(img, error, "written on a machine of the other byte order");
+    if (h->endian != ENDIAN_MARK)
+        return tp_image_fail(img, error, "bad byte-order mark 0x%08x", h->endian);
+    guint32 version = h->version;
+    if (version != TP_IMAGE_VERSION)
+        return tp_image_fail(img, error, "format version %u, this tagpipe reads version %u",
+                             version, TP_IMAGE_VERSION);
+    if (h->size != img->size)
+        return tp_image_fail(img, error,
+                             "size mismatch: header says %" G_GUINT64_FORMAT
+                             " bytes, file has %" G_GSIZE_FORMAT " (truncated?)",
+                             (guint64)h->size, img->size);
+    if (h->header_size != sizeof(Header))
+        return tp_image_fail(img, error, "bad header size %u", h->header_size);
+    guint64 sum = tp_xxh64(img->base + sizeof(Header), img->size - sizeof(Header), 0);
+    if (sum != h->checksum)
+        return tp_image_fail(img, error, "checksum mismatch (corrupted)");
+    if (h->n_sections > (img->size - sizeof(Header)) / sizeof(SectionRec))
+        return tp_image_fail(img, error, "section table out of range");
+    img->h = h;
+    img->table = (const SectionRec *)(img->base + sizeof(Header));
+    guint64 data_start = sizeof(Header) + (guint64)h->n_sections * sizeof(SectionRec);
+    for (guint32 i = 0; i < h->n_sections; i++) {
+        const SectionRec *s = &img->table[i];
+        if (s->offset % 8 != 0 || s->offset < data_start || s->offset > img->size ||
+            s->len > img->size - s->offset)
+            return tp_image_fail(img, error, "section 0x%x out of range", s->id);
+    }
+    return TRUE;
+}
+
+TpImage *tp_image_open(const char *path, GError **error) {
+    GError *io = NULL;
+    GMappedFile *mf = g_mapped_file_new(path, FALSE, &io);
+    if (mf == NULL) {
+        g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
+        g_error_free(io);
+        return NULL;
+    }
+    TpImage *img = g_new0(TpImage, 1);
+    img->name = g_strdup(path);
+    img->mapped = mf;
+    img->base = (const guchar *)g_mapped_file_get_contents(mf);
+    img->size = g_mapped_file_get_length(mf);
+    if (!image_check(img, error)) {
+        tp_image_free(img);
+        return NULL;
+    }
+    return img;
+}
+
+TpImage *tp_image_new_from_data(const char *name, const void *data, gsize len, GError **error) {
+    TpImage *img = g_new0(TpImage, 1);
+    img->name = g_strdup(name);
+    /* g_malloc's blocks are aligned for any type, so sections stay 8-aligned. */
+    img->copy = g_malloc(len ? len : 1);
+    if (len)
+        memcpy(img->copy, data, len);
+    img->base = img->copy;
+    img->size = len;
+    if (!image_check(img, error)) {
+        tp_image_free(img);
+        return NULL;
+    }
+    return img;
+}
+
+void tp_image_free(TpImage *img) {
+    if (img == NULL)
+        return;
+    if (img->mapped)
+        g_mapped_file_unref(img->mapped);
+    g_free(img->copy);
+    g_free(img->name);
+    g_free(img);
+}
+
+const char *tp_image_name(const TpImage *img) {
+    return img->name;
+}
+
+guint64 tp_image_checksum(const TpImage *img) {
+    return img->h->checksum;
+}
+
+const void *tp_image_section(const TpImage *img, guint32 id, gsize *out_len) {
+    for (guint32 i = 0; i < img->h->n_sections; i++) {
+        if (img->table[i].id == id) {
+            *out_len = img->table[i].len;
+            return img->base + img->table[i].offset;
+        }
+    }
+    *out_len = 0;
+    return NULL;
+}
+
+gboolean tp_image_vec(const TpImage *img, guint32 id, gsize size, TpVec *v) {
+    gsize len;
+    const void *p = tp_image_section(img, id, &len);
+    if (p == NULL || len % size != 0 || len / size > G_MAXUINT32)
+        return FALSE;
+    v->data = (void *)p;
+    v->len = (guint32)(len / size);
+    v->cap = 0;
+    return TRUE;
+}
