@@ -5,6 +5,7 @@
 #include "tp_build.h"
 #include "cli_html.h"
 #include "train_main.h"
+#include "cli_compile.h"
 #include "cli_input.h"
 #include "cli_report.h"
 
@@ -42,6 +43,7 @@ static int opt_threads = 0;
 static char *opt_gazetteer_dir = NULL;
 static char **opt_gazetteer_files = NULL;
 static char *opt_models_dir = NULL;
+static char *opt_image = NULL;
 static char *opt_on_error = NULL;
 static char *opt_offsets = NULL;
 static double opt_min_score = 0.0;
@@ -72,6 +74,8 @@ static const GOptionEntry option_entries[] = {
      "Also load the gazetteer or lexicon FILE (repeatable)", "FILE"},
     {"models", 0, 0, G_OPTION_ARG_FILENAME, &opt_models_dir,
      "Load the topic model and the cues from DIR", "DIR"},
+    {"image", 0, 0, G_OPTION_ARG_FILENAME, &opt_image,
+     "Load the compiled knowledge IMAGE (tagpipe compile)", "IMAGE"},
     {"on-error", 0, 0, G_OPTION_ARG_STRING, &opt_on_error,
      "A bad line: pass (as it is; default), skip or fail", "POLICY"},
     {"offsets", 0, 0, G_OPTION_ARG_STRING, &opt_offsets,
@@ -157,9 +161,9 @@ char *tp_cli_data_dir(const char *what) {
     return g_build_filename(dir, what, NULL);
 }
 
-static TpKnowledge *load_knowledge(void) {
+/* The text files of the shipped data, or of --gazetteers and --models. */
+static TpKnowledge *load_text_knowledge(GError **error) {
     TpKnowledge *k = tp_knowledge_new();
-    g_autoptr(GError) error = NULL;
     g_autofree char *gdir =
         opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : tp_cli_data_dir("gazetteers");
     g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : tp_cli_data_dir("models");
@@ -172,18 +176,46 @@ static TpKnowledge *load_knowledge(void) {
         g_free(cues);
         cues = g_build_filename(shipped, "cues.tsv", NULL);
     }
-    gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
-    for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
-        ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
+    gboolean ok = tp_knowledge_load_dir(k, gdir, error);
     if (ok)
-        ok = tp_knowledge_load_topic_model(k, model, &error);
+        ok = tp_knowledge_load_topic_model(k, model, error);
     if (ok)
-        ok = tp_knowledge_load_cues(k, cues, &error);
+        ok = tp_knowledge_load_cues(k, cues, error);
     if (!ok) {
-        fprintf(stderr, "tagpipe: %s\n", error->message);
         tp_knowledge_free(k);
         return NULL;
     }
+    return k;
+}
+
+/* The knowledge to tag with: --image, else the shipped image when it is
+ * sound and fresh (a bad one is said and the text files loaded instead),
+ * else the text files; then the --gazetteer files, through the cache. */
+static TpKnowledge *load_knowledge(void) {
+    g_autoptr(GError) error = NULL;
+    TpKnowledge *k = NULL;
+    if (opt_image) {
+        k = tp_knowledge_new_from_image(opt_image, &error);
+    } else {
+        if (!opt_gazetteer_dir && !opt_models_dir) {
+            k = tp_knowledge_new_default_image(&error);
+            if (k == NULL && error) {
+                fprintf(stderr, "tagpipe: warning: %s; loading the text files\n", error->message);
+                g_clear_error(&error);
+            }
+        }
+        if (k == NULL)
+            k = load_text_knowledge(&error);
+    }
+    if (k && opt_gazetteer_files) {
+        g_autofree char *warning = NULL;
+        k = tp_knowledge_add_files_cached(k, (const char *const *)opt_gazetteer_files, &warning,
+                                          &error);
+        if (warning)
+            fprintf(stderr, "tagpipe: warning: %s\n", warning);
+    }
+    if (k == NULL)
+        fprintf(stderr, "tagpipe: %s\n", error->message);
     return k;
 }
 
@@ -579,6 +611,9 @@ int main(int argc, char **argv) {
     /* `tagpipe html ...` shows tagged lines as a page (cli_html.c). */
     if (argc > 1 && strcmp(argv[1], "html") == 0)
         return html_main(argc - 1, argv + 1);
+    /* `tagpipe compile ...` writes a knowledge image (cli_compile.c). */
+    if (argc > 1 && strcmp(argv[1], "compile") == 0)
+        return compile_main(argc - 1, argv + 1);
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_description(ctx, description);
@@ -606,6 +641,8 @@ int main(int argc, char **argv) {
         usage_error("--line-offset must not be negative, not %" G_GINT64_FORMAT, opt_line_offset);
     if (opt_max_messages < 0)
         usage_error("--max-messages must not be negative, not %d", opt_max_messages);
+    if (opt_image && (opt_gazetteer_dir || opt_models_dir))
+        usage_error("--image cannot be used with --gazetteers or --models");
     if (opt_progress && opt_no_progress)
         usage_error("--progress and --no-progress cannot be used together");
     if (opt_max_topics < 0)
@@ -742,6 +779,7 @@ int main(int argc, char **argv) {
     g_strfreev(opt_inputs);
     g_free(opt_gazetteer_dir);
     g_free(opt_models_dir);
+    g_free(opt_image);
     g_free(opt_on_error);
     g_free(opt_offsets);
     g_free(opt_entity_members);

@@ -71,16 +71,22 @@ guint32 tp_pool_add(TpPool *p, const char *s) {
 void tp_strmap_clear(TpStrMap *m) {
     tp_vec_clear(&m->slots);
     m->count = 0;
+    m->bounded = FALSE;
 }
 
 const guint32 *tp_strmap_get(const TpStrMap *m, const TpPool *pool, const char *key) {
     if (m->slots.len == 0)
         return NULL;
     const TpStrSlot *slots = m->slots.data;
-    guint32 mask = m->slots.len - 1;
-    for (guint32 j = (guint32)tp_hash_str(key) & mask; slots[j].key; j = (j + 1) & mask)
-        if (strcmp(tp_pool_str(pool, slots[j].key), key) == 0)
+    guint32 mask = m->slots.len - 1, pool_len = pool->bytes.len;
+    guint32 j = (guint32)tp_hash_str(key) & mask;
+    for (guint32 n = 0; n <= mask && slots[j].key; n++, j = (j + 1) & mask) {
+        if (slots[j].key < pool_len && strcmp(tp_pool_str(pool, slots[j].key), key) == 0) {
+            if (m->bounded && slots[j].val >= m->val_bound)
+                return NULL;
             return &slots[j].val;
+        }
+    }
     return NULL;
 }
 
@@ -101,6 +107,7 @@ static void strmap_insert(TpStrSlot *slots, guint32 mask, const TpPool *pool, gu
 void tp_strmap_put(TpStrMap *m, const TpPool *pool, guint32 key_off, guint32 val) {
     g_assert(key_off != 0);
     tp_vec_thaw(&m->slots, sizeof(TpStrSlot));
+    m->bounded = FALSE; /* owned now: the builder's values are right */
     /* At most half full, so that probes stay short and a free slot ends each one. */
     if ((m->count + 1) * 2 > m->slots.len) {
         guint32 n = m->slots.len ? m->slots.len * 2 : 64;
@@ -128,7 +135,8 @@ guint32 tp_u64map_get(const TpU64Map *m, guint64 key, guint32 none) {
         return none;
     const guint64 *keys = m->keys.data;
     guint32 mask = m->keys.len - 1;
-    for (guint32 j = (guint32)tp_mix64(key) & mask; keys[j]; j = (j + 1) & mask)
+    guint32 j = (guint32)tp_mix64(key) & mask;
+    for (guint32 n = 0; n <= mask && keys[j]; n++, j = (j + 1) & mask)
         if (keys[j] == key)
             return TP_VEC_AT(m->vals, guint32, j);
     return none;
@@ -177,34 +185,12 @@ gboolean tp_pool_valid(const TpPool *p) {
            ((const char *)p->bytes.data)[0] == '\0';
 }
 
-gboolean tp_strmap_valid(const TpStrMap *m, const TpPool *pool, guint32 val_bound) {
-    if (!power_of_two_or_zero(m->slots.len))
-        return FALSE;
-    const TpStrSlot *slots = m->slots.data;
-    guint32 used = 0;
-    for (guint32 i = 0; i < m->slots.len; i++) {
-        if (slots[i].key == 0)
-            continue;
-        if (slots[i].key >= pool->bytes.len || slots[i].val >= val_bound)
-            return FALSE;
-        used++;
-    }
-    /* A free slot must end every probe. */
-    return used == m->count && (m->slots.len == 0 || used < m->slots.len);
+gboolean tp_strmap_valid(TpStrMap *m, guint32 val_bound) {
+    m->bounded = TRUE;
+    m->val_bound = val_bound;
+    return power_of_two_or_zero(m->slots.len);
 }
 
-gboolean tp_u64map_valid(const TpU64Map *m, guint32 val_bound) {
-    if (!power_of_two_or_zero(m->keys.len) || m->keys.len != m->vals.len)
-        return FALSE;
-    const guint64 *keys = m->keys.data;
-    const guint32 *vals = m->vals.data;
-    guint32 used = 0;
-    for (guint32 i = 0; i < m->keys.len; i++) {
-        if (keys[i] == 0)
-            continue;
-        if (vals[i] >= val_bound)
-            return FALSE;
-        used++;
-    }
-    return used == m->count && (m->keys.len == 0 || used < m->keys.len);
+gboolean tp_u64map_valid(const TpU64Map *m) {
+    return power_of_two_or_zero(m->keys.len) && m->keys.len == m->vals.len;
 }

@@ -56,6 +56,12 @@ typedef struct {
 struct TpStrMap {
     TpVec slots; /* TpStrSlot */
     guint32 count;
+    /* Borrowed tables are checked where they are read, not all at load (a
+     * scan of every slot was a third of the start-up): a probe stops after
+     * every slot, a key offset past the pool never matches, and a value at
+     * or past `val_bound` (when `bounded`) reads as absent. */
+    gboolean bounded;
+    guint32 val_bound;
 };
 
 void tp_strmap_clear(TpStrMap *m);
@@ -98,9 +104,12 @@ static inline guint64 tp_hash_str(const char *s) {
     return tp_mix64(h);
 }
 
-/* Checks for structures found in an image: every offset and index in range. */
+/* Checks for structures found in an image. A pool must start and end with
+ * a NUL byte; a table must have a power of two of slots (its values are
+ * bounded where read: `val_bound` for a TpStrMap, by the caller for a
+ * TpU64Map). */
 gboolean tp_pool_valid(const TpPool *p);
-gboolean tp_strmap_valid(const TpStrMap *m, const TpPool *pool, guint32 val_bound);
-gboolean tp_u64map_valid(const TpU64Map *m, guint32 val_bound);
+gboolean tp_strmap_valid(TpStrMap *m, guint32 val_bound);
+gboolean tp_u64map_valid(const TpU64Map *m);
 
 #endif /* TP_FLAT_H */

@@ -113,7 +113,9 @@ static guint64 edge_key(guint32 node, guint32 token_id) {
 }
 
 guint32 tp_gazetteer_child(const TpGazetteer *gaz, guint32 node, guint32 token_id) {
-    return tp_u64map_get(&gaz->edges, edge_key(node, token_id), 0);
+    guint32 child = tp_u64map_get(&gaz->edges, edge_key(node, token_id), 0);
+    /* An image's edges are bounded here, not scanned at load. */
+    return child < gaz->node_first.len ? child : 0;
 }
 
 static guint32 child_or_new(TpGazetteer *gaz, guint32 node, guint32 token_id) {
@@ -677,7 +679,7 @@ void tp_gazetteer_write(const TpGazetteer *gaz, TpImageWriter *w) {
 
 /* Is every offset and index of the borrowed records in range? Checked once
  * at load, so that a lookup never needs to. */
-static gboolean gaz_valid(const TpGazetteer *gaz) {
+static gboolean gaz_valid(TpGazetteer *gaz) {
     guint32 pool = gaz->pool.bytes.len;
     guint32 n_entries = gaz->entries.len, n_values = gaz->values.len;
     guint32 n_nodes = gaz->node_first.len, n_files = gaz->files.len;
@@ -717,9 +719,8 @@ static gboolean gaz_valid(const TpGazetteer *gaz) {
         if (oa->entry >= n_entries || oa->alias == 0 || oa->alias >= pool)
             return FALSE;
     }
-    return tp_strmap_valid(&gaz->ids, &gaz->pool, n_entries) &&
-           tp_strmap_valid(&gaz->word_map, &gaz->pool, gaz->words.len) &&
-           tp_u64map_valid(&gaz->edges, n_nodes);
+    return tp_strmap_valid(&gaz->ids, n_entries) &&
+           tp_strmap_valid(&gaz->word_map, gaz->words.len) && tp_u64map_valid(&gaz->edges);
 }
 
 TpGazetteer *tp_gazetteer_from_image(const TpImage *img, GError **error) {

@@ -11,6 +11,9 @@
 
 #include <stdint.h>
 
+typedef struct TpImage TpImage;
+typedef struct TpImageWriter TpImageWriter;
+
 /* ---- text: normalization and tokens (tp_text.c) ---- */
 
 enum {
@@ -186,8 +189,6 @@ typedef struct TpGazetteer TpGazetteer;
 TpGazetteer *tp_gazetteer_new(void);
 void tp_gazetteer_free(TpGazetteer *gaz);
 gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error);
-typedef struct TpImage TpImage;
-typedef struct TpImageWriter TpImageWriter;
 /* Add the gazetteer's sections to an image (borrowed until it is saved). */
 void tp_gazetteer_write(const TpGazetteer *gaz, TpImageWriter *w);
 /* A gazetteer whose records are borrowed from `img` (which must outlive it),
@@ -281,6 +282,12 @@ TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize
 TpTopicModel *tp_topic_model_new_collector(const char *stemmer, const char *const *stopwords,
                                            TpTopicCollectFunc collect, gpointer data);
 void tp_topic_model_free(TpTopicModel *model);
+/* Add the model's sections to an image (borrowed until it is saved). */
+void tp_topic_model_write(const TpTopicModel *model, TpImageWriter *w);
+/* The model whose records are borrowed from `img` (which must outlive it),
+ * checked; NULL without `error` set when the image has no model,
+ * TP_ERROR_FORMAT "IMAGE: ..." when it is malformed. */
+TpTopicModel *tp_topic_model_from_image(const TpImage *img, GError **error);
 guint tp_topic_model_n_topics(const TpTopicModel *model);
 /* Append the model's stop words to `out` (borrowed); returns how many. */
 guint tp_topic_model_stopwords(const TpTopicModel *model, GPtrArray *out);
@@ -484,12 +491,27 @@ typedef struct {
 
 void tp_office_index_clear(TpOfficeIndex *ix);
 
+/* A file the knowledge was loaded from, with its size and time then
+ * (tp_knowledge_check_sources() compares them with the file now). */
+typedef struct {
+    char *path;
+    gboolean is_dir; /* a folder of *.tsv files: `size` is a hash of their names */
+    gint64 size;     /* -1: could not be read */
+    gint64 mtime;    /* seconds */
+} TpKnowledgeSource;
+
 struct TpKnowledge {
     TpGazetteer *gaz;
     TpTopicModel *topics;  /* or NULL: every document gets an empty topic list */
     TpCues cues;           /* not loaded: no heuristic names */
     TpOfficeIndex offices; /* built by tp_offices_index() */
     TpImage *image;        /* what the records above borrow from, or NULL */
+    GArray *sources;       /* TpKnowledgeSource, in load order, or NULL */
 };
+
+/* Record `path` as a source of `k` (tp_knowledge_image.c). */
+void tp_knowledge_add_source(TpKnowledge *k, const char *path);
+void tp_knowledge_add_source_dir(TpKnowledge *k, const char *dir);
+void tp_knowledge_sources_free(TpKnowledge *k);
 
 #endif /* TP_PRIVATE_H */

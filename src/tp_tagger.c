@@ -3,6 +3,7 @@
  * overlap resolution, mentions linked across the document. */
 
 #include "tp_private.h"
+#include "tp_image.h"
 
 #include <math.h>
 #include <string.h>
@@ -79,6 +80,9 @@ void tp_knowledge_free(TpKnowledge *knowledge) {
     tp_gazetteer_free(knowledge->gaz);
     tp_topic_model_free(knowledge->topics);
     tp_office_index_clear(&knowledge->offices);
+    tp_knowledge_sources_free(knowledge);
+    /* Last: the records above may borrow from it. */
+    tp_image_free(knowledge->image);
     g_free(knowledge);
 }
 
@@ -86,6 +90,7 @@ gboolean tp_knowledge_load_file(TpKnowledge *knowledge, const char *path, GError
     g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
     if (!tp_gazetteer_load(knowledge->gaz, path, error))
         return FALSE;
+    tp_knowledge_add_source(knowledge, path);
     tp_offices_index(knowledge);
     return TRUE;
 }
@@ -101,6 +106,7 @@ static gboolean load_tsv_files(TpKnowledge *knowledge, const char *dir, gboolean
     if (d == NULL) {
         if (!must_exist && g_error_matches(io, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
             g_error_free(io);
+            tp_knowledge_add_source_dir(knowledge, dir);
             return TRUE;
         }
         g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
@@ -115,9 +121,12 @@ static gboolean load_tsv_files(TpKnowledge *knowledge, const char *dir, gboolean
     /* Name order, so that loading (and so tie-breaking) is the same everywhere. */
     g_ptr_array_sort(names, cmp_path);
     /* The office index is built once, by the caller, after all files. */
-    for (guint i = 0; i < names->len; i++)
+    for (guint i = 0; i < names->len; i++) {
         if (!tp_gazetteer_load(knowledge->gaz, g_ptr_array_index(names, i), error))
             return FALSE;
+        tp_knowledge_add_source(knowledge, g_ptr_array_index(names, i));
+    }
+    tp_knowledge_add_source_dir(knowledge, dir);
     return TRUE;
 }
 
@@ -138,12 +147,16 @@ gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char *path,
         return FALSE;
     tp_topic_model_free(knowledge->topics);
     knowledge->topics = m;
+    tp_knowledge_add_source(knowledge, path);
     return TRUE;
 }
 
 gboolean tp_knowledge_load_cues(TpKnowledge *knowledge, const char *path, GError **error) {
     g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
-    return tp_cues_load(&knowledge->cues, path, error);
+    if (!tp_cues_load(&knowledge->cues, path, error))
+        return FALSE;
+    tp_knowledge_add_source(knowledge, path);
+    return TRUE;
 }
 
 void tp_knowledge_describe(const TpKnowledge *knowledge, GString *out) {
