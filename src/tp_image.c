@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* tp_image.c: writing, mapping and checking knowledge image files. */
 
+/* madvise() (MADV_DONTNEED) is not POSIX: glibc's posix_madvise ignores it. */
+#define _DEFAULT_SOURCE
 #include "tp_image.h"
 
 #include "tagpipe.h"
 
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* ---- XXH64 ---- */
 
@@ -83,6 +86,24 @@ guint64 tp_xxh64(const void *data, gsize len, guint64 seed) {
     return h;
 }
 
+#define BLOCK ((gsize)1 << 20)
+
+guint64 tp_image_checksum_bytes(const void *data, gsize len, gboolean release) {
+    const guchar *p = data;
+    gsize n_blocks = (len + BLOCK - 1) / BLOCK;
+    g_autofree guint64 *sums = g_new(guint64, n_blocks ? n_blocks : 1);
+    for (gsize i = 0; i < n_blocks; i++) {
+        gsize at = i * BLOCK, n = MIN(BLOCK, len - at);
+        sums[i] = GUINT64_TO_LE(tp_xxh64(p + at, n, 0));
+        /* The whole pages of the block: read once here, maybe never again. */
+        guintptr from = ((guintptr)(p + at) + 4095) & ~(guintptr)4095;
+        guintptr to = ((guintptr)(p + at + n)) & ~(guintptr)4095;
+        if (release && to > from)
+            madvise((void *)from, to - from, MADV_DONTNEED);
+    }
+    return tp_xxh64(sums, n_blocks * sizeof(guint64), 0);
+}
+
 /* ---- layout ---- */
 
 #define ENDIAN_MARK 0x01020304u
@@ -92,7 +113,7 @@ typedef struct {
     guint32 version;
     guint32 endian;   /* ENDIAN_MARK in the writer's byte order */
     guint64 size;     /* bytes of the whole file */
-    guint64 checksum; /* XXH64 of bytes [sizeof(Header), size) */
+    guint64 checksum; /* tp_image_checksum_bytes() of bytes [sizeof(Header), size) */
     guint32 n_sections;
     guint32 header_size;
     guint64 reserved[3];
@@ -155,6 +176,28 @@ void tp_image_writer_add_vec(TpImageWriter *w, guint32 id, const TpVec *v, gsize
     tp_image_writer_add(w, id, v->data, (gsize)v->len * size);
 }
 
+void tp_image_writer_add_strmap(TpImageWriter *w, guint32 id, const TpStrMap *m,
+                                const TpPool *pool) {
+    guint32 n = 0;
+    if (m->count) {
+        n = 64;
+        while ((guint64)m->count * 10 > (guint64)n * 6)
+            n *= 2;
+    }
+    TpStrSlot *slots = g_new0(TpStrSlot, n ? n : 1);
+    const TpStrSlot *old = m->slots.data;
+    for (guint32 i = 0; i < m->slots.len; i++) {
+        if (old[i].key == 0)
+            continue;
+        guint32 j = (guint32)tp_hash_str(tp_pool_str(pool, old[i].key)) & (n - 1);
+        while (slots[j].key)
+            j = (j + 1) & (n - 1);
+        slots[j] = old[i];
+    }
+    g_ptr_array_add(w->copies, slots);
+    tp_image_writer_add(w, id, slots, (gsize)n * sizeof(TpStrSlot));
+}
+
 gboolean tp_image_writer_save(TpImageWriter *w, const char *path, GError **error) {
     guint n = w->sections->len;
     gsize size = sizeof(Header) + n * sizeof(SectionRec);
@@ -179,7 +222,7 @@ gboolean tp_image_writer_save(TpImageWriter *w, const char *path, GError **error
             memcpy(buf + at, s->data, s->len);
         at += s->len;
     }
-    h->checksum = tp_xxh64(buf + sizeof(Header), size - sizeof(Header), 0);
+    h->checksum = tp_image_checksum_bytes(buf + sizeof(Header), size - sizeof(Header), FALSE);
     GError *io = NULL;
     if (!g_file_set_contents(path, (const char *)buf, (gssize)size, &io)) {
         g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
@@ -210,7 +253,7 @@ gboolean tp_image_fail(const TpImage *img, GError **error, const char *fmt, ...)
     return FALSE;
 }
 
-/* Check the header, the checksum and the section table. */
+/* Check the header and the section table (the checksum: tp_image_verify). */
 static gboolean image_check(TpImage *img, GError **error) {
     if (((guintptr)img->base & 7) != 0)
         return tp_image_fail(img, error, "not 8-byte aligned in memory");
@@ -232,9 +275,6 @@ static gboolean image_check(TpImage *img, GError **error) {
                              (guint64)h->size, img->size);
     if (h->header_size != sizeof(Header))
         return tp_image_fail(img, error, "bad header size %u", h->header_size);
-    guint64 sum = tp_xxh64(img->base + sizeof(Header), img->size - sizeof(Header), 0);
-    if (sum != h->checksum)
-        return tp_image_fail(img, error, "checksum mismatch (corrupted)");
     if (h->n_sections > (img->size - sizeof(Header)) / sizeof(SectionRec))
         return tp_image_fail(img, error, "section table out of range");
     img->h = h;
@@ -283,6 +323,14 @@ TpImage *tp_image_new_from_data(const char *name, const void *data, gsize len, G
         return NULL;
     }
     return img;
+}
+
+gboolean tp_image_verify(TpImage *img, GError **error) {
+    guint64 sum = tp_image_checksum_bytes(img->base + sizeof(Header), img->size - sizeof(Header),
+                                          img->mapped != NULL);
+    if (sum != img->h->checksum)
+        return tp_image_fail(img, error, "checksum mismatch (corrupted)");
+    return TRUE;
 }
 
 void tp_image_free(TpImage *img) {

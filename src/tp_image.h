@@ -52,6 +52,11 @@ enum {
  * test vectors. */
 guint64 tp_xxh64(const void *data, gsize len, guint64 seed);
 
+/* The checksum of an image's bytes after its header: XXH64 of the XXH64s
+ * of its 1 MiB blocks, so that the pages of each block can be let go as
+ * soon as it is read (`release` on a mapping: see tp_image.c). */
+guint64 tp_image_checksum_bytes(const void *data, gsize len, gboolean release);
+
 typedef struct TpImageWriter TpImageWriter;
 
 TpImageWriter *tp_image_writer_new(void);
@@ -62,18 +67,28 @@ void tp_image_writer_add(TpImageWriter *w, guint32 id, const void *data, gsize l
 void tp_image_writer_add_copy(TpImageWriter *w, guint32 id, const void *data, gsize len);
 /* Add the records of a vector of records of `size` bytes. */
 void tp_image_writer_add_vec(TpImageWriter *w, guint32 id, const TpVec *v, gsize size);
+/* Add a string table, rehashed into the fewest slots that keep it at most
+ * 60% full (a table grown by doubling is a quarter to a half full: a third
+ * of an image was empty slots). Lookups find the same values. */
+void tp_image_writer_add_strmap(TpImageWriter *w, guint32 id, const TpStrMap *m,
+                                const TpPool *pool);
 /* Write the image to `path` atomically (a temporary file renamed). */
 gboolean tp_image_writer_save(TpImageWriter *w, const char *path, GError **error);
 
 typedef struct TpImage TpImage;
 
-/* Map and check the image `path`: TP_ERROR_IO when it cannot be read,
- * TP_ERROR_FORMAT "PATH: IMAGE: problem" when it is not a sound image of
- * this version (magic, version, byte order, size, checksum, section table). */
+/* Map the image `path` and check its header: TP_ERROR_IO when it cannot
+ * be read, TP_ERROR_FORMAT "PATH: IMAGE: problem" when it is not an image
+ * of this version (magic, version, byte order, size, section table). The
+ * checksum is tp_image_verify()'s: the loaders first check the sections'
+ * offsets (reading the records once), then the checksum reads every page
+ * once more and lets it go. */
 TpImage *tp_image_open(const char *path, GError **error);
 /* The same over `len` bytes at `data` (copied); `name` is used in messages. */
 TpImage *tp_image_new_from_data(const char *name, const void *data, gsize len, GError **error);
 void tp_image_free(TpImage *img);
+/* Compare the checksum with the bytes: "IMAGE: checksum mismatch". */
+gboolean tp_image_verify(TpImage *img, GError **error);
 const char *tp_image_name(const TpImage *img);
 guint64 tp_image_checksum(const TpImage *img);
 /* Section `id` (8-byte aligned), or NULL when absent; its length in `out_len`. */

@@ -81,7 +81,7 @@ gboolean tp_knowledge_save_image(const TpKnowledge *k, const char *path, GError 
         OfficesMeta meta = {k->offices.map.count, 0};
         tp_image_writer_add_copy(w, TP_SEC_OFFICES_META, &meta, sizeof meta);
         tp_image_writer_add_vec(w, TP_SEC_OFFICES_POOL, &k->offices.pool.bytes, 1);
-        tp_image_writer_add_vec(w, TP_SEC_OFFICES_MAP, &k->offices.map.slots, sizeof(TpStrSlot));
+        tp_image_writer_add_strmap(w, TP_SEC_OFFICES_MAP, &k->offices.map, &k->offices.pool);
     }
     if (k->topics)
         tp_topic_model_write(k->topics, w);
@@ -173,31 +173,33 @@ static gboolean load_sources(TpKnowledge *k, const TpImage *img, GError **error)
     return TRUE;
 }
 
-TpKnowledge *tp_knowledge_new_from_image(const char *path, GError **error) {
-    g_return_val_if_fail(path != NULL, NULL);
-    TpImage *img = tp_image_open(path, error);
-    if (img == NULL)
-        return NULL;
+TpKnowledge *tp_knowledge_from_image(TpImage *img, GError **error) {
     TpKnowledge *k = g_new0(TpKnowledge, 1);
     k->image = img;
-    GError *topic_error = NULL;
-    k->gaz = tp_gazetteer_from_image(img, error);
-    gboolean ok = k->gaz != NULL && load_offices(k, img, error) && load_cues(k, img, error) &&
-                  load_sources(k, img, error);
-    if (ok) {
-        k->topics = tp_topic_model_from_image(img, &topic_error);
-        if (topic_error) {
-            g_propagate_error(error, topic_error);
-            ok = FALSE;
-        }
+    GError *bad = NULL;
+    k->gaz = tp_gazetteer_from_image(img, &bad);
+    gboolean ok = k->gaz != NULL && load_offices(k, img, &bad) && load_cues(k, img, &bad) &&
+                  load_sources(k, img, &bad);
+    if (ok)
+        k->topics = tp_topic_model_from_image(img, &bad);
+    /* A changed byte is said as such, before what it made out of range. */
+    GError *sum = NULL;
+    if (!tp_image_verify(img, &sum)) {
+        g_clear_error(&bad);
+        bad = sum;
     }
-    if (!ok) {
-        if (k->gaz == NULL)
-            k->gaz = tp_gazetteer_new();
+    if (bad) {
+        g_propagate_error(error, bad);
         tp_knowledge_free(k);
         return NULL;
     }
     return k;
+}
+
+TpKnowledge *tp_knowledge_new_from_image(const char *path, GError **error) {
+    g_return_val_if_fail(path != NULL, NULL);
+    TpImage *img = tp_image_open(path, error);
+    return img ? tp_knowledge_from_image(img, error) : NULL;
 }
 
 gboolean tp_knowledge_check_sources(const TpKnowledge *k, GError **error) {

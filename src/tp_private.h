@@ -512,6 +512,9 @@ struct TpKnowledge {
 /* Record `path` as a source of `k` (tp_knowledge_image.c). */
 void tp_knowledge_add_source(TpKnowledge *k, const char *path);
 void tp_knowledge_add_source_dir(TpKnowledge *k, const char *dir);
+/* The knowledge of the opened image `img` (taken over, also on failure):
+ * its sections checked, then its checksum. */
+TpKnowledge *tp_knowledge_from_image(TpImage *img, GError **error);
 void tp_knowledge_sources_free(TpKnowledge *k);
 
 #endif /* TP_PRIVATE_H */

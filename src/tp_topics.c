@@ -895,11 +895,11 @@ void tp_topic_model_write(const TpTopicModel *m, TpImageWriter *w) {
     tp_image_writer_add_copy(w, TP_SEC_TOPIC_META, &meta, sizeof meta);
     tp_image_writer_add_vec(w, TP_SEC_TOPIC_POOL, &m->pool.bytes, 1);
     tp_image_writer_add_vec(w, TP_SEC_TOPIC_TOPICS, &m->topics, sizeof(ModelTopic));
-    tp_image_writer_add_vec(w, TP_SEC_TOPIC_FEATS, &m->feats.slots, sizeof(TpStrSlot));
+    tp_image_writer_add_strmap(w, TP_SEC_TOPIC_FEATS, &m->feats, &m->pool);
     tp_image_writer_add_vec(w, TP_SEC_TOPIC_FEAT_FIRST, &m->feat_first, sizeof(guint32));
     tp_image_writer_add_vec(w, TP_SEC_TOPIC_WEIGHTS, &m->weights, sizeof(Weight));
-    tp_image_writer_add_vec(w, TP_SEC_TOPIC_STOPWORDS, &m->stopwords.slots, sizeof(TpStrSlot));
-    tp_image_writer_add_vec(w, TP_SEC_TOPIC_STEM_IDS, &m->stem_ids.slots, sizeof(TpStrSlot));
+    tp_image_writer_add_strmap(w, TP_SEC_TOPIC_STOPWORDS, &m->stopwords, &m->pool);
+    tp_image_writer_add_strmap(w, TP_SEC_TOPIC_STEM_IDS, &m->stem_ids, &m->pool);
     tp_image_writer_add_vec(w, TP_SEC_TOPIC_PAIR_KEYS, &m->pairs.keys, sizeof(guint64));
     tp_image_writer_add_vec(w, TP_SEC_TOPIC_PAIR_VALS, &m->pairs.vals, sizeof(guint32));
 }

@@ -135,7 +135,7 @@ static void put32(GByteArray *b, gsize at, guint32 v) {
     memcpy(b->data + at, &v, 4);
 }
 static void fix_checksum(GByteArray *b) {
-    guint64 sum = tp_xxh64(b->data + 64, b->len - 64, 0);
+    guint64 sum = tp_image_checksum_bytes(b->data + 64, b->len - 64, FALSE);
     memcpy(b->data + 24, &sum, 8);
 }
 static void spoil_magic(GByteArray *b) {
