@@ -667,8 +667,7 @@ void tp_gazetteer_write(const TpGazetteer *gaz, TpImageWriter *w) {
     tp_image_writer_add_vec(w, TP_SEC_GAZ_LINES, &gaz->lines, sizeof(guint32));
     tp_image_writer_add_vec(w, TP_SEC_GAZ_VALUES, &gaz->values, sizeof(TpGazValue));
     tp_image_writer_add_vec(w, TP_SEC_GAZ_NODES, &gaz->node_first, sizeof(guint32));
-    tp_image_writer_add_vec(w, TP_SEC_GAZ_EDGE_KEYS, &gaz->edges.keys, sizeof(guint64));
-    tp_image_writer_add_vec(w, TP_SEC_GAZ_EDGE_VALS, &gaz->edges.vals, sizeof(guint32));
+    tp_image_writer_add_u64map(w, TP_SEC_GAZ_EDGE_KEYS, TP_SEC_GAZ_EDGE_VALS, &gaz->edges);
     tp_image_writer_add_strmap(w, TP_SEC_GAZ_IDS, &gaz->ids, &gaz->pool);
     tp_image_writer_add_vec(w, TP_SEC_GAZ_WORDS, &gaz->words, sizeof(LexWord));
     tp_image_writer_add_strmap(w, TP_SEC_GAZ_WORD_MAP, &gaz->word_map, &gaz->pool);

@@ -176,14 +176,39 @@ void tp_image_writer_add_vec(TpImageWriter *w, guint32 id, const TpVec *v, gsize
     tp_image_writer_add(w, id, v->data, (gsize)v->len * size);
 }
 
+/* Slots for `count` keys at most 60% full: a power of two, at least 8 (0 for none). */
+static guint32 compact_size(guint32 count) {
+    guint32 n = count ? 8 : 0;
+    while ((guint64)count * 10 > (guint64)n * 6)
+        n *= 2;
+    return n;
+}
+
+void tp_image_writer_add_u64map(TpImageWriter *w, guint32 keys_id, guint32 vals_id,
+                                const TpU64Map *m) {
+    guint32 n = compact_size(m->count);
+    guint64 *keys = g_new0(guint64, n ? n : 1);
+    guint32 *vals = g_new0(guint32, n ? n : 1);
+    const guint64 *ok = m->keys.data;
+    const guint32 *ov = m->vals.data;
+    for (guint32 i = 0; i < m->keys.len; i++) {
+        if (ok[i] == 0)
+            continue;
+        guint32 j = (guint32)tp_mix64(ok[i]) & (n - 1);
+        while (keys[j])
+            j = (j + 1) & (n - 1);
+        keys[j] = ok[i];
+        vals[j] = ov[i];
+    }
+    g_ptr_array_add(w->copies, keys);
+    g_ptr_array_add(w->copies, vals);
+    tp_image_writer_add(w, keys_id, keys, (gsize)n * sizeof(guint64));
+    tp_image_writer_add(w, vals_id, vals, (gsize)n * sizeof(guint32));
+}
+
 void tp_image_writer_add_strmap(TpImageWriter *w, guint32 id, const TpStrMap *m,
                                 const TpPool *pool) {
-    guint32 n = 0;
-    if (m->count) {
-        n = 64;
-        while ((guint64)m->count * 10 > (guint64)n * 6)
-            n *= 2;
-    }
+    guint32 n = compact_size(m->count);
     TpStrSlot *slots = g_new0(TpStrSlot, n ? n : 1);
     const TpStrSlot *old = m->slots.data;
     for (guint32 i = 0; i < m->slots.len; i++) {

@@ -72,6 +72,9 @@ void tp_image_writer_add_vec(TpImageWriter *w, guint32 id, const TpVec *v, gsize
  * of an image was empty slots). Lookups find the same values. */
 void tp_image_writer_add_strmap(TpImageWriter *w, guint32 id, const TpStrMap *m,
                                 const TpPool *pool);
+/* The same for a table of 64-bit keys (its keys and values as two sections). */
+void tp_image_writer_add_u64map(TpImageWriter *w, guint32 keys_id, guint32 vals_id,
+                                const TpU64Map *m);
 /* Write the image to `path` atomically (a temporary file renamed). */
 gboolean tp_image_writer_save(TpImageWriter *w, const char *path, GError **error);
 

@@ -900,8 +900,7 @@ void tp_topic_model_write(const TpTopicModel *m, TpImageWriter *w) {
     tp_image_writer_add_vec(w, TP_SEC_TOPIC_WEIGHTS, &m->weights, sizeof(Weight));
     tp_image_writer_add_strmap(w, TP_SEC_TOPIC_STOPWORDS, &m->stopwords, &m->pool);
     tp_image_writer_add_strmap(w, TP_SEC_TOPIC_STEM_IDS, &m->stem_ids, &m->pool);
-    tp_image_writer_add_vec(w, TP_SEC_TOPIC_PAIR_KEYS, &m->pairs.keys, sizeof(guint64));
-    tp_image_writer_add_vec(w, TP_SEC_TOPIC_PAIR_VALS, &m->pairs.vals, sizeof(guint32));
+    tp_image_writer_add_u64map(w, TP_SEC_TOPIC_PAIR_KEYS, TP_SEC_TOPIC_PAIR_VALS, &m->pairs);
 }
 
 /* Is every offset and index of the borrowed records in range? */
