@@ -192,6 +192,20 @@ TP_API TpKnowledge *tp_knowledge_add_files_cached(TpKnowledge *base, const char 
                                                   char **out_warning, GError **error);
 
 /*
+ * The shipped image with the gazetteer files `paths` (NULL-terminated)
+ * loaded, through the cache as tp_knowledge_add_files_cached() does, but
+ * without reading the shipped image through when the cache has them (its
+ * header names it in the key; the cached image's own sources are checked).
+ * Returns NULL with `*out_fallback` TRUE when there is no usable shipped
+ * image (`error` says why, unless there is none at all): load the text files
+ * instead. Returns NULL with `*out_fallback` FALSE when a file of `paths`
+ * failed to load (`error` as by tp_knowledge_load_file()).
+ */
+TP_API TpKnowledge *tp_knowledge_new_default_image_cached(const char *const *paths,
+                                                          gboolean *out_fallback,
+                                                          char **out_warning, GError **error);
+
+/*
  * The compiled image of the shipped data: tagpipe.image beside the data of
  * tp_data_dir() (for a program of the build folder, the build folder's).
  * The file may not exist. (transfer full: g_free)

@@ -194,20 +194,34 @@ static TpKnowledge *load_text_knowledge(GError **error) {
 static TpKnowledge *load_knowledge(void) {
     g_autoptr(GError) error = NULL;
     TpKnowledge *k = NULL;
+    const char *const *files = (const char *const *)opt_gazetteer_files;
+    gboolean files_loaded = FALSE;
     if (opt_image) {
         k = tp_knowledge_new_from_image(opt_image, &error);
     } else {
         if (!opt_gazetteer_dir && !opt_models_dir) {
-            k = tp_knowledge_new_default_image(&error);
+            g_autofree char *warning = NULL;
+            gboolean fallback = TRUE;
+            if (files)
+                k = tp_knowledge_new_default_image_cached(files, &fallback, &warning, &error);
+            else
+                k = tp_knowledge_new_default_image(&error);
+            if (warning)
+                fprintf(stderr, "tagpipe: warning: %s\n", warning);
+            if (k == NULL && !fallback) {
+                fprintf(stderr, "tagpipe: %s\n", error->message);
+                return NULL;
+            }
             if (k == NULL && error) {
                 fprintf(stderr, "tagpipe: warning: %s; loading the text files\n", error->message);
                 g_clear_error(&error);
             }
+            files_loaded = k != NULL && files != NULL;
         }
         if (k == NULL)
             k = load_text_knowledge(&error);
     }
-    if (k && opt_gazetteer_files) {
+    if (k && files && !files_loaded) {
         g_autofree char *warning = NULL;
         k = tp_knowledge_add_files_cached(k, (const char *const *)opt_gazetteer_files, &warning,
                                           &error);

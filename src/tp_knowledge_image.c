@@ -47,14 +47,16 @@ static gint64 dir_names_hash(const char *dir) {
 }
 
 void tp_knowledge_add_source_dir(TpKnowledge *k, const char *dir) {
-    TpKnowledgeSource src = {.path = g_strdup(dir), .is_dir = TRUE, .size = dir_names_hash(dir)};
+    /* Absolute, so that a run from another folder checks the same file. */
+    TpKnowledgeSource src = {
+        .path = g_canonicalize_filename(dir, NULL), .is_dir = TRUE, .size = dir_names_hash(dir)};
     if (k->sources == NULL)
         k->sources = g_array_new(FALSE, FALSE, sizeof(TpKnowledgeSource));
     g_array_append_val(k->sources, src);
 }
 
 void tp_knowledge_add_source(TpKnowledge *k, const char *path) {
-    TpKnowledgeSource src = {.path = g_strdup(path), .size = -1, .mtime = -1};
+    TpKnowledgeSource src = {.path = g_canonicalize_filename(path, NULL), .size = -1, .mtime = -1};
     GStatBuf st;
     if (g_stat(path, &st) == 0) {
         src.size = st.st_size;
@@ -91,7 +93,8 @@ gboolean tp_knowledge_save_image(const TpKnowledge *k, const char *path, GError 
     /* The sources, relative to the data folder when inside it, so that an
      * installed image is checked against the installed text files. */
     g_autofree char *data_dir = tp_data_dir();
-    g_autofree char *prefix = g_strconcat(data_dir, G_DIR_SEPARATOR_S, NULL);
+    g_autofree char *data_abs = g_canonicalize_filename(data_dir, NULL);
+    g_autofree char *prefix = g_strconcat(data_abs, G_DIR_SEPARATOR_S, NULL);
     TpPool pool;
     tp_pool_init(&pool);
     TpVec recs = {0};
@@ -224,19 +227,16 @@ gboolean tp_knowledge_check_sources(const TpKnowledge *k, GError **error) {
 
 /* ---- the cache of images with user gazetteers ---- */
 
-/* The cache key: the format version, the base image, and each file's bytes
- * (its content, not its name or time, so that a copy hits and an edit misses). */
-static char *cache_key(const TpKnowledge *base, const char *const *paths, GError **error) {
+/* The cache key: the format version, the base image's checksum, and each
+ * file's bytes (its content, not its name or time, so that a copy hits and
+ * an edit misses). NULL when a file cannot be read. */
+static char *cache_key(guint64 base_checksum, const char *const *paths) {
     guint64 h = tp_xxh64("tagpipe-image-cache", 19, TP_IMAGE_VERSION);
-    h = tp_xxh64(&h, sizeof h, tp_image_checksum(base->image));
+    h = tp_xxh64(&h, sizeof h, base_checksum);
     for (guint i = 0; paths[i]; i++) {
-        GError *io = NULL;
-        GMappedFile *mf = g_mapped_file_new(paths[i], FALSE, &io);
-        if (mf == NULL) {
-            g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
-            g_error_free(io);
+        GMappedFile *mf = g_mapped_file_new(paths[i], FALSE, NULL);
+        if (mf == NULL)
             return NULL;
-        }
         gsize len = g_mapped_file_get_length(mf);
         guint64 fh = tp_xxh64(g_mapped_file_get_contents(mf), len, 0);
         g_mapped_file_unref(mf);
@@ -246,38 +246,40 @@ static char *cache_key(const TpKnowledge *base, const char *const *paths, GError
     return g_strdup_printf("%016" G_GINT64_MODIFIER "x", h);
 }
 
-TpKnowledge *tp_knowledge_add_files_cached(TpKnowledge *base, const char *const *paths,
-                                           char **out_warning, GError **error) {
-    g_return_val_if_fail(base != NULL && paths != NULL, NULL);
-    if (out_warning)
-        *out_warning = NULL;
-    g_autofree char *cache_path = NULL;
-    if (base->image && paths[0]) {
-        GError *io = NULL;
-        g_autofree char *key = cache_key(base, paths, &io);
-        if (key == NULL) {
-            /* The text load below reports the unreadable file. */
-            g_clear_error(&io);
-        } else {
-            g_autofree char *dir = g_build_filename(g_get_user_cache_dir(), "tagpipe", NULL);
-            g_autofree char *name = g_strconcat(key, ".tpimage", NULL);
-            cache_path = g_build_filename(dir, name, NULL);
-            if (g_file_test(cache_path, G_FILE_TEST_EXISTS)) {
-                GError *bad = NULL;
-                TpKnowledge *cached = tp_knowledge_new_from_image(cache_path, &bad);
-                if (cached) {
-                    tp_knowledge_free(base);
-                    return cached;
-                }
-                /* Rebuilt below, over the bad one. */
-                if (out_warning)
-                    *out_warning = g_strdup_printf("%s; compiling it again", bad->message);
-                g_error_free(bad);
-            }
-            if (g_mkdir_with_parents(dir, 0755) != 0)
-                g_clear_pointer(&cache_path, g_free);
-        }
+/* Where the image of `paths` over the base image of `base_checksum` is
+ * cached, with its folder made; NULL when there is none to be had. */
+static char *cache_path(guint64 base_checksum, const char *const *paths) {
+    g_autofree char *key = cache_key(base_checksum, paths);
+    if (key == NULL)
+        return NULL; /* the text load reports the unreadable file */
+    g_autofree char *dir = g_build_filename(g_get_user_cache_dir(), "tagpipe", NULL);
+    if (g_mkdir_with_parents(dir, 0755) != 0)
+        return NULL;
+    g_autofree char *name = g_strconcat(key, ".tpimage", NULL);
+    return g_build_filename(dir, name, NULL);
+}
+
+/* The cached image at `path` when it is there, sound and fresh; else NULL,
+ * with why in `*out_warning` when it was there. */
+static TpKnowledge *cache_lookup(const char *path, char **out_warning) {
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return NULL;
+    GError *bad = NULL;
+    TpKnowledge *cached = tp_knowledge_new_from_image(path, &bad);
+    if (cached && !tp_knowledge_check_sources(cached, &bad))
+        g_clear_pointer(&cached, tp_knowledge_free);
+    if (cached == NULL) {
+        /* Compiled again by the caller, over the bad one. */
+        if (out_warning)
+            *out_warning = g_strdup_printf("%s; compiling it again", bad->message);
+        g_error_free(bad);
     }
+    return cached;
+}
+
+/* Load `paths` into `base` and save the result at `cache` (when not NULL). */
+static TpKnowledge *load_and_save(TpKnowledge *base, const char *const *paths, const char *cache,
+                                  GError **error) {
     for (guint i = 0; paths[i]; i++) {
         if (!tp_knowledge_load_file(base, paths[i], error)) {
             tp_knowledge_free(base);
@@ -285,7 +287,56 @@ TpKnowledge *tp_knowledge_add_files_cached(TpKnowledge *base, const char *const 
         }
     }
     /* An unwritable cache only costs the next start-up its speed. */
-    if (cache_path)
-        tp_knowledge_save_image(base, cache_path, NULL);
+    if (cache)
+        tp_knowledge_save_image(base, cache, NULL);
     return base;
+}
+
+TpKnowledge *tp_knowledge_add_files_cached(TpKnowledge *base, const char *const *paths,
+                                           char **out_warning, GError **error) {
+    g_return_val_if_fail(base != NULL && paths != NULL, NULL);
+    if (out_warning)
+        *out_warning = NULL;
+    g_autofree char *cache = NULL;
+    if (base->image && paths[0]) {
+        cache = cache_path(tp_image_checksum(base->image), paths);
+        TpKnowledge *cached = cache ? cache_lookup(cache, out_warning) : NULL;
+        if (cached) {
+            tp_knowledge_free(base);
+            return cached;
+        }
+    }
+    return load_and_save(base, paths, cache, error);
+}
+
+TpKnowledge *tp_knowledge_new_default_image_cached(const char *const *paths, gboolean *out_fallback,
+                                                   char **out_warning, GError **error) {
+    g_return_val_if_fail(paths != NULL && out_fallback != NULL, NULL);
+    *out_fallback = TRUE;
+    if (out_warning)
+        *out_warning = NULL;
+    g_autofree char *path = tp_data_image_path();
+    if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        return NULL;
+    /* The header names the shipped image (its checksum) for the key; it is
+     * read through, checksum and all, only when the cache misses. */
+    TpImage *img = tp_image_open(path, error);
+    if (img == NULL)
+        return NULL;
+    g_autofree char *cache = paths[0] ? cache_path(tp_image_checksum(img), paths) : NULL;
+    /* The cached image's sources are the shipped files and `paths`: fresh
+     * means neither changed. */
+    TpKnowledge *cached = cache ? cache_lookup(cache, out_warning) : NULL;
+    if (cached) {
+        tp_image_free(img);
+        *out_fallback = FALSE;
+        return cached;
+    }
+    TpKnowledge *base = tp_knowledge_from_image(img, error);
+    if (base && !tp_knowledge_check_sources(base, error))
+        g_clear_pointer(&base, tp_knowledge_free);
+    if (base == NULL)
+        return NULL;
+    *out_fallback = FALSE;
+    return load_and_save(base, paths, cache, error);
 }

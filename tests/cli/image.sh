@@ -130,6 +130,42 @@ grep -q "warning: .*IMAGE: size mismatch.*compiling it again" "$tmp/err" ||
 grep -q '"id":"place/quux"' "$tmp/out" || bad "a corrupted cache entry: wrong tags"
 run_user
 [ ! -s "$tmp/err" ] || bad "the entry compiled again is still bad: $(cat "$tmp/err")"
+# The shipped image (the default) with a user gazetteer: compiled once into
+# the cache; the hit reads the shipped image's header only and checks the
+# cached image's sources (a touched file compiles again).
+if [ -f "$BUILDDIR/tagpipe.image" ] && [ -z "${TAGPIPE_DATA_DIR:-}" ]; then
+    XDG_CACHE_HOME=$tmp/cache2
+    shipped_user() {
+        status=0
+        printf '%s\n' "$text" | "$TAGPIPE" --gazetteer "$user" > "$tmp/out" 2> "$tmp/err" || status=$?
+    }
+    shipped_user
+    [ "$status" -eq 0 ] || bad "shipped + user: exit $status: $(cat "$tmp/err")"
+    [ ! -s "$tmp/err" ] || bad "shipped + user said: $(cat "$tmp/err")"
+    grep -q '"id":"place/quux"' "$tmp/out" || bad "shipped + user: no user tag: $(cat "$tmp/out")"
+    cp "$tmp/out" "$tmp/shipped-user.out"
+    printf '%s\n' "$text" | "$TAGPIPE" --gazetteers "$SRCDIR/gazetteers" --models "$SRCDIR/models" \
+        --gazetteer "$user" > "$tmp/text-user.out" 2> /dev/null
+    cmp -s "$tmp/shipped-user.out" "$tmp/text-user.out" || bad "shipped + user: image differs from text"
+    n=$(find "$tmp/cache2/tagpipe" -name '*.tpimage' | wc -l)
+    [ "$n" -eq 1 ] || bad "shipped + user: $n cache images, not 1"
+    shipped_user
+    [ ! -s "$tmp/err" ] || bad "shipped + user, cached, said: $(cat "$tmp/err")"
+    cmp -s "$tmp/out" "$tmp/shipped-user.out" || bad "shipped + user: the cached run differs"
+    # Same bytes, a new time: the entry is stale, said, and compiled again.
+    touch -d '2001-01-01 00:00:00' "$user"
+    shipped_user
+    grep -q "warning: .*IMAGE: stale: .*user.tsv changed.*compiling it again" "$tmp/err" ||
+        bad "a touched user gazetteer: $(cat "$tmp/err")"
+    cmp -s "$tmp/out" "$tmp/shipped-user.out" || bad "a touched user gazetteer: wrong tags"
+    shipped_user
+    [ ! -s "$tmp/err" ] || bad "after compiling again, said: $(cat "$tmp/err")"
+    # A bad user file is an error, not a fallback.
+    status=0
+    printf '{}\n' | "$TAGPIPE" --gazetteer "$tmp/broken.tsv" > /dev/null 2> "$tmp/err" || status=$?
+    [ "$status" -eq 3 ] || bad "shipped + a bad user file: exit $status, not 3"
+    grep -q "broken.tsv:2: malformed id" "$tmp/err" || bad "shipped + a bad user file: $(cat "$tmp/err")"
+fi
 # An unwritable cache folder: the text is loaded and tagging goes on.
 XDG_CACHE_HOME=$tmp/user.tsv/not-a-folder
 run_user
