@@ -88,6 +88,8 @@ guint64 tp_xxh64(const void *data, gsize len, guint64 seed) {
 
 #define BLOCK ((gsize)1 << 20)
 #define HUGE ((gsize)2 << 20)
+/* Images above this are let go of as they are read (see tp_image_verify). */
+#define RELEASE_ABOVE ((gsize)64 << 20)
 
 guint64 tp_image_checksum_bytes(const void *data, gsize len, gboolean release) {
     const guchar *p = data;
@@ -333,6 +335,14 @@ TpImage *tp_image_open(const char *path, GError **error) {
     img->mapped = mf;
     img->base = (const guchar *)g_mapped_file_get_contents(mf);
     img->size = g_mapped_file_get_length(mf);
+#ifdef MADV_POPULATE_READ
+    /* Every page is read at load (the checks, the checksum): mapping them
+     * in one call is cheaper than a fault each. A big image is read and
+     * let go block by block instead (tp_image_checksum_bytes). Linux 5.14+;
+     * an older kernel refuses it and the faults happen as before. */
+    if (img->size > 0 && img->size <= RELEASE_ABOVE)
+        madvise((void *)img->base, img->size, MADV_POPULATE_READ);
+#endif
     if (!image_check(img, error)) {
         tp_image_free(img);
         return NULL;
@@ -360,7 +370,7 @@ gboolean tp_image_verify(TpImage *img, GError **error) {
     /* Only a big image is let go of as it is read: for a small one (the
      * shipped image is 22 MB) the release and the faults that bring the used
      * pages back cost more start-up time than the memory is worth. */
-    gboolean release = img->mapped != NULL && img->size > ((gsize)64 << 20);
+    gboolean release = img->mapped != NULL && img->size > RELEASE_ABOVE;
     guint64 sum =
         tp_image_checksum_bytes(img->base + sizeof(Header), img->size - sizeof(Header), release);
     if (sum != img->h->checksum)
