@@ -79,9 +79,12 @@ const guint32 *tp_strmap_get(const TpStrMap *m, const TpPool *pool, const char *
         return NULL;
     const TpStrSlot *slots = m->slots.data;
     guint32 mask = m->slots.len - 1, pool_len = pool->bytes.len;
-    guint32 j = (guint32)tp_hash_str(key) & mask;
+    guint64 h = tp_hash_str(key);
+    guint32 high = (guint32)(h >> 32);
+    guint32 j = (guint32)h & mask;
     for (guint32 n = 0; n <= mask && slots[j].key; n++, j = (j + 1) & mask) {
-        if (slots[j].key < pool_len && strcmp(tp_pool_str(pool, slots[j].key), key) == 0) {
+        if (slots[j].hash == high && slots[j].key < pool_len &&
+            strcmp(tp_pool_str(pool, slots[j].key), key) == 0) {
             if (m->bounded && slots[j].val >= m->val_bound)
                 return NULL;
             return &slots[j].val;
@@ -97,11 +100,11 @@ guint32 *tp_strmap_get_mut(TpStrMap *m, const TpPool *pool, const char *key) {
 
 static void strmap_insert(TpStrSlot *slots, guint32 mask, const TpPool *pool, guint32 key_off,
                           guint32 val) {
-    guint32 j = (guint32)tp_hash_str(tp_pool_str(pool, key_off)) & mask;
+    guint64 h = tp_hash_str(tp_pool_str(pool, key_off));
+    guint32 j = (guint32)h & mask;
     while (slots[j].key)
         j = (j + 1) & mask;
-    slots[j].key = key_off;
-    slots[j].val = val;
+    slots[j] = (TpStrSlot){.key = key_off, .val = val, .hash = (guint32)(h >> 32)};
 }
 
 void tp_strmap_put(TpStrMap *m, const TpPool *pool, guint32 key_off, guint32 val) {

@@ -51,6 +51,10 @@ guint32 tp_pool_add(TpPool *p, const char *s);
 typedef struct {
     guint32 key; /* pool offset of the key */
     guint32 val;
+    /* The high half of the key's tp_hash_str (the low bits pick the slot):
+     * a probe past another key compares this, not the key's bytes, which
+     * sit elsewhere in the pool (a cache miss each, with a 1 M-alias pool). */
+    guint32 hash;
 } TpStrSlot;
 
 struct TpStrMap {
