@@ -368,7 +368,7 @@ TpImage *tp_image_new_from_data(const char *name, const void *data, gsize len, G
 
 gboolean tp_image_verify(TpImage *img, GError **error) {
     /* Only a big image is let go of as it is read: for a small one (the
-     * shipped image is 22 MB) the release and the faults that bring the used
+     * shipped image is 25 MB) the release and the faults that bring the used
      * pages back cost more start-up time than the memory is worth. */
     gboolean release = img->mapped != NULL && img->size > RELEASE_ABOVE;
     guint64 sum =
