@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: MIT
-# bash completion for tagpipe, tagpipe html, tagpipe train and tagpipe train-entities.
+# bash completion for tagpipe, tagpipe html, compile, train and train-entities.
 _tagpipe() {
     local cur prev opts
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    if [[ ${COMP_WORDS[1]} == train-entities ]]; then
+    if [[ ${COMP_WORDS[1]} == compile ]]; then
+        opts="--output --gazetteers --models --help"
+    elif [[ ${COMP_WORDS[1]} == train-entities ]]; then
         opts="--output --epochs --trainer --lr --l2 --seed --gazetteers --dump --quiet --help"
     elif [[ ${COMP_WORDS[1]} == train ]]; then
         opts="--label-field --field --one-of --weight-field --dev --output --taxonomy --epochs
@@ -13,7 +15,7 @@ _tagpipe() {
     elif [[ ${COMP_WORDS[1]} == html ]]; then
         opts="--field --offsets --title --help"
     else
-        opts="--field --threads --gazetteers --gazetteer --models --on-error --offsets
+        opts="--field --threads --gazetteers --gazetteer --models --image --on-error --offsets
               --min-score --min-topic-score --max-topics --unbuffered --explain-topics
               --list-gazetteers --max-line-bytes --max-entities --line-offset --replace --entity-members
               --progress --no-progress --stats --max-messages --hand-typing --version --help"
@@ -26,7 +28,7 @@ _tagpipe() {
         return ;;
     --offsets) COMPREPLY=($(compgen -W "codepoint byte utf16" -- "$cur")); return ;;
     --gazetteers | --models) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-    --gazetteer | -g | --dev | --output | -o | --taxonomy | --stopwords)
+    --gazetteer | -g | --dev | --output | -o | --taxonomy | --stopwords | --image)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --field | -f | --threads | -j | --min-score | --min-topic-score | --max-topics | \
         --label-field | -l | --weight-field | --epochs | --lr | --l2 | --min-count | --seed | \
@@ -37,7 +39,7 @@ _tagpipe() {
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W "html train train-entities" -- "$cur") $(compgen -f -- "$cur"))
+        COMPREPLY=($(compgen -W "html compile train train-entities" -- "$cur") $(compgen -f -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

@@ -130,8 +130,12 @@ TP_API gboolean tp_knowledge_load_cues(TpKnowledge *knowledge, const char *path,
  * Load the fitted entity model `path` (format "# tagpipe-entities 1",
  * models/entities.model, written by `tagpipe train-entities`). With it, one
  * linear model types or rejects every candidate name and the cues are not
- * used. Replaces a model loaded before. Errors as for tp_knowledge_load_file().
+ * used. Replaces a model loaded before (or one a knowledge image holds);
+ * NULL `path` drops it, and the cues type names. Errors as for
+ * tp_knowledge_load_file().
  */
+/* Whether an entity model is loaded (from a file or a knowledge image). */
+TP_API gboolean tp_knowledge_has_entity_model(const TpKnowledge *knowledge);
 TP_API gboolean tp_knowledge_load_entity_model(TpKnowledge *knowledge, const char *path,
                                                GError **error);
 
@@ -156,6 +160,79 @@ TP_API char *tp_data_dir(void);
  * tp_knowledge_free(). Not thread-safe while it runs.
  */
 TP_API TpKnowledge *tp_knowledge_new_default(GError **error);
+
+/*
+ * Write everything `knowledge` holds (gazetteers, lexicons, the office
+ * index, topic model and cues, and the names, sizes and times of the files
+ * they came from) to the compiled image `path`, replacing it atomically.
+ * TP_ERROR_IO when it cannot be written. Tagging with the image gives the
+ * same output as with the knowledge itself.
+ */
+TP_API gboolean tp_knowledge_save_image(const TpKnowledge *knowledge, const char *path,
+                                        GError **error);
+
+/*
+ * Create a knowledge object from the compiled image `path`, memory-mapped
+ * read-only (nothing is parsed: the pages are shared by all threads and
+ * processes). An image that is truncated, corrupted (checksum), of another
+ * format version or byte order, or whose offsets are out of range is
+ * refused with TP_ERROR_FORMAT "PATH: IMAGE: problem"; TP_ERROR_IO when it
+ * cannot be read. More files may be loaded into it afterwards (they copy
+ * the records first). Free with tp_knowledge_free().
+ */
+TP_API TpKnowledge *tp_knowledge_new_from_image(const char *path, GError **error);
+
+/*
+ * For a knowledge object made from an image: TRUE when every file it was
+ * compiled from still has the size and modification time it had then;
+ * else FALSE with TP_ERROR_FORMAT "PATH: IMAGE: stale: FILE changed ...".
+ * TRUE for knowledge loaded from text.
+ */
+TP_API gboolean tp_knowledge_check_sources(const TpKnowledge *knowledge, GError **error);
+
+/*
+ * Load the gazetteer files `paths` (NULL-terminated) into `base`, through
+ * the cache: when `base` comes from an image, the result is compiled once
+ * into $XDG_CACHE_HOME/tagpipe (g_get_user_cache_dir()), keyed by the image
+ * and the files' bytes, and later calls map that image instead (an edited
+ * file misses and is compiled again). Takes `base` over and returns the
+ * knowledge to use (maybe another object), or NULL with `error` set as by
+ * tp_knowledge_load_file() (`base` then freed). A cache entry that is bad
+ * is replaced and said in `out_warning` (transfer full, or NULL); a cache
+ * folder that cannot be written is no error.
+ */
+TP_API TpKnowledge *tp_knowledge_add_files_cached(TpKnowledge *base, const char *const *paths,
+                                                  char **out_warning, GError **error);
+
+/*
+ * The shipped image with the gazetteer files `paths` (NULL-terminated)
+ * loaded, through the cache as tp_knowledge_add_files_cached() does, but
+ * without reading the shipped image through when the cache has them (its
+ * header names it in the key; the cached image's own sources are checked).
+ * Returns NULL with `*out_fallback` TRUE when there is no usable shipped
+ * image (`error` says why, unless there is none at all): load the text files
+ * instead. Returns NULL with `*out_fallback` FALSE when a file of `paths`
+ * failed to load (`error` as by tp_knowledge_load_file()).
+ */
+TP_API TpKnowledge *tp_knowledge_new_default_image_cached(const char *const *paths,
+                                                          gboolean *out_fallback,
+                                                          char **out_warning, GError **error);
+
+/*
+ * The compiled image of the shipped data: tagpipe.image beside the data of
+ * tp_data_dir() (for a program of the build folder, the build folder's).
+ * The file may not exist. (transfer full: g_free)
+ */
+TP_API char *tp_data_image_path(void);
+
+/*
+ * The shipped image (tp_data_image_path()) as a knowledge object, when it
+ * exists, is sound and no file it was compiled from has changed since. NULL
+ * without `error` set when there is none; NULL with TP_ERROR_FORMAT
+ * "PATH: IMAGE: problem" when it is unusable. tp_knowledge_new_default()
+ * tries this first and loads the text files on any failure.
+ */
+TP_API TpKnowledge *tp_knowledge_new_default_image(GError **error);
 
 /*
  * Create a tagger over `knowledge`, which must outlive it and must not be

@@ -41,5 +41,18 @@ for dir in tests/golden/*/; do
     echo "valgrind: golden/$(basename "$dir") clean"
 done
 
+# The same cases through a compiled image of the test data (mapped, not parsed).
+"$src/build/tagpipe" compile --gazetteers tests/data/gazetteers --models tests/data/models \
+    -o "$tmp/test.image"
+for case in contract bad-lines; do
+    status=0
+    "$tmp/tagpipe" --image "$tmp/test.image" < "tests/golden/$case/input.jsonl" > "$tmp/out" \
+        2> "$tmp/log" || status=$?
+    [ "$status" -ne 99 ] || { cat "$tmp/log"; echo "valgrind: image golden $case failed" >&2; exit 1; }
+    cmp -s "$tmp/out" "tests/golden/$case/expected.jsonl" ||
+        { echo "valgrind: image golden $case differs" >&2; exit 1; }
+    echo "valgrind: image golden/$case clean"
+done
+
 echo "== fuzz: build-fuzz (clang, libFuzzer), ${FUZZ_SECONDS:-20} s per target"
 sh tests/fuzz/run.sh "${FUZZ_SECONDS:-20}"

@@ -52,6 +52,16 @@ char *cli_data_dir(const char *what) {
     return g_build_filename(dir, what, NULL);
 }
 
+char *cli_cues_path(const char *models_dir) {
+    g_autofree char *shipped = cli_data_dir("models");
+    char *cues = g_build_filename(models_dir ? models_dir : shipped, "cues.tsv", NULL);
+    if (models_dir && !g_file_test(cues, G_FILE_TEST_EXISTS)) {
+        g_free(cues);
+        cues = g_build_filename(shipped, "cues.tsv", NULL);
+    }
+    return cues;
+}
+
 char *cli_entity_model_path(const char *gazetteer_dir, const char *models_dir) {
     if (models_dir) {
         char *own = g_build_filename(models_dir, "entities.model", NULL);

@@ -32,6 +32,11 @@ gboolean cli_close_stdout(int err);
  * tp_data_dir(). (transfer full) */
 char *cli_data_dir(const char *what);
 
+/* The name cues for a models folder (NULL: the shipped one): its cues.tsv,
+ * or the shipped one when a folder of one's own holds a topic model alone
+ * (`tagpipe train -o my/topics.model`). (transfer full) */
+char *cli_cues_path(const char *models_dir);
+
 /* The entity model that goes with the data folders chosen: `models_dir`'s
  * entities.model when it has one; else the shipped one, unless the
  * gazetteers are one's own (`gazetteer_dir` set: the shipped model is fitted

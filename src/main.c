@@ -6,6 +6,7 @@
 #include "cli_html.h"
 #include "cli_common.h"
 #include "train_main.h"
+#include "cli_compile.h"
 #include "cli_input.h"
 #include "cli_report.h"
 
@@ -43,6 +44,7 @@ static int opt_threads = 0;
 static char *opt_gazetteer_dir = NULL;
 static char **opt_gazetteer_files = NULL;
 static char *opt_models_dir = NULL;
+static char *opt_image = NULL;
 static char *opt_on_error = NULL;
 static char *opt_offsets = NULL;
 static double opt_min_score = 0.0;
@@ -77,6 +79,8 @@ static const GOptionEntry option_entries[] = {
      "Load the topic, entity and cue models from DIR", "DIR"},
     {"hand-typing", 0, 0, G_OPTION_ARG_NONE, &opt_hand_typing,
      "Type names by hand-set cues, not the fitted model", NULL},
+    {"image", 0, 0, G_OPTION_ARG_FILENAME, &opt_image,
+     "Load the compiled knowledge IMAGE (tagpipe compile)", "IMAGE"},
     {"on-error", 0, 0, G_OPTION_ARG_STRING, &opt_on_error,
      "A bad line: pass (as it is; default), skip or fail", "POLICY"},
     {"offsets", 0, 0, G_OPTION_ARG_STRING, &opt_offsets,
@@ -145,40 +149,82 @@ static const char description[] =
     "  4  the output could not be written\n"
     "  130, 143  stopped by SIGINT, SIGTERM\n";
 
-static TpKnowledge *load_knowledge(void) {
+/* The text files of the shipped data, or of --gazetteers and --models. */
+static TpKnowledge *load_text_knowledge(GError **error) {
     TpKnowledge *k = tp_knowledge_new();
-    g_autoptr(GError) error = NULL;
     g_autofree char *gdir =
         opt_gazetteer_dir ? g_strdup(opt_gazetteer_dir) : cli_data_dir("gazetteers");
     g_autofree char *mdir = opt_models_dir ? g_strdup(opt_models_dir) : cli_data_dir("models");
     g_autofree char *model = g_build_filename(mdir, "topics.model", NULL);
-    g_autofree char *cues = g_build_filename(mdir, "cues.tsv", NULL);
-    /* A folder of one's own (`tagpipe train -o my/topics.model`) holds the
-     * topic model alone: the name cues are then the shipped ones. */
-    if (opt_models_dir && !g_file_test(cues, G_FILE_TEST_EXISTS)) {
-        g_autofree char *shipped = cli_data_dir("models");
-        g_free(cues);
-        cues = g_build_filename(shipped, "cues.tsv", NULL);
-    }
-    /* The shipped entity model is fitted to the shipped gazetteers (its
-     * features are their evidence): with a gazetteer folder of one's own it is
-     * not used, and names are typed by the cues, unless the models folder
-     * holds an entity model of its own (`tagpipe train-entities -g DIR`). */
-    g_autofree char *entities = cli_entity_model_path(opt_gazetteer_dir, opt_models_dir);
-    gboolean ok = tp_knowledge_load_dir(k, gdir, &error);
-    for (guint i = 0; ok && opt_gazetteer_files && opt_gazetteer_files[i]; i++)
-        ok = tp_knowledge_load_file(k, opt_gazetteer_files[i], &error);
+    g_autofree char *cues = cli_cues_path(opt_models_dir);
+    gboolean ok = tp_knowledge_load_dir(k, gdir, error);
     if (ok)
-        ok = tp_knowledge_load_topic_model(k, model, &error);
+        ok = tp_knowledge_load_topic_model(k, model, error);
     if (ok)
-        ok = tp_knowledge_load_cues(k, cues, &error);
-    if (ok && !opt_hand_typing && entities)
-        ok = tp_knowledge_load_entity_model(k, entities, &error);
+        ok = tp_knowledge_load_cues(k, cues, error);
     if (!ok) {
-        fprintf(stderr, "tagpipe: %s\n", error->message);
         tp_knowledge_free(k);
         return NULL;
     }
+    return k;
+}
+
+/* The knowledge to tag with: --image, else the shipped image when it is
+ * sound and fresh (a bad one is said and the text files loaded instead),
+ * else the text files; then the --gazetteer files, through the cache. */
+static TpKnowledge *load_knowledge(void) {
+    g_autoptr(GError) error = NULL;
+    TpKnowledge *k = NULL;
+    const char *const *files = (const char *const *)opt_gazetteer_files;
+    gboolean files_loaded = FALSE;
+    gboolean from_image = FALSE; /* an image holds its own entity model, or none */
+    if (opt_image) {
+        k = tp_knowledge_new_from_image(opt_image, &error);
+        from_image = TRUE;
+    } else {
+        if (!opt_gazetteer_dir && !opt_models_dir) {
+            g_autofree char *warning = NULL;
+            gboolean fallback = TRUE;
+            if (files)
+                k = tp_knowledge_new_default_image_cached(files, &fallback, &warning, &error);
+            else
+                k = tp_knowledge_new_default_image(&error);
+            if (warning)
+                fprintf(stderr, "tagpipe: warning: %s\n", warning);
+            if (k == NULL && !fallback) {
+                fprintf(stderr, "tagpipe: %s\n", error->message);
+                return NULL;
+            }
+            if (k == NULL && error) {
+                fprintf(stderr, "tagpipe: warning: %s; loading the text files\n", error->message);
+                g_clear_error(&error);
+            }
+            files_loaded = k != NULL && files != NULL;
+            from_image = k != NULL;
+        }
+        if (k == NULL)
+            k = load_text_knowledge(&error);
+    }
+    if (k && files && !files_loaded) {
+        g_autofree char *warning = NULL;
+        k = tp_knowledge_add_files_cached(k, (const char *const *)opt_gazetteer_files, &warning,
+                                          &error);
+        if (warning)
+            fprintf(stderr, "tagpipe: warning: %s\n", warning);
+    }
+    /* The fitted entity model: an image's own, else by the rule `tagpipe
+     * train` follows too; --hand-typing drops it. */
+    g_autofree char *entities = k && !opt_hand_typing && !from_image
+                                    ? cli_entity_model_path(opt_gazetteer_dir, opt_models_dir)
+                                    : NULL;
+    if (k && opt_hand_typing)
+        tp_knowledge_load_entity_model(k, NULL, NULL);
+    if (entities && !tp_knowledge_load_entity_model(k, entities, &error)) {
+        tp_knowledge_free(k);
+        k = NULL;
+    }
+    if (k == NULL)
+        fprintf(stderr, "tagpipe: %s\n", error->message);
     return k;
 }
 
@@ -565,6 +611,9 @@ int main(int argc, char **argv) {
     /* `tagpipe html ...` shows tagged lines as a page (cli_html.c). */
     if (argc > 1 && strcmp(argv[1], "html") == 0)
         return html_main(argc - 1, argv + 1);
+    /* `tagpipe compile ...` writes a knowledge image (cli_compile.c). */
+    if (argc > 1 && strcmp(argv[1], "compile") == 0)
+        return compile_main(argc - 1, argv + 1);
     cli_parse_options("tagpipe", &argc, &argv, option_entries, summary, description);
 
     if (opt_version) {
@@ -591,6 +640,8 @@ int main(int argc, char **argv) {
                         opt_line_offset);
     if (opt_max_messages < 0)
         cli_usage_error("--max-messages must not be negative, not %d", opt_max_messages);
+    if (opt_image && (opt_gazetteer_dir || opt_models_dir))
+        cli_usage_error("--image cannot be used with --gazetteers or --models");
     if (opt_progress && opt_no_progress)
         cli_usage_error("--progress and --no-progress cannot be used together");
     if (opt_max_topics < 0)
@@ -728,6 +779,7 @@ int main(int argc, char **argv) {
     g_strfreev(opt_inputs);
     g_free(opt_gazetteer_dir);
     g_free(opt_models_dir);
+    g_free(opt_image);
     g_free(opt_on_error);
     g_free(opt_offsets);
     g_free(opt_entity_members);

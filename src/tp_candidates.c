@@ -690,7 +690,8 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             const TpGazMatch *gm = &g_array_index(cx->matches->matches, TpGazMatch, m);
             const TpGazEntry *e = value_entry(gaz, gm->value);
             if (e->type == TP_ENTITY_PLACE) {
-                featf(&f, "comma-place-after=%s", e->kind ? e->kind : "place");
+                featf(&f, "comma-place-after=%s",
+                      e->kind ? tp_gazetteer_str(gaz, e->kind) : "place");
                 break;
             }
         }
@@ -723,7 +724,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         featcat(&f, "gaz=", cn, NULL, NULL);
         featf(&f, "gaz=%s|prior=%s", cn, prior_bucket(c->prior[k]));
         if (e->kind && k == TP_CLASS_PLACE)
-            featf(&f, "gaz=%s|kind=%s", cn, e->kind);
+            featf(&f, "gaz=%s|kind=%s", cn, tp_gazetteer_str(gaz, e->kind));
         if (v->flags & TP_ALIAS_COMMON)
             featf(&f, "gaz=%s|common%s", cn, (ta->flags & TP_TOK_LINECAPS) ? "|caps" : "");
         if (v->flags & TP_ALIAS_EXACT)

@@ -31,13 +31,43 @@ char *tp_data_dir(void) {
     return g_strdup(TP_PATHS_DATA_DIR);
 }
 
+char *tp_data_image_path(void) {
+    /* A program of the build folder uses the image the build compiled. */
+    const char *env = g_getenv("TAGPIPE_DATA_DIR");
+    if (!(env && *env)) {
+        g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+        if (exe && g_str_has_prefix(exe, TP_PATHS_BUILD_DIR "/"))
+            return g_build_filename(TP_PATHS_BUILD_DIR, "tagpipe.image", NULL);
+    }
+    g_autofree char *dir = tp_data_dir();
+    return g_build_filename(dir, "tagpipe.image", NULL);
+}
+
+/* The shipped image when it is there, sound and not older than the text
+ * files; NULL otherwise, with the reason in `error` unless it is absent. */
+static TpKnowledge *default_image(GError **error) {
+    g_autofree char *image = tp_data_image_path();
+    if (!g_file_test(image, G_FILE_TEST_EXISTS))
+        return NULL;
+    TpKnowledge *k = tp_knowledge_new_from_image(image, error);
+    if (k && !tp_knowledge_check_sources(k, error)) {
+        tp_knowledge_free(k);
+        return NULL;
+    }
+    return k;
+}
+
 TpKnowledge *tp_knowledge_new_default(GError **error) {
+    /* The image first; any problem with it and the text files are loaded. */
+    TpKnowledge *k = default_image(NULL);
+    if (k)
+        return k;
     g_autofree char *dir = tp_data_dir();
     g_autofree char *gdir = g_build_filename(dir, "gazetteers", NULL);
     g_autofree char *model = g_build_filename(dir, "models", "topics.model", NULL);
     g_autofree char *cues = g_build_filename(dir, "models", "cues.tsv", NULL);
     g_autofree char *entities = g_build_filename(dir, "models", "entities.model", NULL);
-    TpKnowledge *k = tp_knowledge_new();
+    k = tp_knowledge_new();
     if (!tp_knowledge_load_dir(k, gdir, error) || !tp_knowledge_load_topic_model(k, model, error) ||
         !tp_knowledge_load_cues(k, cues, error) ||
         !tp_knowledge_load_entity_model(k, entities, error)) {
@@ -45,4 +75,8 @@ TpKnowledge *tp_knowledge_new_default(GError **error) {
         return NULL;
     }
     return k;
+}
+
+TpKnowledge *tp_knowledge_new_default_image(GError **error) {
+    return default_image(error);
 }

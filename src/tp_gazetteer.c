@@ -2,6 +2,7 @@
 /* tp_gazetteer.c: gazetteer and lexicon loading, and the token trie that matches them. */
 
 #include "tp_private.h"
+#include "tp_image.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,24 +14,34 @@
 
 typedef TpLexWord LexWord;
 
+/* The in-memory form is the image's form: flat records with offsets into one
+ * string pool, and open-addressing tables of indexes. The text loader appends
+ * to them; an image lends them from its mapping (every TpVec borrowed, see
+ * tp_gazetteer_from_image), and a later text load copies them first. */
 struct TpGazetteer {
-    GStringChunk *strings;
-    GArray *entries;    /* TpGazEntry */
-    GArray *lines;      /* guint32: source line of each entry, for messages */
-    GArray *values;     /* TpGazValue */
-    GArray *node_first; /* guint32 per trie node: first value or NO_VALUE */
-    GHashTable *ids;    /* id -> entry index + 1 */
+    TpPool pool;
+    TpVec entries;    /* TpGazEntry */
+    TpVec lines;      /* guint32: source line of each entry, for messages */
+    TpVec values;     /* TpGazValue */
+    TpVec node_first; /* guint32 per trie node: first value or NO_VALUE */
+    TpStrMap ids;     /* id -> entry index */
     guint32 n_tokens;
-    /* Trie edges: open addressing on (node << 32 | token id) -> child node. */
-    guint64 *edge_keys;
-    guint32 *edge_vals;
-    gsize edge_cap;
-    gsize edge_count;
-    GPtrArray *files;       /* TpGazFile */
-    GHashTable *lexicon;    /* folded word -> LexWord: lexicon classes and alias token ids */
-    GArray *office_aliases; /* TpOfficeAlias: every surface of every office */
-    TpTokens tt;            /* scratch for tokenizing aliases */
+    /* Trie edges: (node << 32 | token id) + 1 -> child node. */
+    TpU64Map edges;
+    TpVec files;          /* TpGazFile */
+    TpVec words;          /* LexWord: lexicon classes and alias token ids */
+    TpStrMap word_map;    /* folded word -> index into words */
+    TpVec office_aliases; /* TpOfficeAlias: every surface of every office */
+    TpTokens tt;          /* scratch for tokenizing aliases */
 };
+
+/* What the image keeps beside the vectors. */
+typedef struct {
+    guint32 n_tokens;
+    guint32 ids_count;
+    guint32 word_map_count;
+    guint32 edges_count;
+} GazMeta;
 
 static const char *const type_names[TP_ENTITY_N_TYPES] = {"person", "office", "place",
                                                           "organization"};
@@ -40,28 +51,10 @@ const char *tp_entity_type_name(TpEntityType type) {
     return type_names[type];
 }
 
-static void gaz_file_free(gpointer p) {
-    TpGazFile *f = p;
-    g_free(f->path);
-    g_free(f);
-}
-
 TpGazetteer *tp_gazetteer_new(void) {
     TpGazetteer *gaz = g_new0(TpGazetteer, 1);
-    gaz->strings = g_string_chunk_new(1 << 16);
-    gaz->entries = g_array_new(FALSE, FALSE, sizeof(TpGazEntry));
-    gaz->lines = g_array_new(FALSE, FALSE, sizeof(guint32));
-    gaz->values = g_array_new(FALSE, FALSE, sizeof(TpGazValue));
-    gaz->node_first = g_array_new(FALSE, FALSE, sizeof(guint32));
-    guint32 none = NO_VALUE;
-    g_array_append_val(gaz->node_first, none); /* the root */
-    gaz->ids = g_hash_table_new(g_str_hash, g_str_equal);
-    gaz->edge_cap = 1024;
-    gaz->edge_keys = g_new0(guint64, gaz->edge_cap);
-    gaz->edge_vals = g_new0(guint32, gaz->edge_cap);
-    gaz->files = g_ptr_array_new_with_free_func(gaz_file_free);
-    gaz->lexicon = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-    gaz->office_aliases = g_array_new(FALSE, FALSE, sizeof(TpOfficeAlias));
+    tp_pool_init(&gaz->pool);
+    *(guint32 *)tp_vec_push(&gaz->node_first, sizeof(guint32)) = NO_VALUE; /* the root */
     tp_tokens_init(&gaz->tt);
     return gaz;
 }
@@ -69,110 +62,94 @@ TpGazetteer *tp_gazetteer_new(void) {
 void tp_gazetteer_free(TpGazetteer *gaz) {
     if (gaz == NULL)
         return;
-    g_string_chunk_free(gaz->strings);
-    g_array_free(gaz->entries, TRUE);
-    g_array_free(gaz->lines, TRUE);
-    g_array_free(gaz->values, TRUE);
-    g_array_free(gaz->node_first, TRUE);
-    g_hash_table_destroy(gaz->ids);
-    g_free(gaz->edge_keys);
-    g_free(gaz->edge_vals);
-    g_ptr_array_free(gaz->files, TRUE);
-    g_hash_table_destroy(gaz->lexicon);
-    g_array_free(gaz->office_aliases, TRUE);
+    tp_pool_clear(&gaz->pool);
+    tp_vec_clear(&gaz->entries);
+    tp_vec_clear(&gaz->lines);
+    tp_vec_clear(&gaz->values);
+    tp_vec_clear(&gaz->node_first);
+    tp_strmap_clear(&gaz->ids);
+    tp_u64map_clear(&gaz->edges);
+    tp_vec_clear(&gaz->files);
+    tp_vec_clear(&gaz->words);
+    tp_strmap_clear(&gaz->word_map);
+    tp_vec_clear(&gaz->office_aliases);
     tp_tokens_clear(&gaz->tt);
     g_free(gaz);
 }
 
+/* Copy whatever an image lent, so that a text file can be added. */
+static void gaz_thaw(TpGazetteer *gaz) {
+    tp_vec_thaw(&gaz->pool.bytes, 1);
+    tp_vec_thaw(&gaz->entries, sizeof(TpGazEntry));
+    tp_vec_thaw(&gaz->lines, sizeof(guint32));
+    tp_vec_thaw(&gaz->values, sizeof(TpGazValue));
+    tp_vec_thaw(&gaz->node_first, sizeof(guint32));
+    tp_vec_thaw(&gaz->ids.slots, sizeof(TpStrSlot));
+    tp_vec_thaw(&gaz->edges.keys, sizeof(guint64));
+    tp_vec_thaw(&gaz->edges.vals, sizeof(guint32));
+    tp_vec_thaw(&gaz->files, sizeof(TpGazFile));
+    tp_vec_thaw(&gaz->words, sizeof(LexWord));
+    tp_vec_thaw(&gaz->word_map.slots, sizeof(TpStrSlot));
+    tp_vec_thaw(&gaz->office_aliases, sizeof(TpOfficeAlias));
+}
+
 const TpGazEntry *tp_gazetteer_entry(const TpGazetteer *gaz, guint32 i) {
-    return &g_array_index(gaz->entries, TpGazEntry, i);
+    return &TP_VEC_AT(gaz->entries, const TpGazEntry, i);
 }
 
 const TpGazValue *tp_gazetteer_value(const TpGazetteer *gaz, guint32 i) {
-    return &g_array_index(gaz->values, TpGazValue, i);
+    return &TP_VEC_AT(gaz->values, const TpGazValue, i);
+}
+
+const char *tp_gazetteer_str(const TpGazetteer *gaz, guint32 off) {
+    return tp_pool_opt(&gaz->pool, off);
 }
 
 /* ---- the trie ---- */
-
-static guint64 mix64(guint64 x) {
-    /* splitmix64's finalizer: spreads node and token bits over the table. */
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 static guint64 edge_key(guint32 node, guint32 token_id) {
     /* +1 keeps key 0 free to mark empty slots. */
     return ((guint64)node << 32 | token_id) + 1;
 }
 
-static void edges_grow(TpGazetteer *gaz) {
-    gsize old_cap = gaz->edge_cap;
-    guint64 *old_keys = gaz->edge_keys;
-    guint32 *old_vals = gaz->edge_vals;
-    gaz->edge_cap *= 2;
-    gaz->edge_keys = g_new0(guint64, gaz->edge_cap);
-    gaz->edge_vals = g_new0(guint32, gaz->edge_cap);
-    for (gsize i = 0; i < old_cap; i++) {
-        if (old_keys[i] == 0)
-            continue;
-        gsize j = mix64(old_keys[i]) & (gaz->edge_cap - 1);
-        while (gaz->edge_keys[j] != 0)
-            j = (j + 1) & (gaz->edge_cap - 1);
-        gaz->edge_keys[j] = old_keys[i];
-        gaz->edge_vals[j] = old_vals[i];
-    }
-    g_free(old_keys);
-    g_free(old_vals);
-}
-
 guint32 tp_gazetteer_child(const TpGazetteer *gaz, guint32 node, guint32 token_id) {
-    guint64 key = edge_key(node, token_id);
-    gsize j = mix64(key) & (gaz->edge_cap - 1);
-    while (gaz->edge_keys[j] != 0) {
-        if (gaz->edge_keys[j] == key)
-            return gaz->edge_vals[j];
-        j = (j + 1) & (gaz->edge_cap - 1);
-    }
-    return 0;
+    guint32 child = tp_u64map_get(&gaz->edges, edge_key(node, token_id), 0);
+    /* An image's edges are bounded here, not scanned at load. */
+    return child < gaz->node_first.len ? child : 0;
 }
 
 static guint32 child_or_new(TpGazetteer *gaz, guint32 node, guint32 token_id) {
     guint32 child = tp_gazetteer_child(gaz, node, token_id);
     if (child)
         return child;
-    if ((gaz->edge_count + 1) * 2 > gaz->edge_cap)
-        edges_grow(gaz);
-    guint64 key = edge_key(node, token_id);
-    gsize j = mix64(key) & (gaz->edge_cap - 1);
-    while (gaz->edge_keys[j] != 0)
-        j = (j + 1) & (gaz->edge_cap - 1);
-    child = gaz->node_first->len;
-    guint32 none = NO_VALUE;
-    g_array_append_val(gaz->node_first, none);
-    gaz->edge_keys[j] = key;
-    gaz->edge_vals[j] = child;
-    gaz->edge_count++;
+    child = gaz->node_first.len;
+    *(guint32 *)tp_vec_push(&gaz->node_first, sizeof(guint32)) = NO_VALUE;
+    tp_u64map_put(&gaz->edges, edge_key(node, token_id), child);
     return child;
 }
 
+static const LexWord *word_get(const TpGazetteer *gaz, const char *key) {
+    const guint32 *w = tp_strmap_get(&gaz->word_map, &gaz->pool, key);
+    return w ? &TP_VEC_AT(gaz->words, const LexWord, *w) : NULL;
+}
+
 guint32 tp_gazetteer_token_id(const TpGazetteer *gaz, const char *key) {
-    const LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
+    const LexWord *w = word_get(gaz, key);
     return w ? w->token_id : G_MAXUINT32;
 }
 
 /* The entry of `key` in the one table of words (lexicon classes and token
  * ids together, so that a text's token needs one lookup), added if new. */
 static LexWord *word_or_new(TpGazetteer *gaz, const char *key) {
-    LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
-    if (w == NULL) {
-        w = g_new0(LexWord, 1);
-        w->token_id = G_MAXUINT32;
-        g_hash_table_insert(gaz->lexicon, g_string_chunk_insert_const(gaz->strings, key), w);
-    }
+    const guint32 *i = tp_strmap_get(&gaz->word_map, &gaz->pool, key);
+    if (i)
+        return &TP_VEC_AT(gaz->words, LexWord, *i);
+    guint32 off = tp_pool_add(&gaz->pool, key);
+    guint32 index = gaz->words.len;
+    LexWord *w = tp_vec_push(&gaz->words, sizeof(LexWord));
+    w->token_id = G_MAXUINT32;
+    w->key = off;
+    tp_strmap_put(&gaz->word_map, &gaz->pool, off, index);
     return w;
 }
 
@@ -184,7 +161,7 @@ static guint32 token_id_or_new(TpGazetteer *gaz, const char *key) {
 }
 
 guint32 tp_gazetteer_first_value(const TpGazetteer *gaz, guint32 node) {
-    return g_array_index(gaz->node_first, guint32, node);
+    return TP_VEC_AT(gaz->node_first, const guint32, node);
 }
 
 /* Shapes of tokens [first, last] of `text` joined by single spaces: the form
@@ -382,42 +359,43 @@ static void add_alias(TpGazetteer *gaz, guint32 entry_index, const char *alias, 
     }
     if (first_letter_upper(alias))
         flags |= TP_ALIAS_UPPER;
-    const char *shape = NULL;
-    if (flags & (TP_ALIAS_EXACT | TP_ALIAS_COMMON)) {
-        g_autoptr(GString) s = g_string_new(NULL);
+    g_autoptr(GString) s = g_string_new(NULL);
+    if (flags & (TP_ALIAS_EXACT | TP_ALIAS_COMMON))
         span_shape(s, alias, &gaz->tt, 0, gaz->tt.toks->len - 1);
-        shape = g_string_chunk_insert_const(gaz->strings, s->str);
-    }
+    gboolean has_shape = (flags & (TP_ALIAS_EXACT | TP_ALIAS_COMMON)) != 0;
     /* The same surface twice for one entry (name and alias folding alike) adds nothing. */
-    guint32 *first = &g_array_index(gaz->node_first, guint32, node);
-    for (guint32 v = *first; v != NO_VALUE; v = tp_gazetteer_value(gaz, v)->next) {
+    guint32 first = TP_VEC_AT(gaz->node_first, guint32, node);
+    for (guint32 v = first; v != NO_VALUE; v = tp_gazetteer_value(gaz, v)->next) {
         const TpGazValue *old = tp_gazetteer_value(gaz, v);
         if (old->entry == entry_index &&
-            (old->flags & ~TP_ALIAS_NAME) == (flags & ~TP_ALIAS_NAME) && old->shape == shape)
+            (old->flags & ~TP_ALIAS_NAME) == (flags & ~TP_ALIAS_NAME) &&
+            (old->shape != 0) == has_shape &&
+            (!has_shape || strcmp(tp_pool_str(&gaz->pool, old->shape), s->str) == 0))
             return;
     }
-    TpGazValue val = {.entry = entry_index, .flags = flags, .shape = shape, .next = *first};
-    *first = gaz->values->len;
-    g_array_append_val(gaz->values, val);
+    guint32 shape = has_shape ? tp_pool_add(&gaz->pool, s->str) : 0;
+    TP_VEC_AT(gaz->node_first, guint32, node) = gaz->values.len;
+    TpGazValue *val = tp_vec_push(&gaz->values, sizeof(TpGazValue));
+    *val = (TpGazValue){.entry = entry_index, .flags = flags, .shape = shape, .next = first};
 }
 
 static void commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file, guint32 file_index) {
     for (guint i = 0; i < parsed->len; i++) {
         ParsedEntry *pe = &g_array_index(parsed, ParsedEntry, i);
-        guint32 index = gaz->entries->len;
+        guint32 index = gaz->entries.len;
         TpGazEntry e = {
             .type = pe->type,
             .file = file_index,
-            .id = g_string_chunk_insert_const(gaz->strings, pe->id),
-            .name = g_string_chunk_insert_const(gaz->strings, pe->name),
-            .country = pe->country ? g_string_chunk_insert_const(gaz->strings, pe->country) : NULL,
-            .kind = pe->kind ? g_string_chunk_insert_const(gaz->strings, pe->kind) : NULL,
+            .id = tp_pool_add(&gaz->pool, pe->id),
+            .name = tp_pool_add(&gaz->pool, pe->name),
+            .country = pe->country ? tp_pool_add(&gaz->pool, pe->country) : 0,
+            .kind = pe->kind ? tp_pool_add(&gaz->pool, pe->kind) : 0,
             .prior = pe->prior,
-            .same_as = pe->same_as ? g_string_chunk_insert_const(gaz->strings, pe->same_as) : NULL,
+            .same_as = pe->same_as ? tp_pool_add(&gaz->pool, pe->same_as) : 0,
         };
-        g_array_append_val(gaz->entries, e);
-        g_array_append_val(gaz->lines, pe->line);
-        g_hash_table_insert(gaz->ids, (gpointer)e.id, GUINT_TO_POINTER(index + 1));
+        *(TpGazEntry *)tp_vec_push(&gaz->entries, sizeof(TpGazEntry)) = e;
+        *(guint32 *)tp_vec_push(&gaz->lines, sizeof(guint32)) = pe->line;
+        tp_strmap_put(&gaz->ids, &gaz->pool, e.id, index);
         file->n_entries[e.type]++;
 
         /* The canonical name is matched too, with the flag of an alias spelled the same. */
@@ -429,15 +407,15 @@ static void commit_entries(TpGazetteer *gaz, GArray *parsed, TpGazFile *file, gu
             add_alias(gaz, index, pa->text, pa->flags);
             file->n_aliases[e.type]++;
             if (e.type == TP_ENTITY_OFFICE) {
-                TpOfficeAlias oa = {index, g_string_chunk_insert_const(gaz->strings, pa->text)};
-                g_array_append_val(gaz->office_aliases, oa);
+                TpOfficeAlias oa = {index, tp_pool_add(&gaz->pool, pa->text)};
+                *(TpOfficeAlias *)tp_vec_push(&gaz->office_aliases, sizeof oa) = oa;
             }
         }
         if (!name_listed)
             add_alias(gaz, index, pe->name, TP_ALIAS_NAME);
         if (!name_listed && e.type == TP_ENTITY_OFFICE) {
             TpOfficeAlias oa = {index, e.name};
-            g_array_append_val(gaz->office_aliases, oa);
+            *(TpOfficeAlias *)tp_vec_push(&gaz->office_aliases, sizeof oa) = oa;
         }
     }
 }
@@ -471,17 +449,16 @@ static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **
             parsed_entry_clear(&pe);
             return fail(error, TP_ERROR_PARSE, path, i + 1, "%s", msg);
         }
-        gpointer old = g_hash_table_lookup(gaz->ids, pe.id);
+        const guint32 *old = tp_strmap_get(&gaz->ids, &gaz->pool, pe.id);
         gpointer here = g_hash_table_lookup(seen, pe.id);
         if (old || here) {
             g_autofree char *where =
                 old ? g_strdup_printf(
                           "%s:%u",
-                          ((TpGazFile *)g_ptr_array_index(
-                               gaz->files,
-                               tp_gazetteer_entry(gaz, GPOINTER_TO_UINT(old) - 1)->file))
-                              ->path,
-                          g_array_index(gaz->lines, guint32, GPOINTER_TO_UINT(old) - 1))
+                          tp_pool_str(&gaz->pool, TP_VEC_AT(gaz->files, TpGazFile,
+                                                            tp_gazetteer_entry(gaz, *old)->file)
+                                                      .path),
+                          TP_VEC_AT(gaz->lines, guint32, *old))
                     : g_strdup_printf("line %u", GPOINTER_TO_UINT(here));
             gboolean r = fail(error, TP_ERROR_FORMAT, path, i + 1,
                               "duplicate id '%s' (first defined at %s)", pe.id, where);
@@ -583,22 +560,26 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
     for (guint i = 0; i < parsed->len; i++) {
         LexLine *ll = &g_array_index(parsed, LexLine, i);
         if (ok) {
-            LexWord *w = word_or_new(gaz, ll->key);
-            w->classes |= ll->cls;
             /* Mark a phrase's first word, so that a word no phrase starts with
-             * needs no phrase lookup. */
+             * needs no phrase lookup. (First: adding a word moves the records.) */
             char *space = strchr(ll->key, ' ');
             if (space) {
                 *space = '\0';
                 word_or_new(gaz, ll->key)->classes |= TP_LEX_PHRASE;
                 *space = ' ';
             }
-            if (ll->country && w->country == NULL)
-                w->country = g_string_chunk_insert_const(gaz->strings, ll->country);
-            if (ll->formal && w->formal == NULL)
-                w->formal = g_string_chunk_insert_const(gaz->strings, ll->formal);
-            if (ll->canonical && w->canonical == NULL)
-                w->canonical = g_string_chunk_insert_const(gaz->strings, ll->canonical);
+            /* Strings first too: the pool may grow, the word records do not. */
+            guint32 country = ll->country ? tp_pool_add(&gaz->pool, ll->country) : 0;
+            guint32 formal = ll->formal ? tp_pool_add(&gaz->pool, ll->formal) : 0;
+            guint32 canonical = ll->canonical ? tp_pool_add(&gaz->pool, ll->canonical) : 0;
+            LexWord *w = word_or_new(gaz, ll->key);
+            w->classes |= ll->cls;
+            if (w->country == 0)
+                w->country = country;
+            if (w->formal == 0)
+                w->formal = formal;
+            if (w->canonical == 0)
+                w->canonical = canonical;
             file->n_lexicon++;
         }
         g_free(ll->key);
@@ -615,28 +596,27 @@ gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error) {
         return FALSE;
     const char *header = lines[0] ? lines[0] : "";
 
-    TpGazFile *file = g_new0(TpGazFile, 1);
-    file->path = g_strdup(path);
+    gaz_thaw(gaz);
+    TpGazFile file = {0};
     gboolean ok;
     if (strcmp(header, GAZ_HEADER) == 0) {
-        ok = load_gazetteer_lines(gaz, path, lines, file, gaz->files->len, error);
+        ok = load_gazetteer_lines(gaz, path, lines, &file, gaz->files.len, error);
     } else if (strcmp(header, LEX_HEADER) == 0) {
-        file->lexicon = TRUE;
-        ok = load_lexicon_lines(gaz, path, lines, file, error);
+        file.lexicon = TRUE;
+        ok = load_lexicon_lines(gaz, path, lines, &file, error);
     } else {
         ok = fail(error, TP_ERROR_FORMAT, path, 1,
                   "expected header '" GAZ_HEADER "' or '" LEX_HEADER "'");
     }
-    if (!ok) {
-        gaz_file_free(file);
+    if (!ok)
         return FALSE;
-    }
-    g_ptr_array_add(gaz->files, file);
+    file.path = tp_pool_add(&gaz->pool, path);
+    *(TpGazFile *)tp_vec_push(&gaz->files, sizeof file) = file;
     return TRUE;
 }
 
 guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key) {
-    const LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
+    const LexWord *w = word_get(gaz, key);
     return w ? w->classes : 0;
 }
 
@@ -644,7 +624,7 @@ void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt) {
     for (guint i = 0; i < tt->toks->len; i++) {
         TpToken *t = &g_array_index(tt->toks, TpToken, i);
         /* Punctuation has no lexicon class but may be an alias token ("U.S."). */
-        const LexWord *w = g_hash_table_lookup(gaz->lexicon, tt->keys->str + t->key);
+        const LexWord *w = word_get(gaz, tt->keys->str + t->key);
         t->lex = (w && (t->flags & TP_TOK_WORD)) ? w->classes : 0;
         t->gaz_id = w ? w->token_id : G_MAXUINT32;
     }
@@ -653,41 +633,143 @@ void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt) {
 
 const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key) {
     /* Words that only aliases use carry no lexicon class. */
-    const LexWord *w = g_hash_table_lookup(gaz->lexicon, key);
+    const LexWord *w = word_get(gaz, key);
     return w && w->classes ? w : NULL;
 }
 
-const GArray *tp_gazetteer_office_aliases(const TpGazetteer *gaz) {
-    return gaz->office_aliases;
+const TpOfficeAlias *tp_gazetteer_office_aliases(const TpGazetteer *gaz, guint32 *out_n) {
+    *out_n = gaz->office_aliases.len;
+    return gaz->office_aliases.data;
 }
 
 const TpGazEntry *tp_gazetteer_entry_by_id(const TpGazetteer *gaz, const char *id) {
-    gpointer v = g_hash_table_lookup(gaz->ids, id);
-    return v ? tp_gazetteer_entry(gaz, GPOINTER_TO_UINT(v) - 1) : NULL;
+    const guint32 *v = tp_strmap_get(&gaz->ids, &gaz->pool, id);
+    return v ? tp_gazetteer_entry(gaz, *v) : NULL;
 }
 
 const TpGazEntry *tp_gazetteer_canonical(const TpGazetteer *gaz, const TpGazEntry *e) {
-    const TpGazEntry *target = e->same_as ? tp_gazetteer_entry_by_id(gaz, e->same_as) : NULL;
+    const TpGazEntry *target =
+        e->same_as ? tp_gazetteer_entry_by_id(gaz, tp_pool_str(&gaz->pool, e->same_as)) : NULL;
     return target ? target : e;
 }
 
 guint32 tp_gazetteer_n_entries(const TpGazetteer *gaz) {
-    return gaz->entries->len;
+    return gaz->entries.len;
+}
+
+/* ---- the image sections ---- */
+
+void tp_gazetteer_write(const TpGazetteer *gaz, TpImageWriter *w) {
+    GazMeta meta = {gaz->n_tokens, gaz->ids.count, gaz->word_map.count, gaz->edges.count};
+    tp_image_writer_add_copy(w, TP_SEC_GAZ_META, &meta, sizeof meta);
+    tp_image_writer_add_vec(w, TP_SEC_GAZ_POOL, &gaz->pool.bytes, 1);
+    tp_image_writer_add_vec(w, TP_SEC_GAZ_ENTRIES, &gaz->entries, sizeof(TpGazEntry));
+    tp_image_writer_add_vec(w, TP_SEC_GAZ_LINES, &gaz->lines, sizeof(guint32));
+    tp_image_writer_add_vec(w, TP_SEC_GAZ_VALUES, &gaz->values, sizeof(TpGazValue));
+    tp_image_writer_add_vec(w, TP_SEC_GAZ_NODES, &gaz->node_first, sizeof(guint32));
+    tp_image_writer_add_u64map(w, TP_SEC_GAZ_EDGE_KEYS, TP_SEC_GAZ_EDGE_VALS, &gaz->edges);
+    tp_image_writer_add_strmap(w, TP_SEC_GAZ_IDS, &gaz->ids, &gaz->pool);
+    tp_image_writer_add_vec(w, TP_SEC_GAZ_WORDS, &gaz->words, sizeof(LexWord));
+    tp_image_writer_add_strmap(w, TP_SEC_GAZ_WORD_MAP, &gaz->word_map, &gaz->pool);
+    tp_image_writer_add_vec(w, TP_SEC_GAZ_FILES, &gaz->files, sizeof(TpGazFile));
+    tp_image_writer_add_vec(w, TP_SEC_GAZ_OFFICE_ALIASES, &gaz->office_aliases,
+                            sizeof(TpOfficeAlias));
+}
+
+/* Is every offset and index of the borrowed records in range? Checked once
+ * at load, so that a lookup never needs to. */
+static gboolean gaz_valid(TpGazetteer *gaz) {
+    guint32 pool = gaz->pool.bytes.len;
+    guint32 n_entries = gaz->entries.len, n_values = gaz->values.len;
+    guint32 n_nodes = gaz->node_first.len, n_files = gaz->files.len;
+    if (!tp_pool_valid(&gaz->pool) || gaz->lines.len != n_entries || n_nodes == 0)
+        return FALSE;
+    for (guint32 i = 0; i < n_entries; i++) {
+        const TpGazEntry *e = tp_gazetteer_entry(gaz, i);
+        if (e->type >= TP_ENTITY_N_TYPES || e->file >= n_files || e->id == 0 || e->id >= pool ||
+            e->name == 0 || e->name >= pool || e->country >= pool || e->kind >= pool ||
+            e->same_as >= pool || !(e->prior >= 0.0 && e->prior <= 1.0))
+            return FALSE;
+    }
+    for (guint32 i = 0; i < n_values; i++) {
+        const TpGazValue *v = tp_gazetteer_value(gaz, i);
+        /* A value links only to older ones: no chain can loop. */
+        if (v->entry >= n_entries || v->shape >= pool || (v->next != NO_VALUE && v->next >= i))
+            return FALSE;
+        if ((v->flags & (TP_ALIAS_EXACT | TP_ALIAS_COMMON)) && v->shape == 0)
+            return FALSE;
+    }
+    for (guint32 i = 0; i < n_nodes; i++) {
+        guint32 f = TP_VEC_AT(gaz->node_first, guint32, i);
+        if (f != NO_VALUE && f >= n_values)
+            return FALSE;
+    }
+    for (guint32 i = 0; i < gaz->words.len; i++) {
+        const LexWord *w = &TP_VEC_AT(gaz->words, LexWord, i);
+        if (w->key == 0 || w->key >= pool || w->country >= pool || w->formal >= pool ||
+            w->canonical >= pool || (w->token_id != G_MAXUINT32 && w->token_id >= gaz->n_tokens))
+            return FALSE;
+    }
+    for (guint32 i = 0; i < n_files; i++)
+        if (TP_VEC_AT(gaz->files, TpGazFile, i).path >= pool)
+            return FALSE;
+    for (guint32 i = 0; i < gaz->office_aliases.len; i++) {
+        const TpOfficeAlias *oa = &TP_VEC_AT(gaz->office_aliases, TpOfficeAlias, i);
+        if (oa->entry >= n_entries || oa->alias == 0 || oa->alias >= pool)
+            return FALSE;
+    }
+    return tp_strmap_valid(&gaz->ids, n_entries) &&
+           tp_strmap_valid(&gaz->word_map, gaz->words.len) && tp_u64map_valid(&gaz->edges);
+}
+
+TpGazetteer *tp_gazetteer_from_image(const TpImage *img, GError **error) {
+    gsize len;
+    const GazMeta *meta = tp_image_section(img, TP_SEC_GAZ_META, &len);
+    if (meta == NULL || len != sizeof *meta) {
+        tp_image_fail(img, error, "no gazetteer section");
+        return NULL;
+    }
+    TpGazetteer *gaz = g_new0(TpGazetteer, 1);
+    tp_tokens_init(&gaz->tt);
+    gaz->n_tokens = meta->n_tokens;
+    gaz->ids.count = meta->ids_count;
+    gaz->word_map.count = meta->word_map_count;
+    gaz->edges.count = meta->edges_count;
+    gboolean ok =
+        tp_image_vec(img, TP_SEC_GAZ_POOL, 1, &gaz->pool.bytes) &&
+        tp_image_vec(img, TP_SEC_GAZ_ENTRIES, sizeof(TpGazEntry), &gaz->entries) &&
+        tp_image_vec(img, TP_SEC_GAZ_LINES, sizeof(guint32), &gaz->lines) &&
+        tp_image_vec(img, TP_SEC_GAZ_VALUES, sizeof(TpGazValue), &gaz->values) &&
+        tp_image_vec(img, TP_SEC_GAZ_NODES, sizeof(guint32), &gaz->node_first) &&
+        tp_image_vec(img, TP_SEC_GAZ_EDGE_KEYS, sizeof(guint64), &gaz->edges.keys) &&
+        tp_image_vec(img, TP_SEC_GAZ_EDGE_VALS, sizeof(guint32), &gaz->edges.vals) &&
+        tp_image_vec(img, TP_SEC_GAZ_IDS, sizeof(TpStrSlot), &gaz->ids.slots) &&
+        tp_image_vec(img, TP_SEC_GAZ_WORDS, sizeof(LexWord), &gaz->words) &&
+        tp_image_vec(img, TP_SEC_GAZ_WORD_MAP, sizeof(TpStrSlot), &gaz->word_map.slots) &&
+        tp_image_vec(img, TP_SEC_GAZ_FILES, sizeof(TpGazFile), &gaz->files) &&
+        tp_image_vec(img, TP_SEC_GAZ_OFFICE_ALIASES, sizeof(TpOfficeAlias), &gaz->office_aliases);
+    if (!ok || !gaz_valid(gaz)) {
+        tp_image_fail(img, error, "gazetteer sections malformed or out of range");
+        tp_gazetteer_free(gaz);
+        return NULL;
+    }
+    return gaz;
 }
 
 void tp_gazetteer_describe(const TpGazetteer *gaz, GString *out) {
     guint tot_e[TP_ENTITY_N_TYPES] = {0}, tot_a[TP_ENTITY_N_TYPES] = {0}, tot_lex = 0;
-    for (guint i = 0; i < gaz->files->len; i++) {
-        const TpGazFile *f = g_ptr_array_index(gaz->files, i);
+    for (guint i = 0; i < gaz->files.len; i++) {
+        const TpGazFile *f = &TP_VEC_AT(gaz->files, TpGazFile, i);
+        const char *path = tp_pool_str(&gaz->pool, f->path);
         if (f->lexicon) {
-            g_string_append_printf(out, "%s\tlexicon\t%u words\n", f->path, f->n_lexicon);
+            g_string_append_printf(out, "%s\tlexicon\t%u words\n", path, f->n_lexicon);
             tot_lex += f->n_lexicon;
             continue;
         }
         for (int t = 0; t < TP_ENTITY_N_TYPES; t++) {
             if (f->n_entries[t] == 0)
                 continue;
-            g_string_append_printf(out, "%s\t%s\t%u entries\t%u aliases\n", f->path, type_names[t],
+            g_string_append_printf(out, "%s\t%s\t%u entries\t%u aliases\n", path, type_names[t],
                                    f->n_entries[t], f->n_aliases[t]);
             tot_e[t] += f->n_entries[t];
             tot_a[t] += f->n_aliases[t];
@@ -707,7 +789,7 @@ static gboolean case_evidence(const TpGazetteer *gaz, const TpGazValue *v, const
     const TpToken *t0 = tp_tok(tt, first);
     if (v->flags & (TP_ALIAS_EXACT | TP_ALIAS_COMMON)) {
         span_shape(shape, text, tt, first, last);
-        if (strcmp(shape->str, v->shape) != 0)
+        if (strcmp(shape->str, tp_pool_str(&gaz->pool, v->shape)) != 0)
             return FALSE;
         /* A common word at a sentence start or in all-caps copy proves nothing. */
         if ((v->flags & TP_ALIAS_COMMON) && (t0->flags & (TP_TOK_SENT | TP_TOK_LINECAPS)))

@@ -64,8 +64,8 @@ static const char *country_at(const TpKnowledge *k, const TpTokens *tt, const Tp
         const TpGazMatch *gm = &g_array_index(ix->matches, TpGazMatch, m);
         const TpGazEntry *e =
             tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
-        if (e->type == TP_ENTITY_PLACE && e->kind && strcmp(e->kind, "country") == 0 &&
-            e->country &&
+        if (e->type == TP_ENTITY_PLACE && e->kind &&
+            strcmp(tp_gazetteer_str(k->gaz, e->kind), "country") == 0 && e->country &&
             (best == NULL || gm->last > best_last ||
              (gm->last == best_last && e->prior > best->prior))) {
             best = e;
@@ -74,13 +74,13 @@ static const char *country_at(const TpKnowledge *k, const TpTokens *tt, const Tp
     }
     if (best) {
         *out_last = best_last;
-        return best->country;
+        return tp_gazetteer_str(k->gaz, best->country);
     }
     guint span;
     const TpLexWord *w = names_only ? NULL : class_at(k, tt, i, TP_LEX_DEMONYM, &span, buf);
     if (w && w->country && (tp_tok(tt, i)->flags & TP_TOK_CAP)) {
         *out_last = i + span - 1;
-        return w->country;
+        return tp_gazetteer_str(k->gaz, w->country);
     }
     return NULL;
 }
@@ -120,7 +120,7 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
             !class_at(k, tt, i + span, TP_LEX_OFFICE_WORD, &span2, buf) &&
             !class_at(k, tt, i + span, TP_LEX_PORTFOLIO, &span2, buf))
             break;
-        out->portfolio = w->canonical;
+        out->portfolio = tp_gazetteer_str(k->gaz, w->canonical);
         i += span;
         /* "Foreign and Defence Ministers": one span over both portfolios. */
         guint span3;
@@ -134,7 +134,7 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
     const TpLexWord *w = class_at(k, tt, i, TP_LEX_OFFICE_WORD, &span, buf);
     if (w == NULL)
         return FALSE;
-    out->word = w->canonical;
+    out->word = tp_gazetteer_str(k->gaz, w->canonical);
     out->end = i + span - 1;
     /* "Secretary of State for Defence", "Minister of Finance", "President of France". */
     guint j = out->end + 1;
@@ -144,17 +144,18 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
         if (at < n && strcmp(tp_tok_key(tt, tp_tok(tt, at)), "the") == 0)
             at++;
         const TpLexWord *pw = at < n ? class_at(k, tt, at, TP_LEX_PORTFOLIO, &span, buf) : NULL;
-        if (pw && word_in(pw->canonical, body_portfolios))
+        if (pw && word_in(tp_gazetteer_str(k->gaz, pw->canonical), body_portfolios))
             pw = NULL; /* "head of the Union of Populars": a name, no portfolio */
         const char *pc =
             (pw == NULL && at < n) ? country_at(k, tt, matches, at, &last, TRUE, buf) : NULL;
         if (pw) {
-            out->portfolio = pw->canonical;
+            out->portfolio = tp_gazetteer_str(k->gaz, pw->canonical);
             out->end = at + span - 1;
             /* "Minister of Trade and Industry" */
             guint span2;
             const TpLexWord *pw2 = class_at(k, tt, out->end + 2, TP_LEX_PORTFOLIO, &span2, buf);
-            if (key_is(tt, out->end + 1, "and") && pw2 && !word_in(pw2->canonical, body_portfolios))
+            if (key_is(tt, out->end + 1, "and") && pw2 &&
+                !word_in(tp_gazetteer_str(k->gaz, pw2->canonical), body_portfolios))
                 out->end += 1 + span2;
         } else if (pc && out->country == NULL) {
             out->country = pc;
@@ -174,11 +175,24 @@ static char *office_key(const char *country, const OfficeParse *p) {
                            p->word ? p->word : "");
 }
 
+void tp_office_index_clear(TpOfficeIndex *ix) {
+    tp_pool_clear(&ix->pool);
+    tp_strmap_clear(&ix->map);
+    ix->built = FALSE;
+}
+
+/* The office entry of a "CC|portfolio|word" key, or NULL. */
+static const TpGazEntry *office_lookup(const TpKnowledge *k, const char *key) {
+    const guint32 *v = tp_strmap_get(&k->offices.map, &k->offices.pool, key);
+    return v ? tp_gazetteer_entry(k->gaz, *v) : NULL;
+}
+
 void tp_offices_index(TpKnowledge *k) {
-    if (k->offices)
-        g_hash_table_destroy(k->offices);
-    k->offices = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    const GArray *aliases = tp_gazetteer_office_aliases(k->gaz);
+    tp_office_index_clear(&k->offices);
+    tp_pool_init(&k->offices.pool);
+    k->offices.built = TRUE;
+    guint32 n_aliases;
+    const TpOfficeAlias *aliases = tp_gazetteer_office_aliases(k->gaz, &n_aliases);
     TpTokens tt;
     tp_tokens_init(&tt);
     g_autoptr(GArray) matches = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
@@ -186,24 +200,27 @@ void tp_offices_index(TpKnowledge *k) {
     g_autoptr(GString) shape = g_string_new(NULL);
     g_autoptr(GArray) starts = g_array_new(FALSE, FALSE, sizeof(guint32));
     TpMatchIndex ix = {matches, starts};
-    for (guint i = 0; i < aliases->len; i++) {
-        const TpOfficeAlias *oa = &g_array_index(aliases, TpOfficeAlias, i);
+    for (guint i = 0; i < n_aliases; i++) {
+        const TpOfficeAlias *oa = &aliases[i];
         const TpGazEntry *e = tp_gazetteer_entry(k->gaz, oa->entry);
-        tp_tokenize(&tt, oa->alias, strlen(oa->alias));
+        const char *alias = tp_gazetteer_str(k->gaz, oa->alias);
+        tp_tokenize(&tt, alias, strlen(alias));
         g_array_set_size(matches, 0);
-        tp_gazetteer_match(k->gaz, oa->alias, &tt, shape, matches);
+        tp_gazetteer_match(k->gaz, alias, &tt, shape, matches);
         tp_match_index_build(&ix, tt.toks->len);
         OfficeParse p;
         guint start = (tt.toks->len && strcmp(tp_tok_key(&tt, tp_tok(&tt, 0)), "the") == 0);
         if (!parse_office(k, &tt, &ix, start, &p, buf) || p.end + 1 != tt.toks->len)
             continue;
-        char *key = office_key(p.country ? p.country : e->country, &p);
+        g_autofree char *key =
+            office_key(p.country ? p.country : tp_gazetteer_str(k->gaz, e->country), &p);
         /* The first entry (in load order) keeps a key; a higher prior takes it over. */
-        gpointer old = g_hash_table_lookup(k->offices, key);
-        if (old == NULL || tp_gazetteer_entry(k->gaz, GPOINTER_TO_UINT(old) - 1)->prior < e->prior)
-            g_hash_table_insert(k->offices, key, GUINT_TO_POINTER(oa->entry + 1));
-        else
-            g_free(key);
+        guint32 *old = tp_strmap_get_mut(&k->offices.map, &k->offices.pool, key);
+        if (old == NULL)
+            tp_strmap_put(&k->offices.map, &k->offices.pool, tp_pool_add(&k->offices.pool, key),
+                          oa->entry);
+        else if (tp_gazetteer_entry(k->gaz, *old)->prior < e->prior)
+            *old = oa->entry;
     }
     tp_tokens_clear(&tt);
 }
@@ -433,7 +450,8 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
         /* A one-word generic title of the gazetteers ("Governor", "King") obeys
          * the same rules as the lexicon's office words. */
         if (!parsed && gaz_entry && gaz_last == (gint)i && gaz_entry->kind &&
-            strcmp(gaz_entry->kind, "generic") == 0 && gaz_entry->country == NULL)
+            strcmp(tp_gazetteer_str(k->gaz, gaz_entry->kind), "generic") == 0 &&
+            gaz_entry->country == 0)
             gaz_entry = NULL;
         if (parsed && inside_name(k, gaz_matches, i, p.end))
             parsed = FALSE;
@@ -474,18 +492,19 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             o.word = p.word;
             o.portfolio = p.portfolio;
             g_autofree char *key = office_key(p.country, &p);
-            gpointer hit = (k->offices && !body) ? g_hash_table_lookup(k->offices, key) : NULL;
+            const TpGazEntry *hit = (k->offices.built && !body) ? office_lookup(k, key) : NULL;
             if (hit == NULL && p.country == NULL && gaz_entry && !body)
                 e = gaz_entry;
             else if (hit)
-                e = tp_gazetteer_entry(k->gaz, GPOINTER_TO_UINT(hit) - 1);
+                e = hit;
             if (e == NULL) {
                 o.name = title_case(strings, &p);
-                g_autofree char *slugged = g_strdup_printf("%s%s%s",
-                                                           body        ? org->name
-                                                           : p.country ? p.country
-                                                                       : "",
-                                                           (body || p.country) ? " " : "", o.name);
+                g_autofree char *slugged =
+                    g_strdup_printf("%s%s%s",
+                                    body        ? tp_gazetteer_str(k->gaz, org->name)
+                                    : p.country ? p.country
+                                                : "",
+                                    (body || p.country) ? " " : "", o.name);
                 const char *local = tp_local_id(strings, TP_ENTITY_OFFICE, slugged);
                 /* Offices are facts of the world, not of this text: no "local:" prefix. */
                 o.id = local + strlen("local:");
@@ -500,9 +519,9 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             }
         }
         if (e) {
-            o.name = e->name;
-            o.id = e->id;
-            o.country = e->country;
+            o.name = tp_gazetteer_str(k->gaz, e->name);
+            o.id = tp_gazetteer_str(k->gaz, e->id);
+            o.country = tp_gazetteer_str(k->gaz, e->country);
             o.score = 0.9;
         }
         if (first < i) {
@@ -646,17 +665,16 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
     for (guint o = 0; o < offices->len; o++) {
         TpOffice *off = &g_array_index(offices, TpOffice, o);
         if (holder_of[o] < 0 || off->country || off->word == NULL ||
-            person_country[holder_of[o]] == NULL || k->offices == NULL ||
+            person_country[holder_of[o]] == NULL || !k->offices.built ||
             key_is(tt, off->last + 1, "of"))
             continue; /* "president of the Socialist Movement" is no presidency */
         OfficeParse p = {.portfolio = off->portfolio, .word = off->word};
         g_autofree char *key = office_key(person_country[holder_of[o]], &p);
-        gpointer hit = g_hash_table_lookup(k->offices, key);
-        if (hit) {
-            const TpGazEntry *e = tp_gazetteer_entry(k->gaz, GPOINTER_TO_UINT(hit) - 1);
-            off->name = e->name;
-            off->id = e->id;
-            off->country = e->country;
+        const TpGazEntry *e = office_lookup(k, key);
+        if (e) {
+            off->name = tp_gazetteer_str(k->gaz, e->name);
+            off->id = tp_gazetteer_str(k->gaz, e->id);
+            off->country = tp_gazetteer_str(k->gaz, e->country);
         }
     }
     /* "the president": the document's head of state of that title, when the

@@ -6,10 +6,14 @@
 
 #include "tagpipe.h"
 #include "tagpipe-train.h"
+#include "tp_flat.h"
 
 #include <jansson.h>
 
 #include <stdint.h>
+
+typedef struct TpImage TpImage;
+typedef struct TpImageWriter TpImageWriter;
 
 /* ---- text: normalization and tokens (tp_text.c) ---- */
 
@@ -126,30 +130,33 @@ enum {
     TP_ALIAS_NAME = 1 << 3,   /* the canonical name itself */
 };
 
+/* The records below are the image's records too (tp_image.h): fixed sizes,
+ * strings as offsets into the gazetteer's pool (tp_gazetteer_str; 0: none). */
 typedef struct {
-    TpEntityType type;
-    guint32 file;   /* index into TpGazetteer.files */
-    const char *id; /* in the gazetteer's string chunk */
-    const char *name;
-    const char *country; /* or NULL */
-    const char *kind;    /* or NULL */
-    double prior;        /* 0.5 when the file gives none */
-    const char *same_as; /* id of the entry this one only adds names to, or NULL */
+    guint32 type; /* TpEntityType */
+    guint32 file; /* index into the gazetteer's files */
+    guint32 id;
+    guint32 name;
+    guint32 country; /* or 0 */
+    guint32 kind;    /* or 0 */
+    guint32 same_as; /* id of the entry this one only adds names to, or 0 */
+    guint32 pad;
+    double prior; /* 0.5 when the file gives none */
 } TpGazEntry;
 
 typedef struct {
     guint32 entry;
     guint32 flags;
-    const char *shape; /* alias tokens' shapes joined by single spaces (for '=' and '~') */
-    guint32 next;      /* next value of the same trie node, or G_MAXUINT32 */
+    guint32 shape; /* alias tokens' shapes joined by single spaces (for '=' and '~'), or 0 */
+    guint32 next;  /* next value of the same trie node (always an older one), or G_MAXUINT32 */
 } TpGazValue;
 
 typedef struct {
-    char *path;
-    guint n_entries[TP_ENTITY_N_TYPES];
-    guint n_aliases[TP_ENTITY_N_TYPES];
-    guint n_lexicon;
-    gboolean lexicon;
+    guint32 path;
+    guint32 n_entries[TP_ENTITY_N_TYPES];
+    guint32 n_aliases[TP_ENTITY_N_TYPES];
+    guint32 n_lexicon;
+    guint32 lexicon;
 } TpGazFile;
 
 /* Lexicon word classes (gazetteers/lexicon). */
@@ -169,13 +176,14 @@ typedef enum {
     TP_LEX_PHRASE = 1 << 12, /* first word of a lexicon phrase ("prime" of "prime minister") */
 } TpLexClass;
 
-/* What the lexicons say of one folded word or phrase. */
+/* What the lexicons say of one folded word or phrase (strings as pool offsets). */
 typedef struct {
-    guint32 classes;       /* TpLexClass bits */
-    const char *country;   /* demonyms */
-    const char *formal;    /* nickname -> formal given name */
-    const char *canonical; /* portfolios, office words */
-    guint32 token_id;      /* the word's id as a token of an alias, or G_MAXUINT32 */
+    guint32 classes;   /* TpLexClass bits */
+    guint32 country;   /* demonyms */
+    guint32 formal;    /* nickname -> formal given name */
+    guint32 canonical; /* portfolios, office words */
+    guint32 token_id;  /* the word's id as a token of an alias, or G_MAXUINT32 */
+    guint32 key;       /* the folded word */
 } TpLexWord;
 
 typedef struct TpGazetteer TpGazetteer;
@@ -183,6 +191,12 @@ typedef struct TpGazetteer TpGazetteer;
 TpGazetteer *tp_gazetteer_new(void);
 void tp_gazetteer_free(TpGazetteer *gaz);
 gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error);
+/* Add the gazetteer's sections to an image (borrowed until it is saved). */
+void tp_gazetteer_write(const TpGazetteer *gaz, TpImageWriter *w);
+/* A gazetteer whose records are borrowed from `img` (which must outlive it),
+ * checked; TP_ERROR_FORMAT "IMAGE: ..." when malformed. Loading text files
+ * into it afterwards copies the records first. */
+TpGazetteer *tp_gazetteer_from_image(const TpImage *img, GError **error);
 void tp_gazetteer_describe(const TpGazetteer *gaz, GString *out);
 const TpGazEntry *tp_gazetteer_entry(const TpGazetteer *gaz, guint32 i);
 const TpGazValue *tp_gazetteer_value(const TpGazetteer *gaz, guint32 i);
@@ -194,10 +208,13 @@ void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt);
 const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key);
 typedef struct {
     guint32 entry;
-    const char *alias;
+    guint32 alias; /* pool offset */
 } TpOfficeAlias;
-/* Every surface (name and aliases) of every office entry, as TpOfficeAlias. */
-const GArray *tp_gazetteer_office_aliases(const TpGazetteer *gaz);
+/* Every surface (name and aliases) of every office entry; how many in `out_n`. */
+const TpOfficeAlias *tp_gazetteer_office_aliases(const TpGazetteer *gaz, guint32 *out_n);
+/* A string of the gazetteer's records, by offset; NULL for 0 (none). Valid
+ * as long as the gazetteer. */
+const char *tp_gazetteer_str(const TpGazetteer *gaz, guint32 off);
 /* The entry with `id`, or NULL. */
 const TpGazEntry *tp_gazetteer_entry_by_id(const TpGazetteer *gaz, const char *id);
 /* The entry that `e` stands for: the target of its `same-as`, when loaded, else `e`. */
@@ -267,6 +284,12 @@ TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize
 TpTopicModel *tp_topic_model_new_collector(const char *stemmer, const char *const *stopwords,
                                            TpTopicCollectFunc collect, gpointer data);
 void tp_topic_model_free(TpTopicModel *model);
+/* Add the model's sections to an image (borrowed until it is saved). */
+void tp_topic_model_write(const TpTopicModel *model, TpImageWriter *w);
+/* The model whose records are borrowed from `img` (which must outlive it),
+ * checked; NULL without `error` set when the image has no model,
+ * TP_ERROR_FORMAT "IMAGE: ..." when it is malformed. */
+TpTopicModel *tp_topic_model_from_image(const TpImage *img, GError **error);
 guint tp_topic_model_n_topics(const TpTopicModel *model);
 /* Append the model's stop words to `out` (borrowed); returns how many. */
 guint tp_topic_model_stopwords(const TpTopicModel *model, GPtrArray *out);
@@ -409,12 +432,47 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
 
 typedef struct TpEntityModel TpEntityModel;
 
+/* The offices by (country, portfolio, office word): keys "CC|portfolio|word"
+ * to gazetteer entry indexes. */
+typedef struct {
+    TpPool pool;
+    TpStrMap map;
+    gboolean built;
+} TpOfficeIndex;
+
+void tp_office_index_clear(TpOfficeIndex *ix);
+
+/* A file the knowledge was loaded from, with its size and time then
+ * (tp_knowledge_check_sources() compares them with the file now). */
+typedef struct {
+    char *path;
+    gboolean is_dir; /* a folder of *.tsv files: `size` is a hash of their names */
+    gint64 size;     /* -1: could not be read */
+    gint64 mtime;    /* seconds */
+} TpKnowledgeSource;
+
 struct TpKnowledge {
     TpGazetteer *gaz;
     TpTopicModel *topics;    /* or NULL: every document gets an empty topic list */
     TpCues cues;             /* not loaded: no heuristic names */
     TpEntityModel *entities; /* the fitted typing (tp_candidates.h), or NULL: the cues decide */
-    GHashTable *offices;     /* "CC|portfolio|word" -> TpGazEntry index + 1 */
+    GBytes *entities_text;   /* its file, kept for the image (parsed when loaded from one) */
+    TpOfficeIndex offices;   /* built by tp_offices_index() */
+    TpImage *image;          /* what the records above borrow from, or NULL */
+    GArray *sources;         /* TpKnowledgeSource, in load order, or NULL */
 };
+
+/* Parse the entity model file `text` (named `name` in messages) into `k`,
+ * keeping the text for an image. */
+gboolean tp_knowledge_set_entity_model_text(TpKnowledge *knowledge, const char *name, GBytes *text,
+                                            GError **error);
+
+/* Record `path` as a source of `k` (tp_knowledge_image.c). */
+void tp_knowledge_add_source(TpKnowledge *k, const char *path);
+void tp_knowledge_add_source_dir(TpKnowledge *k, const char *dir);
+/* The knowledge of the opened image `img` (taken over, also on failure):
+ * its sections checked, then its checksum. */
+TpKnowledge *tp_knowledge_from_image(TpImage *img, GError **error);
+void tp_knowledge_sources_free(TpKnowledge *k);
 
 #endif /* TP_PRIVATE_H */

@@ -3,6 +3,7 @@
  * overlap resolution, mentions linked across the document. */
 
 #include "tp_candidates.h"
+#include "tp_image.h"
 
 #include <math.h>
 #include <string.h>
@@ -82,8 +83,11 @@ void tp_knowledge_free(TpKnowledge *knowledge) {
     tp_gazetteer_free(knowledge->gaz);
     tp_topic_model_free(knowledge->topics);
     tp_entity_model_free(knowledge->entities);
-    if (knowledge->offices)
-        g_hash_table_destroy(knowledge->offices);
+    g_clear_pointer(&knowledge->entities_text, g_bytes_unref);
+    tp_office_index_clear(&knowledge->offices);
+    tp_knowledge_sources_free(knowledge);
+    /* Last: the records above may borrow from it. */
+    tp_image_free(knowledge->image);
     g_free(knowledge);
 }
 
@@ -91,6 +95,7 @@ gboolean tp_knowledge_load_file(TpKnowledge *knowledge, const char *path, GError
     g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
     if (!tp_gazetteer_load(knowledge->gaz, path, error))
         return FALSE;
+    tp_knowledge_add_source(knowledge, path);
     tp_offices_index(knowledge);
     return TRUE;
 }
@@ -106,6 +111,7 @@ static gboolean load_tsv_files(TpKnowledge *knowledge, const char *dir, gboolean
     if (d == NULL) {
         if (!must_exist && g_error_matches(io, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
             g_error_free(io);
+            tp_knowledge_add_source_dir(knowledge, dir);
             return TRUE;
         }
         g_set_error(error, TP_ERROR, TP_ERROR_IO, "%s", io->message);
@@ -120,9 +126,12 @@ static gboolean load_tsv_files(TpKnowledge *knowledge, const char *dir, gboolean
     /* Name order, so that loading (and so tie-breaking) is the same everywhere. */
     g_ptr_array_sort(names, cmp_path);
     /* The office index is built once, by the caller, after all files. */
-    for (guint i = 0; i < names->len; i++)
+    for (guint i = 0; i < names->len; i++) {
         if (!tp_gazetteer_load(knowledge->gaz, g_ptr_array_index(names, i), error))
             return FALSE;
+        tp_knowledge_add_source(knowledge, g_ptr_array_index(names, i));
+    }
+    tp_knowledge_add_source_dir(knowledge, dir);
     return TRUE;
 }
 
@@ -143,12 +152,16 @@ gboolean tp_knowledge_load_topic_model(TpKnowledge *knowledge, const char *path,
         return FALSE;
     tp_topic_model_free(knowledge->topics);
     knowledge->topics = m;
+    tp_knowledge_add_source(knowledge, path);
     return TRUE;
 }
 
 gboolean tp_knowledge_load_cues(TpKnowledge *knowledge, const char *path, GError **error) {
     g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
-    return tp_cues_load(&knowledge->cues, path, error);
+    if (!tp_cues_load(&knowledge->cues, path, error))
+        return FALSE;
+    tp_knowledge_add_source(knowledge, path);
+    return TRUE;
 }
 
 guint tp_knowledge_n_topics(const TpKnowledge *knowledge) {
@@ -163,13 +176,42 @@ const char *tp_knowledge_topic(const TpKnowledge *knowledge, guint i, const char
     return tp_topic_model_key(knowledge->topics, i, label);
 }
 
-gboolean tp_knowledge_load_entity_model(TpKnowledge *knowledge, const char *path, GError **error) {
-    g_return_val_if_fail(knowledge != NULL && path != NULL, FALSE);
-    TpEntityModel *m = tp_entity_model_load(path, error);
+gboolean tp_knowledge_has_entity_model(const TpKnowledge *knowledge) {
+    g_return_val_if_fail(knowledge != NULL, FALSE);
+    return knowledge->entities != NULL;
+}
+
+gboolean tp_knowledge_set_entity_model_text(TpKnowledge *knowledge, const char *name, GBytes *text,
+                                            GError **error) {
+    gsize len = 0;
+    const char *data = g_bytes_get_data(text, &len);
+    TpEntityModel *m = tp_entity_model_parse(name, data, len, error);
     if (m == NULL)
         return FALSE;
     tp_entity_model_free(knowledge->entities);
+    if (knowledge->entities_text)
+        g_bytes_unref(knowledge->entities_text);
     knowledge->entities = m;
+    knowledge->entities_text = g_bytes_ref(text);
+    return TRUE;
+}
+
+gboolean tp_knowledge_load_entity_model(TpKnowledge *knowledge, const char *path, GError **error) {
+    g_return_val_if_fail(knowledge != NULL, FALSE);
+    if (path == NULL) {
+        tp_entity_model_free(knowledge->entities);
+        knowledge->entities = NULL;
+        g_clear_pointer(&knowledge->entities_text, g_bytes_unref);
+        return TRUE;
+    }
+    gsize len = 0;
+    char *text = tp_read_text(path, &len, error);
+    if (text == NULL)
+        return FALSE;
+    g_autoptr(GBytes) bytes = g_bytes_new_take(text, len);
+    if (!tp_knowledge_set_entity_model_text(knowledge, path, bytes, error))
+        return FALSE;
+    tp_knowledge_add_source(knowledge, path);
     return TRUE;
 }
 
@@ -338,10 +380,10 @@ static void gazetteer_candidates(TpTagger *t, GArray *out) {
             .value = m->value,
             .weight = e->prior + ((v->flags & TP_ALIAS_EXACT) ? 0.01 : 0.0),
             .type = e->type,
-            .name = e->name,
-            .id = e->id,
-            .country = e->country,
-            .kind = e->kind,
+            .name = tp_gazetteer_str(t->k->gaz, e->name),
+            .id = tp_gazetteer_str(t->k->gaz, e->id),
+            .country = tp_gazetteer_str(t->k->gaz, e->country),
+            .kind = tp_gazetteer_str(t->k->gaz, e->kind),
             .source = "gazetteer",
             .score = match_score(t, m),
         };
@@ -452,7 +494,7 @@ static void confirm_common_words(TpTagger *t) {
         if (c.value != NO_MATCH && c.source[0] == 'g' && word_count(tt, c.first, c.last) == 1 &&
             (tp_gazetteer_value(t->k->gaz, c.value)->flags & TP_ALIAS_COMMON)) {
             const TpGazEntry *e = value_entry(t, c.value);
-            if (strcmp(c.id, e->id) != 0)
+            if (strcmp(c.id, tp_gazetteer_str(t->k->gaz, e->id)) != 0)
                 keep = TRUE; /* relabelled by the document already */
             else if (e->type == TP_ENTITY_PLACE)
                 keep = c.first > 0 && tp_is_place_preposition(tt, c.first - 1);
@@ -692,10 +734,10 @@ static void fitted_names(TpTagger *t, const char *text, const TpMatchIndex *all)
         if (sc->value[sc->cls] != TP_CAND_NO_VALUE) {
             const TpGazEntry *e = value_entry(t, sc->value[sc->cls]);
             c.value = sc->value[sc->cls];
-            c.name = e->name;
-            c.id = e->id;
-            c.country = e->country;
-            c.kind = e->kind;
+            c.name = tp_gazetteer_str(t->k->gaz, e->name);
+            c.id = tp_gazetteer_str(t->k->gaz, e->id);
+            c.country = tp_gazetteer_str(t->k->gaz, e->country);
+            c.kind = tp_gazetteer_str(t->k->gaz, e->kind);
             c.source = "gazetteer";
         } else {
             c.name = span_name(t, text, first, sc->last);

@@ -2,6 +2,7 @@
 /* tp_topics.c: the topic model file, per-document features, and topic scores. */
 
 #include "tp_private.h"
+#include "tp_image.h"
 
 #include <errno.h>
 #include <libstemmer.h>
@@ -12,11 +13,13 @@
 #define MODEL_HEADER "# tagpipe-topic-model 1"
 #define MODEL_END "# end"
 
+/* The model's in-memory form is the image's (tp_image.h): records with
+ * offsets into one pool, open-addressing tables of indexes. */
 typedef struct {
-    char *key;
-    char *label;
-    char *code;  /* or NULL */
-    gint parent; /* index of the parent topic, or -1 */
+    guint32 key; /* pool offsets */
+    guint32 label;
+    guint32 code;  /* or 0 */
+    gint32 parent; /* index of the parent topic, or -1 */
     double bias;
     double threshold; /* score a topic needs to be written (chosen on dev data), or -1 */
 } ModelTopic;
@@ -26,15 +29,28 @@ typedef struct {
     float weight;
 } Weight;
 
+/* What the image keeps beside the vectors. */
+typedef struct {
+    guint32 stemmer; /* pool offset */
+    guint32 scaling;
+    guint32 bigrams;
+    guint32 feats_count;
+    guint32 stopwords_count;
+    guint32 stem_ids_count;
+    guint32 pairs_count;
+    guint32 pad;
+} TopicMeta;
+
 struct TpTopicModel {
-    char *stemmer; /* Snowball language, e.g. "english" */
+    TpPool pool;
+    guint32 stemmer; /* Snowball language, e.g. "english" (pool offset) */
     TpTopicScaling scaling;
-    GArray *topics;        /* ModelTopic */
-    GHashTable *feats;     /* feature string -> index + 1 */
-    GArray *feat_first;    /* guint32 per feature: first index into weights */
-    GArray *weights;       /* Weight, grouped by feature; feat_first[n] ends the last group */
-    gboolean bigrams;      /* emit bigram features (always, under TP_TOPIC_SCALING_LOG_NORM) */
-    GHashTable *stopwords; /* words left out of the features (the stemmer's input form), or NULL */
+    TpVec topics;       /* ModelTopic */
+    TpStrMap feats;     /* feature string -> index */
+    TpVec feat_first;   /* guint32 per feature: first index into weights */
+    TpVec weights;      /* Weight, grouped by feature; feat_first[n] ends the last group */
+    gboolean bigrams;   /* emit bigram features (always, under TP_TOPIC_SCALING_LOG_NORM) */
+    TpStrMap stopwords; /* words left out of the features (the stemmer's input form) */
     /* A collecting model (tp_topic_model_new_collector) has no topics: its
      * scratches keep every feature and hand them to `collect`. */
     TpTopicCollectFunc collect;
@@ -43,8 +59,8 @@ struct TpTopicModel {
      * "w:" or "b:" feature names, by id, and the bigram features by their
      * pair of stem ids. A bigram of a stem outside this vocabulary cannot
      * be a feature, so most pairs are never looked up. */
-    GHashTable *stem_ids; /* stem -> id + 1 */
-    GHashTable *pairs;    /* guint64 (first id << 32 | second id) -> feature index + 1 */
+    TpStrMap stem_ids; /* stem -> id */
+    TpU64Map pairs;    /* (first id << 32 | second id) + 1 -> feature index */
 };
 
 struct TpTopicScratch {
@@ -86,57 +102,52 @@ typedef struct {
 /* Past this, the memo starts again empty at the next document. */
 #define MEMO_MAX_WORDS (1u << 18)
 
-static void model_topic_clear(gpointer p) {
-    ModelTopic *t = p;
-    g_free(t->key);
-    g_free(t->label);
-    g_free(t->code);
-}
-
 static TpTopicModel *model_new(void) {
     TpTopicModel *m = g_new0(TpTopicModel, 1);
-    m->stemmer = g_strdup("english");
+    tp_pool_init(&m->pool);
+    m->stemmer = tp_pool_add(&m->pool, "english");
     m->scaling = TP_TOPIC_SCALING_LOG;
-    m->topics = g_array_new(FALSE, TRUE, sizeof(ModelTopic));
-    g_array_set_clear_func(m->topics, model_topic_clear);
-    m->feats = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    m->feat_first = g_array_new(FALSE, FALSE, sizeof(guint32));
-    m->weights = g_array_new(FALSE, FALSE, sizeof(Weight));
     return m;
 }
 
 void tp_topic_model_free(TpTopicModel *m) {
     if (m == NULL)
         return;
-    g_free(m->stemmer);
-    g_array_free(m->topics, TRUE);
-    g_hash_table_destroy(m->feats);
-    if (m->stem_ids) {
-        g_hash_table_destroy(m->stem_ids);
-        g_hash_table_destroy(m->pairs);
-    }
-    g_array_free(m->feat_first, TRUE);
-    g_array_free(m->weights, TRUE);
-    if (m->stopwords)
-        g_hash_table_destroy(m->stopwords);
+    tp_pool_clear(&m->pool);
+    tp_vec_clear(&m->topics);
+    tp_strmap_clear(&m->feats);
+    tp_strmap_clear(&m->stem_ids);
+    tp_u64map_clear(&m->pairs);
+    tp_vec_clear(&m->feat_first);
+    tp_vec_clear(&m->weights);
+    tp_strmap_clear(&m->stopwords);
     g_free(m);
 }
 
+static const char *mstr(const TpTopicModel *m, guint32 off) {
+    return tp_pool_opt(&m->pool, off);
+}
+
+static const ModelTopic *model_topic(const TpTopicModel *m, guint i) {
+    return &TP_VEC_AT(m->topics, const ModelTopic, i);
+}
+
+static gboolean is_stopword(const TpTopicModel *m, const char *word) {
+    return m->stopwords.count && tp_strmap_get(&m->stopwords, &m->pool, word) != NULL;
+}
+
 static void add_stopword(TpTopicModel *m, const char *word) {
-    if (m->stopwords == NULL)
-        m->stopwords = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_hash_table_add(m->stopwords, g_strdup(word));
+    if (!is_stopword(m, word))
+        tp_strmap_put(&m->stopwords, &m->pool, tp_pool_add(&m->pool, word), 0);
 }
 
 guint tp_topic_model_stopwords(const TpTopicModel *m, GPtrArray *out) {
-    if (m->stopwords == NULL)
-        return 0;
     guint n0 = out->len;
-    GHashTableIter it;
-    gpointer key;
-    g_hash_table_iter_init(&it, m->stopwords);
-    while (g_hash_table_iter_next(&it, &key, NULL))
-        g_ptr_array_add(out, key);
+    for (guint32 i = 0; i < m->stopwords.slots.len; i++) {
+        guint32 key = TP_VEC_AT(m->stopwords.slots, TpStrSlot, i).key;
+        if (key && key < m->pool.bytes.len)
+            g_ptr_array_add(out, (gpointer)mstr(m, key));
+    }
     return out->len - n0;
 }
 
@@ -146,14 +157,12 @@ TpTopicModel *tp_topic_model_new_collector(const char *stemmer, const char *cons
     TpTopicModel *m = model_new();
     for (guint i = 0; stopwords && stopwords[i]; i++)
         add_stopword(m, stopwords[i]);
-    g_free(m->stemmer);
-    m->stemmer = g_strdup(stemmer);
+    m->stemmer = tp_pool_add(&m->pool, stemmer);
     m->scaling = TP_TOPIC_SCALING_LOG_NORM;
     m->bigrams = TRUE;
     m->collect = collect;
     m->collect_data = data;
-    guint32 end = 0;
-    g_array_append_val(m->feat_first, end);
+    *(guint32 *)tp_vec_push(&m->feat_first, sizeof(guint32)) = 0;
     return m;
 }
 
@@ -211,8 +220,8 @@ static gboolean weight_ok(const char *s, double *out, const char *path, guint li
 }
 
 static gint topic_index(const TpTopicModel *m, const char *key) {
-    for (guint i = 0; i < m->topics->len; i++)
-        if (strcmp(g_array_index(m->topics, ModelTopic, i).key, key) == 0)
+    for (guint i = 0; i < m->topics.len; i++)
+        if (strcmp(mstr(m, model_topic(m, i)->key), key) == 0)
             return (gint)i;
     return -1;
 }
@@ -221,7 +230,7 @@ static gboolean parse_topic_line(TpTopicModel *m, char **cols, guint n, const ch
                                  guint line, GError **error) {
     if (topic_index(m, cols[1]) >= 0)
         return model_fail(error, path, line, "topic '%s' defined twice", cols[1]);
-    if (m->feat_first->len > 0)
+    if (m->feat_first.len > 0)
         return model_fail(error, path, line, "topic after the first feature");
     if (*cols[1] == '\0' || strchr(cols[1], ' ') || strchr(cols[1], ':'))
         return model_fail(error, path, line, "topic key '%s' is empty or has a space or colon",
@@ -237,12 +246,12 @@ static gboolean parse_topic_line(TpTopicModel *m, char **cols, guint n, const ch
             return model_fail(error, path, line, "parent '%s' is not a topic defined above",
                               cols[4] + strlen("parent="));
     }
-    ModelTopic t = {.key = g_strdup(cols[1]),
-                    .code = *cols[2] && strcmp(cols[2], "-") ? g_strdup(cols[2]) : NULL,
-                    .label = g_strdup(cols[3]),
+    ModelTopic t = {.key = tp_pool_add(&m->pool, cols[1]),
+                    .code = *cols[2] && strcmp(cols[2], "-") ? tp_pool_add(&m->pool, cols[2]) : 0,
+                    .label = tp_pool_add(&m->pool, cols[3]),
                     .parent = parent,
                     .threshold = -1.0};
-    g_array_append_val(m->topics, t);
+    *(ModelTopic *)tp_vec_push(&m->topics, sizeof t) = t;
     return TRUE;
 }
 
@@ -250,9 +259,9 @@ static gboolean parse_feature_line(TpTopicModel *m, char **cols, const char *pat
                                    GError **error) {
     if (*cols[1] == '\0' || strchr(cols[1], ' '))
         return model_fail(error, path, line, "feature name '%s' is empty or has a space", cols[1]);
-    if (g_hash_table_contains(m->feats, cols[1]))
+    if (tp_strmap_get(&m->feats, &m->pool, cols[1]))
         return model_fail(error, path, line, "feature '%s' defined twice", cols[1]);
-    guint32 first = m->weights->len;
+    guint32 first = m->weights.len;
     g_auto(GStrv) pairs = g_strsplit(cols[2], " ", -1);
     for (guint i = 0; pairs[i]; i++) {
         if (*pairs[i] == '\0')
@@ -267,16 +276,17 @@ static gboolean parse_feature_line(TpTopicModel *m, char **cols, const char *pat
             return model_fail(error, path, line, "unknown topic '%s'", pairs[i]);
         if (!weight_ok(colon + 1, &w, path, line, error))
             return FALSE;
-        for (guint32 j = first; j < m->weights->len; j++)
-            if (g_array_index(m->weights, Weight, j).topic == (guint32)ti)
+        for (guint32 j = first; j < m->weights.len; j++)
+            if (TP_VEC_AT(m->weights, Weight, j).topic == (guint32)ti)
                 return model_fail(error, path, line, "topic '%s' weighted twice", pairs[i]);
         Weight wt = {.topic = (guint32)ti, .weight = (float)w};
-        g_array_append_val(m->weights, wt);
+        *(Weight *)tp_vec_push(&m->weights, sizeof wt) = wt;
     }
-    if (m->weights->len == first)
+    if (m->weights.len == first)
         return model_fail(error, path, line, "feature '%s' has no weight", cols[1]);
-    g_array_append_val(m->feat_first, first);
-    g_hash_table_insert(m->feats, g_strdup(cols[1]), GUINT_TO_POINTER(m->feat_first->len));
+    guint32 index = m->feat_first.len;
+    *(guint32 *)tp_vec_push(&m->feat_first, sizeof(guint32)) = first;
+    tp_strmap_put(&m->feats, &m->pool, tp_pool_add(&m->pool, cols[1]), index);
     if (g_str_has_prefix(cols[1], "b:"))
         m->bigrams = TRUE;
     return TRUE;
@@ -286,12 +296,11 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
                                  guint line, GError **error) {
     const char *kind = cols[0];
     if (strcmp(kind, "stemmer") == 0 && n == 2) {
-        if (m->topics->len > 0)
+        if (m->topics.len > 0)
             return model_fail(error, path, line, "stemmer after the first topic");
-        g_free(m->stemmer);
-        m->stemmer = g_strdup(cols[1]);
+        m->stemmer = tp_pool_add(&m->pool, cols[1]);
     } else if (strcmp(kind, "scaling") == 0 && n == 2) {
-        if (m->topics->len > 0)
+        if (m->topics.len > 0)
             return model_fail(error, path, line, "scaling after the first topic");
         if (strcmp(cols[1], "log") == 0)
             m->scaling = TP_TOPIC_SCALING_LOG;
@@ -300,7 +309,7 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
         else
             return model_fail(error, path, line, "unknown scaling '%s' (log or log-norm)", cols[1]);
     } else if (strcmp(kind, "stopwords") == 0 && n == 2) {
-        if (m->topics->len > 0)
+        if (m->topics.len > 0)
             return model_fail(error, path, line, "stopwords after the first topic");
         g_auto(GStrv) words = g_strsplit(cols[1], " ", -1);
         for (guint i = 0; words[i]; i++)
@@ -315,7 +324,7 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
             return model_fail(error, path, line, "unknown topic '%s'", cols[1]);
         if (!weight_ok(cols[2], &w, path, line, error))
             return FALSE;
-        g_array_index(m->topics, ModelTopic, ti).bias = w;
+        TP_VEC_AT(m->topics, ModelTopic, ti).bias = w;
     } else if (strcmp(kind, "threshold") == 0 && n == 3) {
         gint ti = topic_index(m, cols[1]);
         double x;
@@ -323,7 +332,7 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
             return model_fail(error, path, line, "unknown topic '%s'", cols[1]);
         if (!parse_double(cols[2], &x) || x < 0.0 || x > 1.0)
             return model_fail(error, path, line, "bad threshold '%s' (0 to 1)", cols[2]);
-        g_array_index(m->topics, ModelTopic, ti).threshold = x;
+        TP_VEC_AT(m->topics, ModelTopic, ti).threshold = x;
     } else if (strcmp(kind, "feature") == 0 && n == 3) {
         return parse_feature_line(m, cols, path, line, error);
     } else {
@@ -333,36 +342,31 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
     return TRUE;
 }
 
-/* g_int64_hash folds the two halves by xor, and a pair of stem ids then
- * collides with every pair of the same xor: mix the bits first. */
-static guint pair_hash(gconstpointer p) {
-    guint64 x = *(const guint64 *)p;
-    x ^= x >> 33;
-    x *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    return (guint)x;
-}
-
 /* The id of stem `st` (`len` bytes) in the model's vocabulary, added if new. */
 static guint32 vocab_id(TpTopicModel *m, const char *st, gsize len) {
     g_autofree char *key = g_strndup(st, len);
-    gpointer v = g_hash_table_lookup(m->stem_ids, key);
+    const guint32 *v = tp_strmap_get(&m->stem_ids, &m->pool, key);
     if (v)
-        return GPOINTER_TO_UINT(v) - 1;
-    guint32 id = g_hash_table_size(m->stem_ids);
-    g_hash_table_insert(m->stem_ids, g_steal_pointer(&key), GUINT_TO_POINTER(id + 1));
+        return *v;
+    guint32 id = m->stem_ids.count;
+    tp_strmap_put(&m->stem_ids, &m->pool, tp_pool_add(&m->pool, key), id);
     return id;
 }
 
-/* The stem vocabulary and the bigram pairs, from the "w:" and "b:" features. */
+static guint64 pair_key(guint32 a, guint32 b) {
+    /* +1 keeps key 0 free to mark empty slots. */
+    return (((guint64)a << 32) | b) + 1;
+}
+
+/* The stem vocabulary and the bigram pairs, from the "w:" and "b:" features
+ * (in feature table order: ids are only compared, never written). */
 static void index_stems(TpTopicModel *m) {
-    m->stem_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    m->pairs = g_hash_table_new_full(pair_hash, g_int64_equal, g_free, NULL);
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, m->feats);
-    while (g_hash_table_iter_next(&it, &k, &v)) {
-        const char *f = k;
+    for (guint32 i = 0; i < m->feats.slots.len; i++) {
+        TpStrSlot slot = TP_VEC_AT(m->feats.slots, TpStrSlot, i);
+        if (slot.key == 0)
+            continue;
+        /* A copy: adding stems may move the pool. */
+        g_autofree char *f = g_strdup(mstr(m, slot.key));
         if (g_str_has_prefix(f, "w:")) {
             vocab_id(m, f + 2, strlen(f + 2));
         } else if (g_str_has_prefix(f, "b:")) {
@@ -370,10 +374,9 @@ static void index_stems(TpTopicModel *m) {
             const char *us = strchr(f + 2, '_');
             if (us == NULL)
                 continue;
-            guint64 *pair = g_new(guint64, 1);
             guint32 a = vocab_id(m, f + 2, us - (f + 2));
-            *pair = ((guint64)a << 32) | vocab_id(m, us + 1, strlen(us + 1));
-            g_hash_table_insert(m->pairs, pair, v);
+            guint32 b = vocab_id(m, us + 1, strlen(us + 1));
+            tp_u64map_put(&m->pairs, pair_key(a, b), slot.val);
         }
     }
 }
@@ -418,7 +421,7 @@ TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize
                     MODEL_END);
         ok = FALSE;
     }
-    if (ok && m->topics->len == 0) {
+    if (ok && m->topics.len == 0) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: defines no topic", name);
         ok = FALSE;
     }
@@ -430,8 +433,7 @@ TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize
      * kinds are emitted whether this model weights them or not. */
     if (m->scaling == TP_TOPIC_SCALING_LOG_NORM)
         m->bigrams = TRUE;
-    guint32 end = m->weights->len;
-    g_array_append_val(m->feat_first, end);
+    *(guint32 *)tp_vec_push(&m->feat_first, sizeof(guint32)) = m->weights.len;
     index_stems(m);
     return m;
 }
@@ -445,15 +447,15 @@ TpTopicModel *tp_topic_model_load(const char *path, GError **error) {
 }
 
 guint tp_topic_model_n_topics(const TpTopicModel *m) {
-    return m->topics->len;
+    return m->topics.len;
 }
 
 const char *tp_topic_model_key(const TpTopicModel *m, guint i, const char **out_label) {
-    g_return_val_if_fail(i < m->topics->len, NULL);
-    const ModelTopic *t = &g_array_index(m->topics, ModelTopic, i);
+    g_return_val_if_fail(i < m->topics.len, NULL);
+    const ModelTopic *t = model_topic(m, i);
     if (out_label)
-        *out_label = t->label;
-    return t->key;
+        *out_label = mstr(m, t->label);
+    return mstr(m, t->key);
 }
 
 /* ---- features of one document ---- */
@@ -483,23 +485,24 @@ void tp_topic_stem_input(const char *stemmer, const char *word, GString *out) {
 }
 
 TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
-    struct sb_stemmer *st = sb_stemmer_new(m->stemmer, NULL);
+    const char *stemmer = mstr(m, m->stemmer);
+    struct sb_stemmer *st = sb_stemmer_new(stemmer, NULL);
     if (st == NULL) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "no Snowball stemmer for language '%s'",
-                    m->stemmer);
+                    stemmer);
         return NULL;
     }
     TpTopicScratch *s = g_new0(TpTopicScratch, 1);
     s->m = m;
     s->stemmer = st;
-    s->keep_diacritics = stemmer_keeps_diacritics(m->stemmer);
-    s->counts = g_new0(guint16, m->feat_first->len);
+    s->keep_diacritics = stemmer_keeps_diacritics(stemmer);
+    s->counts = g_new0(guint16, m->feat_first.len);
     s->touched = g_array_new(FALSE, FALSE, sizeof(guint32));
     s->buf = g_string_new(NULL);
     s->prev = g_string_new(NULL);
     s->low = g_string_new(NULL);
-    s->scores = g_new0(double, m->topics->len + 1);
-    s->out = g_new0(TpTopic, m->topics->len + 1);
+    s->scores = g_new0(double, m->topics.len + 1);
+    s->out = g_new0(TpTopic, m->topics.len + 1);
     if (m->collect) {
         s->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
         s->names = g_ptr_array_new();
@@ -575,10 +578,10 @@ static void count_feature(TpTopicScratch *s, const char *feat) {
         }
         return;
     }
-    gpointer v = g_hash_table_lookup(s->m->feats, feat);
+    const guint32 *v = tp_strmap_get(&s->m->feats, &s->m->pool, feat);
     if (v == NULL)
         return;
-    guint32 fi = GPOINTER_TO_UINT(v) - 1;
+    guint32 fi = *v;
     if (s->counts[fi] == 0)
         g_array_append_val(s->touched, fi);
     if (s->counts[fi] < G_MAXUINT16)
@@ -610,8 +613,8 @@ static void count_index(TpTopicScratch *s, gint32 fi) {
 }
 
 static gint32 feature_index(const TpTopicScratch *s, const char *feat) {
-    gpointer v = g_hash_table_lookup(s->m->feats, feat);
-    return v ? (gint32)(GPOINTER_TO_UINT(v) - 1) : -1;
+    const guint32 *v = tp_strmap_get(&s->m->feats, &s->m->pool, feat);
+    return v ? (gint32)*v : -1;
 }
 
 /* What token `t` gives (its stem id and unigram feature), from the memo or
@@ -630,7 +633,7 @@ static const WordMemo *word_memo(TpTopicScratch *s, const char *text, const TpTo
     WordMemo w = {.kind = WORD_NO_STEM, .stem = NO_STEM_ID, .feature = -1};
     char *stored = g_string_chunk_insert(s->memo_strings, key);
     stem_input(s, text, tt, t);
-    gboolean stop = s->m->stopwords && g_hash_table_contains(s->m->stopwords, s->low->str);
+    gboolean stop = is_stopword(s->m, s->low->str);
     const sb_symbol *stem =
         stop ? NULL : sb_stemmer_stem(s->stemmer, (const sb_symbol *)s->low->str, (int)s->low->len);
     if (stop) {
@@ -641,9 +644,9 @@ static const WordMemo *word_memo(TpTopicScratch *s, const char *text, const TpTo
         g_string_append_len(s->buf, (const char *)stem, stem_len);
         w.kind = WORD_STEM;
         w.feature = feature_index(s, s->buf->str);
-        gpointer id = g_hash_table_lookup(s->m->stem_ids, s->buf->str + 2);
+        const guint32 *id = tp_strmap_get(&s->m->stem_ids, &s->m->pool, s->buf->str + 2);
         if (id)
-            w.stem = GPOINTER_TO_UINT(id) - 1;
+            w.stem = *id;
     }
     g_array_append_val(s->words, w);
     g_hash_table_insert(s->memo, stored, GUINT_TO_POINTER(s->words->len));
@@ -654,9 +657,9 @@ static const WordMemo *word_memo(TpTopicScratch *s, const char *text, const TpTo
 static gint32 bigram_feature(const TpTopicScratch *s, guint32 a, guint32 b) {
     if (a == NO_STEM_ID || b == NO_STEM_ID)
         return -1;
-    guint64 key = ((guint64)a << 32) | b;
-    gpointer v = g_hash_table_lookup(s->m->pairs, &key);
-    return v ? (gint32)GPOINTER_TO_UINT(v) - 1 : -1;
+    guint32 v = tp_u64map_get(&s->m->pairs, pair_key(a, b), G_MAXUINT32);
+    /* An image's pairs are bounded here, not scanned at load. */
+    return v < s->m->feat_first.len - 1 ? (gint32)v : -1;
 }
 
 /* The scoring path: the same features as add_tokens_collect, through the memo. */
@@ -699,7 +702,7 @@ static void add_tokens_collect(TpTopicScratch *s, const char *text, const TpToke
         }
         stem_input(s, text, tt, t);
         /* A stop word is skipped as if absent: the bigram joins its neighbours. */
-        if (s->m->stopwords && g_hash_table_contains(s->m->stopwords, s->low->str))
+        if (is_stopword(s->m, s->low->str))
             continue;
         const sb_symbol *stem =
             sb_stemmer_stem(s->stemmer, (const sb_symbol *)s->low->str, (int)s->low->len);
@@ -771,21 +774,21 @@ static void collect_document(TpTopicScratch *s) {
 
 const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, gsize *out_n) {
     const TpTopicModel *m = s->m;
-    guint nt = m->topics->len;
+    guint nt = m->topics.len;
     if (m->collect) {
         collect_document(s);
         *out_n = 0;
         return s->out;
     }
     for (guint k = 0; k < nt; k++)
-        s->scores[k] = g_array_index(m->topics, ModelTopic, k).bias;
+        s->scores[k] = model_topic(m, k)->bias;
     for (guint i = 0; i < s->touched->len; i++) {
         guint32 fi = g_array_index(s->touched, guint32, i);
         double x = tp_topic_feature_value(m->scaling, s->counts[fi], s->n_occurrences);
-        guint32 a = g_array_index(m->feat_first, guint32, fi);
-        guint32 b = g_array_index(m->feat_first, guint32, fi + 1);
+        guint32 a = TP_VEC_AT(m->feat_first, guint32, fi);
+        guint32 b = TP_VEC_AT(m->feat_first, guint32, fi + 1);
         for (guint32 j = a; j < b; j++) {
-            const Weight *w = &g_array_index(m->weights, Weight, j);
+            const Weight *w = &TP_VEC_AT(m->weights, Weight, j);
             s->scores[w->topic] += w->weight * x;
         }
     }
@@ -805,7 +808,7 @@ const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, g
             best = k;
     gsize n = 0;
     for (guint k = 0; k < nt; k++) {
-        const ModelTopic *mt = &g_array_index(m->topics, ModelTopic, k);
+        const ModelTopic *mt = model_topic(m, k);
         double p = s->scores[k] / sum;
         if (per_topic) {
             double need = mt->threshold >= 0.0 ? mt->threshold : TP_TOPIC_DEFAULT_MIN_SCORE;
@@ -816,7 +819,7 @@ const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, g
         } else if (p < min_score) {
             continue;
         }
-        s->out[n++] = (TpTopic){.label = mt->label, .code = mt->code, .score = p};
+        s->out[n++] = (TpTopic){.label = mstr(m, mt->label), .code = mstr(m, mt->code), .score = p};
     }
     qsort(s->out, n, sizeof(TpTopic), cmp_topic);
     *out_n = MIN(n, max);
@@ -846,22 +849,21 @@ void tp_topic_explain(TpTopicScratch *s, gsize max_topics, gsize max_features, G
     const TpTopic *ts = tp_topic_scores(s, TP_TOPIC_THRESHOLDS, max_topics, &n);
     /* The names of the document's features: a walk over the model's table,
      * which is fine for an explanation (never on the tagging path). */
-    g_autofree const char **names = g_new0(const char *, m->feat_first->len);
-    GHashTableIter it;
-    gpointer key, value;
-    g_hash_table_iter_init(&it, m->feats);
-    while (g_hash_table_iter_next(&it, &key, &value)) {
-        guint32 fi = GPOINTER_TO_UINT(value) - 1;
-        if (s->counts[fi])
-            names[fi] = key;
+    g_autofree const char **names = g_new0(const char *, m->feat_first.len);
+    for (guint32 i = 0; i < m->feats.slots.len; i++) {
+        TpStrSlot slot = TP_VEC_AT(m->feats.slots, TpStrSlot, i);
+        if (slot.key && slot.key < m->pool.bytes.len && slot.val + 1 < m->feat_first.len &&
+            s->counts[slot.val])
+            names[slot.val] = mstr(m, slot.key);
     }
     g_autofree Moved *moved = g_new0(Moved, s->touched->len + 1);
     for (gsize i = 0; i < n; i++) {
         guint k = 0;
-        while (k < m->topics->len && g_array_index(m->topics, ModelTopic, k).label != ts[i].label)
+        while (k < m->topics.len && mstr(m, model_topic(m, k)->label) != ts[i].label)
             k++;
-        const ModelTopic *mt = &g_array_index(m->topics, ModelTopic, k);
-        g_string_append_printf(out, "%s %.3f (bias %+.3f", mt->label, ts[i].score, mt->bias);
+        const ModelTopic *mt = model_topic(m, k);
+        g_string_append_printf(out, "%s %.3f (bias %+.3f", mstr(m, mt->label), ts[i].score,
+                               mt->bias);
         if (mt->threshold >= 0.0)
             g_string_append_printf(out, ", threshold %.2f", mt->threshold);
         g_string_append(out, ")\n");
@@ -869,10 +871,10 @@ void tp_topic_explain(TpTopicScratch *s, gsize max_topics, gsize max_features, G
         for (guint t = 0; t < s->touched->len; t++) {
             guint32 fi = g_array_index(s->touched, guint32, t);
             double x = tp_topic_feature_value(m->scaling, s->counts[fi], s->n_occurrences);
-            guint32 a = g_array_index(m->feat_first, guint32, fi);
-            guint32 b = g_array_index(m->feat_first, guint32, fi + 1);
+            guint32 a = TP_VEC_AT(m->feat_first, guint32, fi);
+            guint32 b = TP_VEC_AT(m->feat_first, guint32, fi + 1);
             for (guint32 j = a; j < b; j++) {
-                const Weight *w = &g_array_index(m->weights, Weight, j);
+                const Weight *w = &TP_VEC_AT(m->weights, Weight, j);
                 if (w->topic == k)
                     moved[nm++] = (Moved){names[fi], s->counts[fi], w->weight * x};
             }
@@ -882,4 +884,85 @@ void tp_topic_explain(TpTopicScratch *s, gsize max_topics, gsize max_features, G
             g_string_append_printf(out, "  %+.3f %s (%u)\n", moved[j].contribution, moved[j].name,
                                    moved[j].count);
     }
+}
+
+/* ---- the image sections ---- */
+
+void tp_topic_model_write(const TpTopicModel *m, TpImageWriter *w) {
+    TopicMeta meta = {m->stemmer,         m->scaling,        m->bigrams,     m->feats.count,
+                      m->stopwords.count, m->stem_ids.count, m->pairs.count, 0};
+    tp_image_writer_add_copy(w, TP_SEC_TOPIC_META, &meta, sizeof meta);
+    tp_image_writer_add_vec(w, TP_SEC_TOPIC_POOL, &m->pool.bytes, 1);
+    tp_image_writer_add_vec(w, TP_SEC_TOPIC_TOPICS, &m->topics, sizeof(ModelTopic));
+    tp_image_writer_add_strmap(w, TP_SEC_TOPIC_FEATS, &m->feats, &m->pool);
+    tp_image_writer_add_vec(w, TP_SEC_TOPIC_FEAT_FIRST, &m->feat_first, sizeof(guint32));
+    tp_image_writer_add_vec(w, TP_SEC_TOPIC_WEIGHTS, &m->weights, sizeof(Weight));
+    tp_image_writer_add_strmap(w, TP_SEC_TOPIC_STOPWORDS, &m->stopwords, &m->pool);
+    tp_image_writer_add_strmap(w, TP_SEC_TOPIC_STEM_IDS, &m->stem_ids, &m->pool);
+    tp_image_writer_add_u64map(w, TP_SEC_TOPIC_PAIR_KEYS, TP_SEC_TOPIC_PAIR_VALS, &m->pairs);
+}
+
+/* Is every offset and index of the borrowed records in range? */
+static gboolean model_valid(TpTopicModel *m) {
+    guint32 pool = m->pool.bytes.len, nt = m->topics.len, nw = m->weights.len;
+    if (!tp_pool_valid(&m->pool) || m->stemmer == 0 || m->stemmer >= pool || nt == 0 ||
+        m->feat_first.len == 0 || m->scaling > TP_TOPIC_SCALING_LOG_NORM)
+        return FALSE;
+    guint32 n_feats = m->feat_first.len - 1;
+    for (guint32 i = 0; i < nt; i++) {
+        const ModelTopic *t = model_topic(m, i);
+        if (t->key == 0 || t->key >= pool || t->label == 0 || t->label >= pool || t->code >= pool ||
+            t->parent < -1 || t->parent >= (gint32)i || !isfinite(t->bias))
+            return FALSE;
+    }
+    /* Weight groups in order and in range. */
+    guint32 prev = 0;
+    for (guint32 i = 0; i <= n_feats; i++) {
+        guint32 f = TP_VEC_AT(m->feat_first, guint32, i);
+        if (f < prev || f > nw)
+            return FALSE;
+        prev = f;
+    }
+    if (prev != nw)
+        return FALSE;
+    for (guint32 i = 0; i < nw; i++) {
+        const Weight *w = &TP_VEC_AT(m->weights, Weight, i);
+        if (w->topic >= nt || !isfinite(w->weight))
+            return FALSE;
+    }
+    return tp_strmap_valid(&m->feats, n_feats) && tp_strmap_valid(&m->stopwords, 1) &&
+           tp_strmap_valid(&m->stem_ids, G_MAXUINT32) && tp_u64map_valid(&m->pairs);
+}
+
+TpTopicModel *tp_topic_model_from_image(const TpImage *img, GError **error) {
+    gsize len;
+    const TopicMeta *meta = tp_image_section(img, TP_SEC_TOPIC_META, &len);
+    if (meta == NULL)
+        return NULL; /* no model: not an error */
+    TpTopicModel *m = g_new0(TpTopicModel, 1);
+    gboolean ok = len == sizeof *meta;
+    if (ok) {
+        m->stemmer = meta->stemmer;
+        m->scaling = meta->scaling;
+        m->bigrams = meta->bigrams != 0;
+        m->feats.count = meta->feats_count;
+        m->stopwords.count = meta->stopwords_count;
+        m->stem_ids.count = meta->stem_ids_count;
+        m->pairs.count = meta->pairs_count;
+    }
+    ok = ok && tp_image_vec(img, TP_SEC_TOPIC_POOL, 1, &m->pool.bytes) &&
+         tp_image_vec(img, TP_SEC_TOPIC_TOPICS, sizeof(ModelTopic), &m->topics) &&
+         tp_image_vec(img, TP_SEC_TOPIC_FEATS, sizeof(TpStrSlot), &m->feats.slots) &&
+         tp_image_vec(img, TP_SEC_TOPIC_FEAT_FIRST, sizeof(guint32), &m->feat_first) &&
+         tp_image_vec(img, TP_SEC_TOPIC_WEIGHTS, sizeof(Weight), &m->weights) &&
+         tp_image_vec(img, TP_SEC_TOPIC_STOPWORDS, sizeof(TpStrSlot), &m->stopwords.slots) &&
+         tp_image_vec(img, TP_SEC_TOPIC_STEM_IDS, sizeof(TpStrSlot), &m->stem_ids.slots) &&
+         tp_image_vec(img, TP_SEC_TOPIC_PAIR_KEYS, sizeof(guint64), &m->pairs.keys) &&
+         tp_image_vec(img, TP_SEC_TOPIC_PAIR_VALS, sizeof(guint32), &m->pairs.vals);
+    if (!ok || !model_valid(m)) {
+        tp_image_fail(img, error, "topic model sections malformed or out of range");
+        tp_topic_model_free(m);
+        return NULL;
+    }
+    return m;
 }

@@ -14,7 +14,7 @@ if ! cmake --install "$BUILDDIR" --prefix "$prefix" > "$tmp/install.log" 2>&1; t
     finish
 fi
 for f in bin/tagpipe include/tagpipe.h share/tagpipe/models/topics.model \
-    share/tagpipe/gazetteers/people-curated.tsv; do
+    share/tagpipe/gazetteers/people-curated.tsv share/tagpipe/tagpipe.image; do
     [ -e "$prefix/$f" ] || bad "not installed: $f"
 done
 for f in share/man/man1/tagpipe.1 share/man/man1/tagpipe-train.1 share/man/man1/tagpipe-html.1 \
@@ -52,6 +52,21 @@ status=0
     status=$?
 [ "$status" -eq 0 ] || bad "installed tagpipe run from / exited $status: $(cat "$tmp/err")"
 grep -q '"id":"org/nato"' "$tmp/out" || bad "installed tagpipe found no NATO: $(cat "$tmp/out")"
+# The installed image is fresh (install keeps the data files' times), so it is
+# what runs: no warning. Corrupted, it is said and the text files are used.
+[ ! -s "$tmp/err" ] || bad "installed tagpipe warned: $(cat "$tmp/err")"
+"$prefix/bin/tagpipe" --image "$prefix/share/tagpipe/tagpipe.image" --list-gazetteers \
+    > "$tmp/list.image" 2> "$tmp/err" || bad "the installed image does not load: $(cat "$tmp/err")"
+cp "$prefix/share/tagpipe/tagpipe.image" "$tmp/image.bak"
+printf 'XX' | dd of="$prefix/share/tagpipe/tagpipe.image" bs=1 seek=4096 conv=notrunc 2> /dev/null
+status=0
+(cd / && printf '%s\n' "$line" | env -u TAGPIPE_DATA_DIR "$prefix/bin/tagpipe") > "$tmp/out" 2> "$tmp/err" ||
+    status=$?
+[ "$status" -eq 0 ] || bad "a corrupted installed image: exit $status"
+grep -q "tagpipe: warning: .*tagpipe.image: IMAGE: checksum mismatch.*; loading the text files" \
+    "$tmp/err" || bad "a corrupted installed image was not said: $(cat "$tmp/err")"
+grep -q '"id":"org/nato"' "$tmp/out" || bad "the text fallback found no NATO: $(cat "$tmp/out")"
+cp "$tmp/image.bak" "$prefix/share/tagpipe/tagpipe.image"
 
 # TAGPIPE_DATA_DIR: a copy of the data with one extra gazetteer entry is used.
 cp -R "$prefix/share/tagpipe" "$tmp/data"

@@ -4,13 +4,16 @@
 # usage: run_one.sh BINARY FUZZDIR NAME SECONDS
 set -eu
 bin=$1 dir=$2 name=$3 secs=$4
+# Inputs up to 4 KiB; a seed image (corpus/image) needs more.
+max_len=4096
+[ "$name" = image ] && max_len=65536
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dict=""
 [ -f "$dir/$name.dict" ] && dict="-dict=$dir/$name.dict"
 # Crashing inputs land in $work; the seed corpus (which holds past crashes) is only read.
 # shellcheck disable=SC2086
-if ! "$bin" -max_total_time="$secs" -max_len=4096 -timeout=60 -rss_limit_mb=2048 \
+if ! "$bin" -max_total_time="$secs" -max_len="$max_len" -timeout=60 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$work/" $dict "$work" "$dir/corpus/$name" \
     >"$work/log" 2>&1; then
     tail -40 "$work/log" >&2

@@ -138,7 +138,7 @@ static char *all_matches(TpGazetteer *gaz, const char *text) {
         if (s->len)
             g_string_append_c(s, '|');
         guint32 a = tp_tok(&tt, m->first)->start, b = tp_tok(&tt, m->last)->end;
-        g_string_append_printf(s, "%.*s=%s", (int)(b - a), text + a, e->id);
+        g_string_append_printf(s, "%.*s=%s", (int)(b - a), text + a, tp_gazetteer_str(gaz, e->id));
     }
     tp_tokens_clear(&tt);
     return g_string_free(s, FALSE);
