@@ -34,25 +34,6 @@ static const char *key(const TpTokens *tt, guint i) {
     return tp_tok_key(tt, tp_tok(tt, i));
 }
 
-static gboolean key_in(const TpTokens *tt, guint i, const char *const *keys) {
-    const char *k = key(tt, i);
-    for (guint j = 0; keys[j]; j++)
-        if (strcmp(k, keys[j]) == 0)
-            return TRUE;
-    return FALSE;
-}
-
-static gboolean is_cap_word(const TpToken *t) {
-    return (t->flags & TP_TOK_WORD) && (t->flags & TP_TOK_CAP) && !(t->flags & TP_TOK_DIGIT);
-}
-
-/* Lower-case words that join the parts of a name ("Bank of England", "Ludwig
- * van Beethoven", "Procter & Gamble"); the same list as tp_heuristics.c. */
-static const char *const connectors[] = {"of",  "de",    "du",  "des", "da",  "dos",  "das",
-                                         "del", "della", "di",  "van", "von", "der",  "den",
-                                         "ter", "la",    "le",  "bin", "ibn", "bint", "al",
-                                         "el",  "y",     "and", "&",   "for", "'s",   NULL};
-
 /* The closed list of function words that context features may name: articles,
  * prepositions, conjunctions, pronouns and the verbs of results and speech.
  * Any other context word appears only as its lexicon class or shape. */
@@ -127,7 +108,7 @@ static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
         return "SPEECH";
     if (l & TP_LEX_DEMONYM)
         return "DEMONYM";
-    if (is_cap_word(t)) {
+    if (tp_tok_is_cap_word(t)) {
         /* "Later", "On" opening a sentence: an ordinary word, capitalized. */
         if ((t->flags & TP_TOK_SENT) && (l & (TP_LEX_COMMON | TP_LEX_STOPWORD)))
             return "SentCommon";
@@ -181,11 +162,11 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
         if (type_class(value_entry(gaz, m->value)->type) != TP_CLASS_NONE)
             add_span(out, m->first, m->last, TP_CAND_GAZETTEER);
     }
-    /* 2. Spans of capitalized runs: connectors and glued hyphens inside, not
+    /* 2. Spans of capitalized runs: tp_name_connectors and glued hyphens inside, not
      * across a line break or an office word. */
     guint i = 0;
     while (i < n) {
-        if (!is_cap_word(tp_tok(tt, i)) || cx->off_taken[i]) {
+        if (!tp_tok_is_cap_word(tp_tok(tt, i)) || cx->off_taken[i]) {
             i++;
             continue;
         }
@@ -194,7 +175,7 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
             guint nx = j + 1;
             if (nx >= n || (tp_tok(tt, nx)->flags & TP_TOK_NL) || cx->off_taken[nx] || j - i >= 12)
                 break;
-            if (is_cap_word(tp_tok(tt, nx))) {
+            if (tp_tok_is_cap_word(tp_tok(tt, nx))) {
                 j = nx;
                 continue;
             }
@@ -204,8 +185,8 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
             guint after = nx + 1;
             if (strcmp(key(tt, nx), "of") == 0 && after < n && strcmp(key(tt, after), "the") == 0)
                 after++;
-            if ((glued_hyphen || key_in(tt, nx, connectors)) && after < n &&
-                is_cap_word(tp_tok(tt, after)) && !cx->off_taken[after] &&
+            if ((glued_hyphen || tp_tok_key_in(tt, nx, tp_name_connectors)) && after < n &&
+                tp_tok_is_cap_word(tp_tok(tt, after)) && !cx->off_taken[after] &&
                 !(tp_tok(tt, after)->flags & TP_TOK_NL)) {
                 j = after;
                 continue;
@@ -213,10 +194,10 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
             break;
         }
         for (guint a = i; a <= j; a++) {
-            if (!is_cap_word(tp_tok(tt, a)))
+            if (!tp_tok_is_cap_word(tp_tok(tt, a)))
                 continue;
             for (guint b = a; b <= j && b - a < MAX_SPAN_TOKENS; b++)
-                if (is_cap_word(tp_tok(tt, b)))
+                if (tp_tok_is_cap_word(tp_tok(tt, b)))
                     add_span(out, a, b, TP_CAND_RUN);
         }
         i = j + 1;
@@ -375,13 +356,13 @@ static guint32 occurrence_cues(const TpCandContext *cx, const TpCand *c) {
             bits |= 1u << DOC_HONORIFIC;
         if (is_place_prep(tt, a - 1))
             bits |= 1u << DOC_PLACE_PREP;
-        if (key_in(tt, a - 1, versus))
+        if (tp_tok_key_in(tt, a - 1, versus))
             bits |= 1u << DOC_RESULT;
     }
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
-        if (key_in(tt, b + 1, speech_verbs))
+        if (tp_tok_key_in(tt, b + 1, speech_verbs))
             bits |= 1u << DOC_SPEECH;
-        if (key_in(tt, b + 1, versus) || score_after(tt, b))
+        if (tp_tok_key_in(tt, b + 1, versus) || score_after(tt, b))
             bits |= 1u << DOC_RESULT;
         if (strcmp(key(tt, b + 1), "'s") == 0)
             bits |= 1u << DOC_POSSESSIVE;
@@ -544,7 +525,7 @@ static char shape_code(const TpTokens *tt, guint i) {
 static gboolean initials_match(const TpTokens *tt, guint a, guint b, const char *acr) {
     gsize len = strlen(acr), k = 0;
     for (guint i = a; i <= b; i++) {
-        if (!is_cap_word(tp_tok(tt, i)))
+        if (!tp_tok_is_cap_word(tp_tok(tt, i)))
             continue;
         if (k >= len || g_ascii_tolower(key(tt, i)[0]) != acr[k])
             return FALSE;
@@ -619,7 +600,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         }
     }
     for (guint i = a + 1; i < b; i++) {
-        if (key_in(tt, i, connectors) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
+        if (tp_tok_key_in(tt, i, tp_name_connectors) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
             featf(&f, "connector-inside=%s",
                   strcmp(key(tt, i), "and") == 0 || strcmp(key(tt, i), "&") == 0    ? "and"
                   : strcmp(key(tt, i), "of") == 0 || strcmp(key(tt, i), "for") == 0 ? "of"
@@ -655,12 +636,12 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
     /* A part of a longer capitalized run: "[Bill] Clinton", "Bill [Clinton]". */
     const TpToken *tp = a > 0 ? tp_tok(tt, a - 1) : NULL;
     gboolean run_left =
-        tp && !(ta->flags & TP_TOK_NL) && is_cap_word(tp) &&
+        tp && !(ta->flags & TP_TOK_NL) && tp_tok_is_cap_word(tp) &&
         !(tp->lex & (TP_LEX_HONORIFIC | TP_LEX_TITLE)) && !cx->off_taken[a - 1] &&
         !(ta->flags & TP_TOK_SENT) &&
         !((tp->flags & TP_TOK_SENT) && (tp->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)));
     gboolean run_right = b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL) &&
-                         is_cap_word(tp_tok(tt, b + 1)) && !cx->off_taken[b + 1];
+                         tp_tok_is_cap_word(tp_tok(tt, b + 1)) && !cx->off_taken[b + 1];
     if (run_left)
         feat(&f, "run.left");
     if (run_right)
@@ -677,7 +658,8 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         feat(&f, "score-after");
     if (a > 1 && (tp_tok(tt, a - 1)->flags & TP_TOK_DIGIT) && !(ta->flags & TP_TOK_NL))
         feat(&f, "score-before");
-    if ((b + 1 < n && key_in(tt, b + 1, versus)) || (a > 0 && key_in(tt, a - 1, versus)))
+    if ((b + 1 < n && tp_tok_key_in(tt, b + 1, versus)) ||
+        (a > 0 && tp_tok_key_in(tt, a - 1, versus)))
         feat(&f, "versus");
     if (b + 2 < n && strcmp(key(tt, b + 1), "-") == 0 && strcmp(key(tt, b + 2), "based") == 0)
         feat(&f, "x-based");

@@ -123,24 +123,10 @@ static gboolean key_is(const TpTokens *tt, guint i, const char *key) {
     return strcmp(tp_tok_key(tt, tp_tok(tt, i)), key) == 0;
 }
 
-static gboolean key_in(const TpTokens *tt, guint i, const char *const *keys) {
-    const char *k = tp_tok_key(tt, tp_tok(tt, i));
-    for (guint j = 0; keys[j]; j++)
-        if (strcmp(k, keys[j]) == 0)
-            return TRUE;
-    return FALSE;
-}
-
-static gboolean is_cap_word(const TpToken *t) {
-    return (t->flags & TP_TOK_WORD) && (t->flags & TP_TOK_CAP) && !(t->flags & TP_TOK_DIGIT);
-}
-
-/* Lower-case words that join the parts of a name: "Bank of England", "Ludwig
- * van Beethoven", "Osama bin Laden", "Procter & Gamble". */
-static const char *const connectors[] = {"of",  "de",    "du",  "des", "da",  "dos",  "das",
-                                         "del", "della", "di",  "van", "von", "der",  "den",
-                                         "ter", "la",    "le",  "bin", "ibn", "bint", "al",
-                                         "el",  "y",     "and", "&",   "for", "'s",   NULL};
+const char *const tp_name_connectors[] = {"of",  "de",    "du",  "des", "da",  "dos",  "das",
+                                          "del", "della", "di",  "van", "von", "der",  "den",
+                                          "ter", "la",    "le",  "bin", "ibn", "bint", "al",
+                                          "el",  "y",     "and", "&",   "for", "'s",   NULL};
 /* Connectors that belong to people's names. */
 static const char *const particles[] = {"de", "du",  "da",  "dos",  "das", "del", "della",
                                         "di", "van", "von", "der",  "den", "ter", "la",
@@ -160,7 +146,7 @@ static const char *const roles[] = {"spokesman", "spokeswoman", "spokesperson", 
                                     "army",      "forces",      "capital",      NULL};
 
 gboolean tp_is_place_preposition(const TpTokens *tt, guint i) {
-    return key_in(tt, i, place_preps);
+    return tp_tok_key_in(tt, i, place_preps);
 }
 
 /* ---- candidates ---- */
@@ -197,7 +183,7 @@ static void cue_scores(const Ctx *c, guint a, guint b, gboolean has_head, double
             cues |= 1u << TP_CUE_HONORIFIC_BEFORE;
         else if ((pl & TP_LEX_TITLE) || c->off_taken[p])
             cues |= 1u << TP_CUE_TITLE_BEFORE;
-        if (key_in(tt, p, place_preps))
+        if (tp_tok_key_in(tt, p, place_preps))
             cues |= 1u << TP_CUE_PLACE_PREPOSITION;
         if (key_is(tt, p, "the"))
             cues |= 1u << TP_CUE_THE_BEFORE;
@@ -218,7 +204,7 @@ static void cue_scores(const Ctx *c, guint a, guint b, gboolean has_head, double
     else if (has_head)
         cues |= 1u << TP_CUE_ORG_HEAD_INSIDE;
     for (guint i = a + 1; i < b; i++)
-        if (key_in(tt, i, particles))
+        if (tp_tok_key_in(tt, i, particles))
             cues |= 1u << TP_CUE_PARTICLE_INSIDE;
     const TpToken *ta = tp_tok(tt, a);
     if (words == 1 && (ta->flags & TP_TOK_ALLCAPS) && ta->end - ta->start <= 6)
@@ -231,9 +217,9 @@ static void cue_scores(const Ctx *c, guint a, guint b, gboolean has_head, double
 
     /* The words after. */
     if (b + 1 < n) {
-        if (key_in(tt, b + 1, speech_verbs))
+        if (tp_tok_key_in(tt, b + 1, speech_verbs))
             cues |= 1u << TP_CUE_SAID_AFTER;
-        if (key_is(tt, b + 1, "'s") && b + 2 < n && key_in(tt, b + 2, roles))
+        if (key_is(tt, b + 1, "'s") && b + 2 < n && tp_tok_key_in(tt, b + 2, roles))
             cues |= 1u << TP_CUE_POSSESSIVE_ROLE;
         if (key_is(tt, b + 1, "-") && b + 2 < n && key_is(tt, b + 2, "based"))
             cues |= 1u << TP_CUE_BASED_SUFFIX;
@@ -297,11 +283,11 @@ static const char *span_name(const Ctx *c, guint a, guint b) {
 static void propose(Ctx *c, guint a, guint b, gboolean has_head) {
     const TpTokens *tt = c->tt;
     /* Trim what cannot start or end a name. */
-    while (a <= b && !is_cap_word(tp_tok(tt, a)))
+    while (a <= b && !tp_tok_is_cap_word(tp_tok(tt, a)))
         a++;
-    while (b > a && !is_cap_word(tp_tok(tt, b)))
+    while (b > a && !tp_tok_is_cap_word(tp_tok(tt, b)))
         b--;
-    if (a > b || !is_cap_word(tp_tok(tt, a)))
+    if (a > b || !tp_tok_is_cap_word(tp_tok(tt, a)))
         return;
     guint32 first = lex(c->k->gaz, tt, a);
     /* A sentence's first word that is an ordinary word ("Speaking", "The")
@@ -309,7 +295,7 @@ static void propose(Ctx *c, guint a, guint b, gboolean has_head) {
     while (a < b && ((tp_tok(tt, a)->flags & TP_TOK_SENT) || key_is(tt, a, "the")) &&
            (first & (TP_LEX_COMMON | TP_LEX_STOPWORD) || key_is(tt, a, "the"))) {
         a++;
-        while (a < b && !is_cap_word(tp_tok(tt, a)))
+        while (a < b && !tp_tok_is_cap_word(tp_tok(tt, a)))
             a++;
         first = lex(c->k->gaz, tt, a);
     }
@@ -376,19 +362,20 @@ static void propose_residue(Ctx *c, guint a, guint b, gboolean has_head) {
     }
 }
 
-/* One run of capitalized words [a, b] (connectors inside): decide whether it
+/* One run of capitalized words [a, b] (tp_name_connectors inside): decide whether it
  * is one name, or pieces of names around gazetteer matches. */
 static void consider_run(Ctx *c, guint a, guint b) {
     const TpTokens *tt = c->tt;
     const TpGazetteer *gaz = c->k->gaz;
     /* "Then John Brussels": a sentence's ordinary first word is not part of it. */
     while (a < b && (tp_tok(tt, a)->flags & TP_TOK_SENT) && !c->gaz_taken[a] &&
-           (lex(gaz, tt, a) & (TP_LEX_COMMON | TP_LEX_STOPWORD)) && is_cap_word(tp_tok(tt, a + 1)))
+           (lex(gaz, tt, a) & (TP_LEX_COMMON | TP_LEX_STOPWORD)) &&
+           tp_tok_is_cap_word(tp_tok(tt, a + 1)))
         a++;
     gboolean has_head = FALSE, has_gaz = FALSE, multi_gaz = FALSE;
     for (guint i = a; i <= b; i++) {
         guint32 l = lex(gaz, tt, i);
-        if (is_cap_word(tp_tok(tt, i)) && (l & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX)))
+        if (tp_tok_is_cap_word(tp_tok(tt, i)) && (l & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX)))
             has_head = TRUE;
         if (c->gaz_taken[i])
             has_gaz = TRUE;
@@ -413,7 +400,7 @@ static void consider_run(Ctx *c, guint a, guint b) {
         /* Without a head word, "and", "&", "for", "of" and "'s" separate names:
          * "Australia and England", "Trump's Washington". */
         for (guint i = a; i <= b; i++) {
-            if (key_in(tt, i, (const char *const[]){"and", "&", "for", "of", "'s", NULL})) {
+            if (tp_tok_key_in(tt, i, (const char *const[]){"and", "&", "for", "of", "'s", NULL})) {
                 if (i > a)
                     consider_run(c, a, i - 1);
                 if (i < b)
@@ -439,7 +426,7 @@ void tp_heuristics_names(const TpKnowledge *k, const char *text, const TpTokens 
     guint i = 0;
     while (i < n) {
         const TpToken *t = tp_tok(tt, i);
-        if (!is_cap_word(t) || off_taken[i] ||
+        if (!tp_tok_is_cap_word(t) || off_taken[i] ||
             (lex(k->gaz, tt, i) & (TP_LEX_HONORIFIC | TP_LEX_TITLE))) {
             i++;
             continue;
@@ -452,7 +439,7 @@ void tp_heuristics_names(const TpKnowledge *k, const char *text, const TpTokens 
             /* An honorific or a title starts the next name: "Yesterday Mrs Oyelaran". */
             if (lex(k->gaz, tt, nx) & (TP_LEX_HONORIFIC | TP_LEX_TITLE))
                 break;
-            if (is_cap_word(tp_tok(tt, nx))) {
+            if (tp_tok_is_cap_word(tp_tok(tt, nx))) {
                 j = nx;
                 continue;
             }
@@ -463,8 +450,8 @@ void tp_heuristics_names(const TpKnowledge *k, const char *text, const TpTokens 
             guint after = nx + 1;
             if (key_is(tt, nx, "of") && after < n && key_is(tt, after, "the"))
                 after++;
-            if ((glued_hyphen || key_in(tt, nx, connectors)) && after < n &&
-                is_cap_word(tp_tok(tt, after)) && !off_taken[after] &&
+            if ((glued_hyphen || tp_tok_key_in(tt, nx, tp_name_connectors)) && after < n &&
+                tp_tok_is_cap_word(tp_tok(tt, after)) && !off_taken[after] &&
                 !(tp_tok(tt, after)->flags & TP_TOK_NL)) {
                 j = after;
                 continue;
@@ -488,7 +475,7 @@ void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *s
             strcmp(tp_tok_key(tt, by), "by") != 0)
             continue;
         guint j = i + 1;
-        while (j < n && j - i <= 4 && is_cap_word(tp_tok(tt, j)) &&
+        while (j < n && j - i <= 4 && tp_tok_is_cap_word(tp_tok(tt, j)) &&
                (j == i + 1 || !(tp_tok(tt, j)->flags & TP_TOK_NL)))
             j++;
         guint words = j - i - 1;

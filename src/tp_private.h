@@ -9,6 +9,7 @@
 #include "tp_flat.h"
 
 #include <jansson.h>
+#include <string.h>
 
 #include <stdint.h>
 
@@ -97,6 +98,21 @@ static inline const TpToken *tp_tok(const TpTokens *tt, guint i) {
 static inline const char *tp_tok_key(const TpTokens *tt, const TpToken *t) {
     return tt->keys->str + t->key;
 }
+/* Whether token `i`'s key is one of the NULL-terminated `keys`. */
+static inline gboolean tp_tok_key_in(const TpTokens *tt, guint i, const char *const *keys) {
+    const char *k = tp_tok_key(tt, tp_tok(tt, i));
+    for (guint j = 0; keys[j]; j++)
+        if (strcmp(k, keys[j]) == 0)
+            return TRUE;
+    return FALSE;
+}
+/* A capitalized word (not a number): what names are made of. */
+static inline gboolean tp_tok_is_cap_word(const TpToken *t) {
+    return (t->flags & TP_TOK_WORD) && (t->flags & TP_TOK_CAP) && !(t->flags & TP_TOK_DIGIT);
+}
+/* Lower-case words that join the parts of a name: "Bank of England", "Ludwig
+ * van Beethoven", "Osama bin Laden", "Procter & Gamble" (tp_heuristics.c). */
+extern const char *const tp_name_connectors[];
 /* Append the matching key of the UTF-8 string `s` (`len` bytes) to `out`:
  * NFKC, case folded, quotes and dashes unified, diacritics removed. */
 void tp_text_fold(GString *out, const char *s, gsize len);
