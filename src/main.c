@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -456,9 +457,26 @@ static gpointer writer_main(gpointer data) {
 /* Set by the SIGINT/SIGTERM handler: the reader stops, the lines in flight
  * are finished and written whole, and the exit status says which signal. */
 static volatile sig_atomic_t got_signal = 0;
+static struct timespec first_signal; /* when got_signal was set */
 
+/* A second signal a second or more after the first ends tagpipe at once, as
+ * a user pressing Ctrl-C again expects. One sooner is the same stop said
+ * twice: `timeout`, for one, signals its child and then its whole process
+ * group, and taking that as "now" cut the last line short. (Everything here
+ * is async-signal-safe: clock_gettime, signal, raise.) */
 static void on_signal(int sig) {
-    got_signal = sig;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!got_signal) {
+        first_signal = now;
+        got_signal = sig;
+        return;
+    }
+    if (now.tv_sec - first_signal.tv_sec >= 2 ||
+        (now.tv_sec - first_signal.tv_sec == 1 && now.tv_nsec >= first_signal.tv_nsec)) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
 }
 
 /* Hand one job to the workers in input order; FALSE when the run stops. A job
@@ -731,10 +749,10 @@ int main(int argc, char **argv) {
         workers[i] = g_thread_new("tagpipe-worker", worker_main, &run);
     GThread *writer = g_thread_new("tagpipe-writer", writer_main, &run);
     /* No SA_RESTART, so that a read waiting for input returns; a second
-     * signal kills at once (SA_RESETHAND). */
+     * signal, a second later, kills at once (on_signal). */
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = 0;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);

@@ -48,6 +48,55 @@ for sig in INT TERM; do
     done
 done
 
+# ---- the same signal twice at once (as `timeout` sends it: to the child, then
+# to its process group) is one stop: whole lines, exit 130 ----
+for n in 1 2; do
+    timeout 120 yes '{"text":"Talks in Kyiv went on."}' > "$tmp/fifo" &
+    ypid=$!
+    "$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models" --threads "$n" \
+        < "$tmp/fifo" > "$tmp/out" 2> "$tmp/err" &
+    pid=$!
+    i=0
+    while [ "$i" -lt 200 ] && [ "$(wc -c < "$tmp/out")" -lt 200000 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+    kill -INT "$pid"
+    kill -INT "$pid" 2> /dev/null || :
+    status=0
+    wait "$pid" || status=$?
+    kill "$ypid" 2> /dev/null || true
+    wait "$ypid" 2> /dev/null || true
+    [ "$status" -eq 130 ] || bad "SIGINT twice at once --threads $n: exit $status, expected 130"
+    whole "$tmp/out" || bad "SIGINT twice at once --threads $n: output is not whole tagged lines"
+done
+
+# ---- a second signal a second later ends tagpipe even when it cannot finish
+# (its output blocked: nobody reads the pipe) ----
+mkfifo "$tmp/outfifo"
+sleep 30 < "$tmp/outfifo" &
+spid=$!
+yes '{"text":"Talks in Kyiv went on."}' | head -n 200000 > "$tmp/many.jsonl"
+"$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models" -j 2 \
+    < "$tmp/many.jsonl" > "$tmp/outfifo" 2> /dev/null &
+pid=$!
+sleep 1
+kill -INT "$pid"
+sleep 1.5
+kill -INT "$pid" 2> /dev/null || :
+i=0
+while kill -0 "$pid" 2> /dev/null && [ "$i" -lt 100 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+if kill -0 "$pid" 2> /dev/null; then
+    bad "a second SIGINT 1.5 s later did not end a blocked tagpipe"
+    kill -KILL "$pid"
+fi
+wait "$pid" 2> /dev/null || :
+kill "$spid" 2> /dev/null || :
+wait "$spid" 2> /dev/null || :
+
 # ---- input ending mid-line: the last line is tagged, and ends in a newline ----
 printf '{"text":"Kyiv"}\n{"text":"Paris"}' > "$tmp/in"
 tp < "$tmp/in"
