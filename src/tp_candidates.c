@@ -851,9 +851,21 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: not UTF-8 text", name);
         return NULL;
     }
+    /* Lines and columns cut in place in one copy: this runs at every start
+     * (the model is text in the image too), and g_strsplit's allocations
+     * per line were most of its time. */
     g_autofree char *copy = g_strndup(contents, len);
-    g_auto(GStrv) lines = g_strsplit(copy, "\n", -1);
-    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), MODEL_HEADER) != 0) {
+    g_autoptr(GPtrArray) lines = g_ptr_array_new();
+    for (char *p = copy, *end = copy + len; len > 0;) {
+        char *nl = memchr(p, '\n', (gsize)(end - p));
+        g_ptr_array_add(lines, p);
+        if (nl == NULL)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    g_ptr_array_add(lines, NULL);
+    if (lines->len < 2 || strcmp(g_strchomp(lines->pdata[0]), MODEL_HEADER) != 0) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", name,
                     MODEL_HEADER);
         return NULL;
@@ -864,12 +876,19 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
     m->scale = 1.0;
     gint64 declared = -1;
     gboolean classes_ok = FALSE;
-    for (guint i = 1; lines[i]; i++) {
-        char *l = g_strchomp(lines[i]);
+    for (guint i = 1; lines->pdata[i]; i++) {
+        char *l = g_strchomp(lines->pdata[i]);
         if (*l == '\0' || *l == '#')
             continue;
-        g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
-        guint nc = g_strv_length(cols);
+        /* At most TP_CLASS_N + 2 columns are read; more count as more. */
+        char *cols[TP_CLASS_N + 3];
+        guint nc = 0;
+        for (char *c = l; c && nc < G_N_ELEMENTS(cols); nc++) {
+            cols[nc] = c;
+            c = strchr(c, '\t');
+            if (c)
+                *c++ = '\0';
+        }
         if (strcmp(cols[0], "classes") == 0) {
             classes_ok = nc == TP_CLASS_N + 1;
             for (guint k = 0; classes_ok && k < TP_CLASS_N; k++)
