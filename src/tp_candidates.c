@@ -822,8 +822,9 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
 #define MODEL_HEADER "# tagpipe-entities 1"
 
 struct TpEntityModel {
-    GHashTable *weights; /* feature -> double[TP_CLASS_N] */
-    GStringChunk *strings;
+    GHashTable *weights; /* feature (in `text`) -> double[TP_CLASS_N] (in `block`) */
+    char *text;          /* the model file, cut into lines and columns */
+    double *block;       /* every feature's weights */
     double scale;
 };
 
@@ -831,7 +832,8 @@ void tp_entity_model_free(TpEntityModel *model) {
     if (model == NULL)
         return;
     g_hash_table_destroy(model->weights);
-    g_string_chunk_free(model->strings);
+    g_free(model->text);
+    g_free(model->block);
     g_free(model);
 }
 
@@ -871,8 +873,11 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
         return NULL;
     }
     TpEntityModel *m = g_new0(TpEntityModel, 1);
-    m->weights = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-    m->strings = g_string_chunk_new(1 << 14);
+    m->weights = g_hash_table_new(g_str_hash, g_str_equal);
+    /* One allocation for all weights (at most one feature per line), and the
+     * names stay in the cut copy of the file. */
+    m->block = g_new(double, (gsize)lines->len *TP_CLASS_N);
+    guint n_feat = 0;
     m->scale = 1.0;
     gint64 declared = -1;
     gboolean classes_ok = FALSE;
@@ -916,21 +921,19 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
                         "%s:%u: expected 'w', a feature and %d weights", name, i + 1, TP_CLASS_N);
             goto fail;
         }
-        double *w = g_new(double, TP_CLASS_N);
+        double *w = m->block + (gsize)n_feat * TP_CLASS_N;
         for (guint k = 0; k < TP_CLASS_N; k++) {
-            if (!parse_double(cols[k + 2], &w[k])) {
-                g_free(w);
+            if (!parse_double(cols[k + 2], &w[k]))
                 goto bad_number;
-            }
         }
-        const char *fname = g_string_chunk_insert(m->strings, cols[1]);
+        const char *fname = cols[1];
         if (g_hash_table_contains(m->weights, fname)) {
-            g_free(w);
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: feature '%s' given twice", name,
                         i + 1, cols[1]);
             goto fail;
         }
         g_hash_table_insert(m->weights, (gpointer)fname, w);
+        n_feat++;
         continue;
     bad_number:
         g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: bad number", name, i + 1);
@@ -944,6 +947,7 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
                     g_hash_table_size(m->weights));
         goto fail;
     }
+    m->text = g_steal_pointer(&copy);
     return m;
 bad_classes:
     g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
