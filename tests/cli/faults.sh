@@ -20,6 +20,14 @@ for l in lines:
     assert o["entities"][0]["name"] == "Kyiv", l
 PY
 }
+# wait_output: until tagpipe has written 200 kB to $tmp/out (10 s at most).
+wait_output() {
+    i=0
+    while [ "$i" -lt 200 ] && [ "$(wc -c < "$tmp/out")" -lt 200000 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
 mkfifo "$tmp/fifo"
 for sig in INT TERM; do
     for n in 1 2; do
@@ -29,11 +37,7 @@ for sig in INT TERM; do
         timeout -s KILL 60 "$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" \
             --models "$TESTDATA/models" --threads "$n" < "$tmp/fifo" > "$tmp/out" 2> "$tmp/err" &
         pid=$!
-        i=0
-        while [ "$i" -lt 200 ] && [ "$(wc -c < "$tmp/out")" -lt 200000 ]; do
-            sleep 0.05
-            i=$((i + 1))
-        done
+        wait_output
         # timeout passes the signal on to tagpipe.
         kill -"$sig" "$pid"
         status=0
@@ -56,11 +60,7 @@ for n in 1 2; do
     "$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models" --threads "$n" \
         < "$tmp/fifo" > "$tmp/out" 2> "$tmp/err" &
     pid=$!
-    i=0
-    while [ "$i" -lt 200 ] && [ "$(wc -c < "$tmp/out")" -lt 200000 ]; do
-        sleep 0.05
-        i=$((i + 1))
-    done
+    wait_output
     kill -INT "$pid"
     kill -INT "$pid" 2> /dev/null || :
     status=0
