@@ -542,10 +542,13 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
                         ok = fail(error, TP_ERROR_PARSE, path, i + 1,
                                   "country '%s' is not an ISO 3166-1 alpha-2 code", eq + 1);
                     else
-                        ll.country = g_strdup(eq + 1);
+                        g_free(ll.country), ll.country = g_strdup(eq + 1);
                 } else if (g_str_has_prefix(kv, "formal=")) {
+                    /* A key given twice: the last one holds (the first is freed). */
+                    g_free(ll.formal);
                     ll.formal = g_strdup(eq + 1);
                 } else if (g_str_has_prefix(kv, "canonical=")) {
+                    g_free(ll.canonical);
                     ll.canonical = g_strdup(eq + 1);
                 }
             }
