@@ -1009,20 +1009,7 @@ void tp_cands_resolve(GArray *cands, GByteArray *taken, guint n_tok) {
     }
     g_array_set_size(cands, kept);
     g_array_sort(cands, cmp_margin);
-    g_byte_array_set_size(taken, n_tok);
-    if (n_tok)
-        memset(taken->data, 0, n_tok);
-    kept = 0;
-    for (guint i = 0; i < cands->len; i++) {
-        TpCand c = g_array_index(cands, TpCand, i);
-        gboolean free_span = TRUE;
-        for (guint k = c.first; k <= c.last && free_span; k++)
-            free_span = !taken->data[k];
-        if (!free_span)
-            continue;
-        memset(taken->data + c.first, 1, c.last - c.first + 1);
-        g_array_index(cands, TpCand, kept++) = c;
-    }
-    g_array_set_size(cands, kept);
+    G_STATIC_ASSERT(G_STRUCT_OFFSET(TpCand, first) == 0 && G_STRUCT_OFFSET(TpCand, last) == 4);
+    tp_keep_free_spans(cands, taken, n_tok);
     g_array_sort(cands, cmp_cand);
 }

@@ -446,6 +446,16 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
 
 /* ---- knowledge and tagger (tp_tagger.c) ---- */
 
+/* The token span every candidate record starts with. */
+typedef struct {
+    guint32 first;
+    guint32 last;
+} TpSpan;
+
+/* Keep the records of `spans` (each starting with a TpSpan), in their order,
+ * each unless it overlaps one kept before; `taken` marks the kept tokens. */
+void tp_keep_free_spans(GArray *spans, GByteArray *taken, guint n_tok);
+
 typedef struct TpEntityModel TpEntityModel;
 
 /* The offices by (country, portfolio, office word): keys "CC|portfolio|word"

@@ -335,22 +335,33 @@ static int cmp_candidate(gconstpointer a, gconstpointer b) {
 /* Keep candidates longest first, each unless it overlaps one kept before;
  * `taken` marks the tokens of the kept ones. */
 static void keep_longest(GArray *cands, GByteArray *taken, guint n_tok) {
+    G_STATIC_ASSERT(G_STRUCT_OFFSET(Candidate, first) == 0 &&
+                    G_STRUCT_OFFSET(Candidate, last) == 4);
     g_array_sort(cands, cmp_candidate);
+    tp_keep_free_spans(cands, taken, n_tok);
+}
+
+void tp_keep_free_spans(GArray *spans, GByteArray *taken, guint n_tok) {
+    guint size = g_array_get_element_size(spans);
     g_byte_array_set_size(taken, n_tok);
     if (n_tok)
         memset(taken->data, 0, n_tok);
     guint kept = 0;
-    for (guint i = 0; i < cands->len; i++) {
-        Candidate c = g_array_index(cands, Candidate, i);
+    for (guint i = 0; i < spans->len; i++) {
+        char *el = spans->data + (gsize)i * size;
+        TpSpan sp;
+        memcpy(&sp, el, sizeof sp);
         gboolean free_span = TRUE;
-        for (guint k = c.first; k <= c.last && free_span; k++)
+        for (guint k = sp.first; k <= sp.last && free_span; k++)
             free_span = !taken->data[k];
         if (!free_span)
             continue;
-        memset(taken->data + c.first, 1, c.last - c.first + 1);
-        g_array_index(cands, Candidate, kept++) = c;
+        memset(taken->data + sp.first, 1, sp.last - sp.first + 1);
+        if (kept != i)
+            memcpy(spans->data + (gsize)kept * size, el, size);
+        kept++;
     }
-    g_array_set_size(cands, kept);
+    g_array_set_size(spans, kept);
 }
 
 /* Confidence of a gazetteer match: longer and exact-case matches are surer;
