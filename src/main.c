@@ -489,6 +489,9 @@ static gboolean push_job(Run *run, Job *job) {
             (run->bytes_in_flight > 0 && run->bytes_in_flight + job->len > MAX_BYTES_IN_FLIGHT)))
         g_cond_wait(&run->cond_space, &run->lock);
     gboolean go_on = !run->stop;
+    /* Read before the unlock: a message-only job is the writer's from then
+     * on, and it may be written and freed before this thread runs again. */
+    gboolean to_workers = job->line != NULL;
     if (go_on) {
         run->ring[run->next_in % run->cap] = job;
         run->next_in++;
@@ -503,7 +506,7 @@ static gboolean push_job(Run *run, Job *job) {
         job_free(job);
         return FALSE;
     }
-    if (job->line)
+    if (to_workers)
         g_async_queue_push(run->queue, job);
     return TRUE;
 }
