@@ -5,7 +5,9 @@
 #ifndef TP_CANDIDATES_H
 #define TP_CANDIDATES_H
 
-#include "tp_private.h"
+#include "tagpipe-train.h"
+#include "tp_knowledge.h"
+#include "tp_tagger.h"
 
 /* The model's classes, in the model file's column order. */
 typedef enum {

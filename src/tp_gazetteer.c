@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tp_gazetteer.c: gazetteer and lexicon loading, and the token trie that matches them. */
 
-#include "tp_private.h"
+#include "tp_gazetteer.h"
 #include "tp_image.h"
 
 #include <errno.h>

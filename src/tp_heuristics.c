@@ -2,7 +2,8 @@
 /* tp_heuristics.c: names no gazetteer lists, typed by cues whose weights live in models/cues.tsv.
  */
 
-#include "tp_private.h"
+#include "tp_heuristics.h"
+#include "tp_knowledge.h"
 
 #include <errno.h>
 #include <math.h>
@@ -38,6 +39,30 @@ static const char *const cue_names[TP_CUE_N] = {
 /* The three types a cue votes for, in the file's column order. */
 static const TpEntityType cue_types[3] = {TP_ENTITY_PERSON, TP_ENTITY_PLACE,
                                           TP_ENTITY_ORGANIZATION};
+
+void tp_cues_write(const TpCues *cues, TpImageWriter *w) {
+    if (cues->loaded)
+        tp_image_writer_add(w, TP_SEC_CUES, cues, sizeof *cues);
+}
+
+gboolean tp_cues_from_image(TpCues *cues, const TpImage *img, GError **error) {
+    gsize len;
+    const TpCues *rec = tp_image_section(img, TP_SEC_CUES, &len);
+    if (rec == NULL)
+        return TRUE;
+    if (len != sizeof *rec)
+        return tp_image_fail(img, error, "cue section has %" G_GSIZE_FORMAT " bytes", len);
+    /* A copy: a few hundred bytes, and TpCues is read by value everywhere. */
+    memcpy(cues, rec, sizeof *cues);
+    gboolean finite = isfinite(cues->threshold);
+    for (int c = 0; c < TP_CUE_N; c++)
+        for (int t = 0; t < TP_ENTITY_N_TYPES; t++)
+            finite = finite && isfinite(cues->w[c][t]);
+    cues->loaded = TRUE;
+    if (!finite)
+        return tp_image_fail(img, error, "cue weights not finite");
+    return TRUE;
+}
 
 const char *tp_cue_name(TpCue cue) {
     return cue < TP_CUE_N ? cue_names[cue] : NULL;

@@ -2,7 +2,7 @@
 /* tp_knowledge_image.c: the knowledge bundle as one compiled image, the
  * sources it was compiled from, and the cache of images with user gazetteers. */
 
-#include "tp_private.h"
+#include "tp_knowledge.h"
 #include "tp_image.h"
 
 #include <glib/gstdio.h>
@@ -19,11 +19,6 @@ typedef struct {
     gint64 size;
     gint64 mtime; /* seconds (install keeps whole seconds) */
 } SourceRec;
-
-typedef struct {
-    guint32 count;
-    guint32 pad;
-} OfficesMeta;
 
 static int cmp_name(gconstpointer a, gconstpointer b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -78,18 +73,13 @@ void tp_knowledge_sources_free(TpKnowledge *k) {
 
 gboolean tp_knowledge_save_image(const TpKnowledge *k, const char *path, GError **error) {
     g_return_val_if_fail(k != NULL && path != NULL, FALSE);
+    tp_knowledge_finish(k);
     TpImageWriter *w = tp_image_writer_new();
     tp_gazetteer_write(k->gaz, w);
-    if (k->offices.built) {
-        OfficesMeta meta = {k->offices.map.count, 0};
-        tp_image_writer_add_copy(w, TP_SEC_OFFICES_META, &meta, sizeof meta);
-        tp_image_writer_add_vec(w, TP_SEC_OFFICES_POOL, &k->offices.pool.bytes, 1);
-        tp_image_writer_add_strmap(w, TP_SEC_OFFICES_MAP, &k->offices.map, &k->offices.pool);
-    }
+    tp_office_index_write(&k->offices, w);
     if (k->topics)
         tp_topic_model_write(k->topics, w);
-    if (k->cues.loaded)
-        tp_image_writer_add(w, TP_SEC_CUES, &k->cues, sizeof k->cues);
+    tp_cues_write(&k->cues, w);
     if (k->entities_text) {
         gsize len = 0;
         const void *data = g_bytes_get_data(k->entities_text, &len);
@@ -121,40 +111,6 @@ gboolean tp_knowledge_save_image(const TpKnowledge *k, const char *path, GError 
     tp_vec_clear(&recs);
     tp_pool_clear(&pool);
     return ok;
-}
-
-static gboolean load_offices(TpKnowledge *k, const TpImage *img, GError **error) {
-    gsize len;
-    const OfficesMeta *meta = tp_image_section(img, TP_SEC_OFFICES_META, &len);
-    if (meta == NULL)
-        return TRUE; /* not indexed */
-    TpOfficeIndex *ix = &k->offices;
-    ix->map.count = meta->count;
-    if (len != sizeof *meta || !tp_image_vec(img, TP_SEC_OFFICES_POOL, 1, &ix->pool.bytes) ||
-        !tp_image_vec(img, TP_SEC_OFFICES_MAP, sizeof(TpStrSlot), &ix->map.slots) ||
-        !tp_pool_valid(&ix->pool) || !tp_strmap_valid(&ix->map, tp_gazetteer_n_entries(k->gaz)))
-        return tp_image_fail(img, error, "office index sections malformed or out of range");
-    ix->built = TRUE;
-    return TRUE;
-}
-
-static gboolean load_cues(TpKnowledge *k, const TpImage *img, GError **error) {
-    gsize len;
-    const TpCues *cues = tp_image_section(img, TP_SEC_CUES, &len);
-    if (cues == NULL)
-        return TRUE;
-    if (len != sizeof *cues)
-        return tp_image_fail(img, error, "cue section has %" G_GSIZE_FORMAT " bytes", len);
-    /* A copy: a few hundred bytes, and TpCues is read by value everywhere. */
-    memcpy(&k->cues, cues, sizeof k->cues);
-    gboolean finite = isfinite(k->cues.threshold);
-    for (int c = 0; c < TP_CUE_N; c++)
-        for (int t = 0; t < TP_ENTITY_N_TYPES; t++)
-            finite = finite && isfinite(k->cues.w[c][t]);
-    k->cues.loaded = TRUE;
-    if (!finite)
-        return tp_image_fail(img, error, "cue weights not finite");
-    return TRUE;
 }
 
 /* The entity model is kept as its text and parsed (a few milliseconds for
@@ -203,11 +159,15 @@ static gboolean load_sources(TpKnowledge *k, const TpImage *img, GError **error)
 
 TpKnowledge *tp_knowledge_from_image(TpImage *img, GError **error) {
     TpKnowledge *k = g_new0(TpKnowledge, 1);
+    g_mutex_init(&k->finish_lock);
     k->image = img;
     GError *bad = NULL;
     k->gaz = tp_gazetteer_from_image(img, &bad);
-    gboolean ok = k->gaz != NULL && load_offices(k, img, &bad) && load_cues(k, img, &bad) &&
-                  load_sources(k, img, &bad) && load_entity_model(k, img, &bad);
+    gboolean ok =
+        k->gaz != NULL &&
+        tp_office_index_from_image(&k->offices, img, tp_gazetteer_n_entries(k->gaz), &bad) &&
+        tp_cues_from_image(&k->cues, img, &bad) && load_sources(k, img, &bad) &&
+        load_entity_model(k, img, &bad);
     if (ok)
         k->topics = tp_topic_model_from_image(img, &bad);
     /* A changed byte is said as such, before what it made out of range. */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tp_line.c: one JSON line in, the same bytes with "entities" and "topics" spliced in out. */
 
-#include "tp_private.h"
+#include "tp_tagger.h"
+#include "tp_text.h"
 #include "tp_emit.h"
 
 #include <jansson.h>

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tp_link.c: offices ("US defence secretary") and their canonical forms. */
 
-#include "tp_private.h"
+#include "tp_link.h"
+#include "tp_knowledge.h"
 
 #include <string.h>
 
@@ -173,6 +174,38 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
 static char *office_key(const char *country, const OfficeParse *p) {
     return g_strdup_printf("%s|%s|%s", country ? country : "", p->portfolio ? p->portfolio : "",
                            p->word ? p->word : "");
+}
+
+/* The office index's record count in an image. */
+typedef struct {
+    guint32 count;
+    guint32 pad;
+} OfficesMeta;
+
+void tp_office_index_write(const TpOfficeIndex *ix, TpImageWriter *w) {
+    if (!ix->built)
+        return;
+    OfficesMeta meta = {ix->map.count, 0};
+    tp_image_writer_add_copy(w, TP_SEC_OFFICES_META, &meta, sizeof meta);
+    tp_image_writer_add_vec(w, TP_SEC_OFFICES_POOL, &ix->pool.bytes, 1);
+    tp_image_writer_add_strmap(w, TP_SEC_OFFICES_MAP, &ix->map, &ix->pool);
+}
+
+gboolean tp_office_index_from_image(TpOfficeIndex *ix, const TpImage *img, guint32 n_entries,
+                                    GError **error) {
+    gsize len;
+    const OfficesMeta *meta = tp_image_section(img, TP_SEC_OFFICES_META, &len);
+    if (meta == NULL)
+        return TRUE; /* not indexed */
+    if (len != sizeof *meta)
+        return tp_image_fail(img, error, "office index sections malformed or out of range");
+    ix->map.count = meta->count;
+    if (!tp_image_vec(img, TP_SEC_OFFICES_POOL, 1, &ix->pool.bytes) ||
+        !tp_image_vec(img, TP_SEC_OFFICES_MAP, sizeof(TpStrSlot), &ix->map.slots) ||
+        !tp_pool_valid(&ix->pool) || !tp_strmap_valid(&ix->map, n_entries))
+        return tp_image_fail(img, error, "office index sections malformed or out of range");
+    ix->built = TRUE;
+    return TRUE;
 }
 
 void tp_office_index_clear(TpOfficeIndex *ix) {

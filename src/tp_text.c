@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tp_text.c: text normalization (folding for matching) and the tokenizer. */
 
-#include "tp_private.h"
+#include "tp_text.h"
+#include "tp_heuristics.h"
 
 #include <string.h>
 

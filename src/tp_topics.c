@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tp_topics.c: the topic model file, per-document features, and topic scores. */
 
-#include "tp_private.h"
+#include "tp_topics.h"
 #include "tp_image.h"
 
 #include <errno.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* tp_train.c: fit a topic model (multinomial logistic regression) from labelled documents. */
 
-#include "tp_private.h"
+#include "tagpipe-train.h"
+#include "tp_knowledge.h"
+#include "tp_topics.h"
 
 #include <math.h>
 #include <string.h>
@@ -132,8 +134,8 @@ TpTrainer *tp_trainer_new(TpKnowledge *knowledge, const TpTrainOptions *options,
     guint32 zero = 0;
     g_array_append_val(t->doc_feat_start, zero);
     g_array_append_val(t->doc_label_start, zero);
-    knowledge->topics =
-        tp_topic_model_new_collector(options->stemmer, options->stopwords, collect, t);
+    tp_topic_model_free(tp_knowledge_swap_topic_model(
+        knowledge, tp_topic_model_new_collector(options->stemmer, options->stopwords, collect, t)));
     t->tagger = tp_tagger_new(knowledge, error);
     if (t->tagger == NULL) {
         tp_trainer_free(t);
@@ -146,8 +148,7 @@ void tp_trainer_free(TpTrainer *t) {
     if (t == NULL)
         return;
     tp_tagger_free(t->tagger);
-    tp_topic_model_free(t->k->topics);
-    t->k->topics = NULL;
+    tp_topic_model_free(tp_knowledge_swap_topic_model(t->k, NULL));
     g_ptr_array_free(t->topics, TRUE);
     g_hash_table_destroy(t->topic_ids);
     g_hash_table_destroy(t->vocab);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_image.c: libFuzzer target: arbitrary bytes as a compiled knowledge image, then a tag. */
 
-#include "tp_private.h"
+#include "tp_knowledge.h"
 #include "tp_image.h"
 
 #include <stdint.h>

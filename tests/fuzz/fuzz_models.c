@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fuzz_models.c: libFuzzer target: arbitrary bytes as a topic model or a cues file, then a tag. */
 
-#include "tp_private.h"
+#include "tp_knowledge.h"
 
 #include <glib/gstdio.h>
 #include <stdint.h>

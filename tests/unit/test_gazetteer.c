@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_gazetteer.c: the gazetteer loader (good and bad files) and the trie matcher. */
 
-#include "tp_private.h"
+#include "tp_gazetteer.h"
 #include "tp_test.h"
 
 #include <glib/gstdio.h>

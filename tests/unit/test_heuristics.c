@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* test_heuristics.c: each cue family and each mention-linking rule, with a case it must reject. */
 
-#include "tp_private.h"
+#include "tp_heuristics.h"
+#include "tp_knowledge.h"
 #include "tp_test.h"
 
 #include <glib/gstdio.h>

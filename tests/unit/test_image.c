@@ -2,7 +2,7 @@
 /* test_image.c: the compiled knowledge image: checksum, round trip, and
  * every kind of bad image refused. */
 
-#include "tp_private.h"
+#include "tp_knowledge.h"
 #include "tp_image.h"
 #include "tp_test.h"
 

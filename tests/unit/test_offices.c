@@ -3,7 +3,7 @@
  * shipped gazetteers and lexicons must get right and one they must reject, and the holder
  * links (adjacent, apposition, copula, naming verb, coordination, holder's country). */
 
-#include "tp_private.h"
+#include "tp_knowledge.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_tagger.c: overlap resolution, priors, honorifics, bylines, and one JSON line end to end. */
 
-#include "tp_private.h"
+#include "tp_knowledge.h"
 
 #include <string.h>
 

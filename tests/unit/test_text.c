@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_text.c: the tokenizer's tokens, offsets and flags, and text folding. */
 
-#include "tp_private.h"
+#include "tp_text.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

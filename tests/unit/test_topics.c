@@ -2,7 +2,8 @@
 /* test_topics.c: the topic model loader (good and bad files), features, scores, the shipped model.
  */
 
-#include "tp_private.h"
+#include "tp_knowledge.h"
+#include "tp_topics.h"
 #include "tp_test.h"
 
 #include <glib/gstdio.h>

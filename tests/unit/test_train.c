@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* test_train.c: the topic trainer: determinism, a small run that must beat chance, bad input. */
 
-#include "tp_private.h"
+#include "tagpipe-train.h"
+#include "tp_knowledge.h"
+#include "tp_topics.h"
 
 #include <string.h>
 
