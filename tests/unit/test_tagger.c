@@ -143,6 +143,31 @@ static void test_line_offsets(void) {
     tp_knowledge_free(k);
 }
 
+/* What is derived from the loaded files (the office index, tp_knowledge_finish)
+ * follows every load: a file loaded after a tagger was made counts for the
+ * taggers made after it, and the index is built from all the files. */
+static void test_finish_after_load(void) {
+    const char *text = "The US defence secretary spoke.";
+    TpKnowledge *k = tp_knowledge_new();
+    g_autoptr(GError) error = NULL;
+    g_assert_true(tp_knowledge_load_dir(k, TESTDATA "/gazetteers/lexicon", &error));
+    g_assert_no_error(error);
+    TpTagger *before = tp_tagger_new(k, &error);
+    g_assert_no_error(error);
+    g_autofree char *without = tag(before, text);
+    tp_tagger_free(before);
+    g_assert_null(strstr(without, "office/us-defense-secretary"));
+    /* "defence" (not an alias's spelling) reaches the entry only through the index. */
+    g_assert_true(tp_knowledge_load_file(k, TESTDATA "/gazetteers/test.tsv", &error));
+    g_assert_no_error(error);
+    TpTagger *after = tp_tagger_new(k, &error);
+    g_assert_no_error(error);
+    g_autofree char *with = tag(after, text);
+    tp_tagger_free(after);
+    g_assert_nonnull(strstr(with, "US defence secretary/office/office/us-defense-secretary"));
+    tp_knowledge_free(k);
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     for (guint i = 0; i < G_N_ELEMENTS(tag_cases); i++) {
@@ -155,5 +180,6 @@ int main(int argc, char **argv) {
         g_test_add_data_func(path, &line_cases[i], test_line);
     }
     g_test_add_func("/tagger/line/offsets", test_line_offsets);
+    g_test_add_func("/tagger/finish-after-load", test_finish_after_load);
     return g_test_run();
 }
