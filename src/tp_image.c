@@ -91,25 +91,91 @@ guint64 tp_xxh64(const void *data, gsize len, guint64 seed) {
 /* Images above this are let go of as they are read (see tp_image_verify). */
 #define RELEASE_ABOVE ((gsize)64 << 20)
 
-guint64 tp_image_checksum_bytes(const void *data, gsize len, gboolean release) {
-    const guchar *p = data;
-    gsize n_blocks = (len + BLOCK - 1) / BLOCK;
-    g_autofree guint64 *sums = g_new(guint64, n_blocks ? n_blocks : 1);
-    for (gsize i = 0; i < n_blocks; i++) {
-        gsize at = i * BLOCK, n = MIN(BLOCK, len - at);
-        sums[i] = GUINT64_TO_LE(tp_xxh64(p + at, n, 0));
+/* Blocks [from, to) of the checksum: each block's xxh64 into `sums`. */
+typedef struct {
+    const guchar *p;
+    gsize len;
+    gsize from, to;
+    gboolean release;
+    guint64 *sums;
+} SumRange;
+
+static gpointer sum_range(gpointer data) {
+    SumRange *r = data;
+    for (gsize i = r->from; i < r->to; i++) {
+        gsize at = i * BLOCK, n = MIN(BLOCK, r->len - at);
+        r->sums[i] = GUINT64_TO_LE(tp_xxh64(r->p + at, n, 0));
         /* Let go of what was read (maybe never needed again), by whole 2 MiB
          * spans: the page cache maps big files with huge pages, and
          * splitting them cost more than the release gained. */
-        if (release && ((i + 1) % 8 == 0 || i + 1 == n_blocks)) {
-            guintptr from = ((guintptr)p + (i + 1 - MIN(i + 1, (gsize)8)) * BLOCK + HUGE - 1) &
+        if (r->release && ((i + 1) % 8 == 0 || i + 1 == r->to)) {
+            gsize group = MIN(i + 1 - r->from, (gsize)8);
+            guintptr from = ((guintptr)r->p + (i + 1 - group) * BLOCK + HUGE - 1) &
                             ~(guintptr)(HUGE - 1);
-            guintptr to = ((guintptr)(p + at + n)) & ~(guintptr)(HUGE - 1);
+            guintptr to = ((guintptr)(r->p + at + n)) & ~(guintptr)(HUGE - 1);
             if (to > from)
                 madvise((void *)from, to - from, MADV_DONTNEED);
         }
     }
-    return tp_xxh64(sums, n_blocks * sizeof(guint64), 0);
+    return NULL;
+}
+
+/* The checksum's work: the blocks' sums, split among threads. Above
+ * PARALLEL_BLOCKS blocks several threads compute them: reading a 200 MB
+ * image is most of its start-up, and the blocks are independent. The
+ * checksum is the same whatever the number of threads. */
+#define PARALLEL_BLOCKS 16
+#define MAX_SUM_THREADS 4
+
+typedef struct {
+    guint64 *sums;
+    gsize n_blocks;
+    guint n_threads;
+    SumRange ranges[MAX_SUM_THREADS];
+    GThread *threads[MAX_SUM_THREADS];
+} SumJob;
+
+/* Start the sums: the threads after the first on their own (when
+ * `background`, the first too); sum_finish() completes and joins them. */
+static void sum_start(SumJob *job, const void *data, gsize len, gboolean release,
+                      gboolean background) {
+    memset(job, 0, sizeof *job);
+    job->n_blocks = (len + BLOCK - 1) / BLOCK;
+    job->sums = g_new(guint64, job->n_blocks ? job->n_blocks : 1);
+    job->n_threads = 1;
+    if (job->n_blocks >= PARALLEL_BLOCKS)
+        job->n_threads = MIN(MAX(g_get_num_processors(), 1), MAX_SUM_THREADS);
+    /* Ranges of whole 8-block groups, so that each thread releases whole
+     * 2 MiB spans of its own. */
+    gsize per = (job->n_blocks + job->n_threads - 1) / job->n_threads;
+    per = (per + 7) / 8 * 8;
+    for (guint t = 0; t < job->n_threads; t++) {
+        gsize from = MIN(t * per, job->n_blocks), to = MIN(from + per, job->n_blocks);
+        job->ranges[t] = (SumRange){data, len, from, to, release, job->sums};
+        if ((t > 0 || background) && from < to)
+            job->threads[t] = g_thread_try_new("tagpipe-sum", sum_range, &job->ranges[t], NULL);
+    }
+}
+
+/* Sum what no thread took (here, in order), join the threads, and return
+ * the checksum. */
+static guint64 sum_finish(SumJob *job) {
+    for (guint t = 0; t < job->n_threads; t++)
+        if (job->threads[t] == NULL)
+            sum_range(&job->ranges[t]);
+    for (guint t = 0; t < job->n_threads; t++)
+        if (job->threads[t])
+            g_thread_join(job->threads[t]);
+    guint64 h = tp_xxh64(job->sums, job->n_blocks * sizeof(guint64), 0);
+    g_free(job->sums);
+    memset(job, 0, sizeof *job);
+    return h;
+}
+
+guint64 tp_image_checksum_bytes(const void *data, gsize len, gboolean release) {
+    SumJob job;
+    sum_start(&job, data, len, release, FALSE);
+    return sum_finish(&job);
 }
 
 /* ---- layout ---- */
@@ -275,6 +341,7 @@ struct TpImage {
     gsize size;
     const Header *h;
     const SectionRec *table;
+    SumJob *sum; /* the checksum under way (tp_image_verify_begin), or NULL */
 };
 
 gboolean tp_image_fail(const TpImage *img, GError **error, const char *fmt, ...) {
@@ -366,13 +433,21 @@ TpImage *tp_image_new_from_data(const char *name, const void *data, gsize len, G
     return img;
 }
 
-gboolean tp_image_verify(TpImage *img, GError **error) {
+void tp_image_verify_begin(TpImage *img) {
+    if (img->sum)
+        return;
     /* Only a big image is let go of as it is read: for a small one (the
      * shipped image is 25 MB) the release and the faults that bring the used
      * pages back cost more start-up time than the memory is worth. */
     gboolean release = img->mapped != NULL && img->size > RELEASE_ABOVE;
-    guint64 sum =
-        tp_image_checksum_bytes(img->base + sizeof(Header), img->size - sizeof(Header), release);
+    img->sum = g_new(SumJob, 1);
+    sum_start(img->sum, img->base + sizeof(Header), img->size - sizeof(Header), release, TRUE);
+}
+
+gboolean tp_image_verify(TpImage *img, GError **error) {
+    tp_image_verify_begin(img);
+    guint64 sum = sum_finish(img->sum);
+    g_clear_pointer(&img->sum, g_free);
     if (sum != img->h->checksum)
         return tp_image_fail(img, error, "checksum mismatch (corrupted)");
     return TRUE;
@@ -381,6 +456,10 @@ gboolean tp_image_verify(TpImage *img, GError **error) {
 void tp_image_free(TpImage *img) {
     if (img == NULL)
         return;
+    if (img->sum) { /* begun and never verified: the threads still read it */
+        sum_finish(img->sum);
+        g_free(img->sum);
+    }
     if (img->mapped)
         g_mapped_file_unref(img->mapped);
     g_free(img->copy);

@@ -84,15 +84,18 @@ typedef struct TpImage TpImage;
 /* Map the image `path` and check its header: TP_ERROR_IO when it cannot
  * be read, TP_ERROR_FORMAT "PATH: IMAGE: problem" when it is not an image
  * of this version (magic, version, byte order, size, section table). The
- * checksum is tp_image_verify()'s: the loaders first check the sections'
- * offsets (reading the records once), then the checksum reads every page
- * once more and lets it go. */
+ * checksum is tp_image_verify()'s: the loaders check the sections' offsets
+ * (reading the records once) while the checksum, begun before them, reads
+ * every page in other threads (and lets a big image's pages go). */
 TpImage *tp_image_open(const char *path, GError **error);
 /* The same over `len` bytes at `data` (copied); `name` is used in messages. */
 TpImage *tp_image_new_from_data(const char *name, const void *data, gsize len, GError **error);
 void tp_image_free(TpImage *img);
 /* Compare the checksum with the bytes: "IMAGE: checksum mismatch". */
 gboolean tp_image_verify(TpImage *img, GError **error);
+/* Start the checksum in the background, so that the loaders' checks of the
+ * sections run beside it; tp_image_verify() then waits for it. */
+void tp_image_verify_begin(TpImage *img);
 const char *tp_image_name(const TpImage *img);
 guint64 tp_image_checksum(const TpImage *img);
 /* Section `id` (8-byte aligned), or NULL when absent; its length in `out_len`. */

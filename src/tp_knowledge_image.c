@@ -161,6 +161,7 @@ TpKnowledge *tp_knowledge_from_image(TpImage *img, GError **error) {
     TpKnowledge *k = g_new0(TpKnowledge, 1);
     g_mutex_init(&k->finish_lock);
     k->image = img;
+    tp_image_verify_begin(img);
     GError *bad = NULL;
     k->gaz = tp_gazetteer_from_image(img, &bad);
     gboolean ok =
@@ -212,30 +213,97 @@ gboolean tp_knowledge_check_sources(const TpKnowledge *k, GError **error) {
 
 /* ---- the cache of images with user gazetteers ---- */
 
+/* The content hash of a file (xxh64 of its bytes, and its length): read
+ * through a buffer, not mapped, since a mapping of a 36 MB gazetteer would
+ * count in the resident size for the rest of the run's peak. */
+static gboolean hash_file(const char *path, guint64 *out_hash, guint64 *out_len) {
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return FALSE;
+    g_autofree guchar *buf = g_malloc(1 << 20);
+    guint64 fh = 0, len = 0;
+    gsize n;
+    while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
+        fh = tp_xxh64(buf, n, fh);
+        len += n;
+    }
+    gboolean failed = ferror(f) != 0;
+    fclose(f);
+    *out_hash = fh;
+    *out_len = len;
+    return !failed;
+}
+
+/* What a file's hash was when it had this stat, kept in the cache folder
+ * (as git's index keeps one per file): reading a 36 MB user gazetteer was a
+ * fifth of the start-up its cached image gives. ctime changes with every
+ * write and cannot be set back, so a same-size edit with its mtime restored
+ * still misses; a file written within two seconds of being hashed is not
+ * memoised ("racy": a later write in the same clock tick could keep every
+ * time stamp). */
+typedef struct {
+    char magic[8]; /* "tpstat1\0" */
+    guint64 dev, ino, size;
+    gint64 mtime_s, mtime_ns, ctime_s, ctime_ns;
+    guint64 hash, len;
+} StatMemo;
+
+static void memo_fill(StatMemo *m, const struct stat *st) {
+    memset(m, 0, sizeof *m);
+    memcpy(m->magic, "tpstat1", 8);
+    m->dev = (guint64)st->st_dev;
+    m->ino = (guint64)st->st_ino;
+    m->size = (guint64)st->st_size;
+    m->mtime_s = st->st_mtim.tv_sec;
+    m->mtime_ns = st->st_mtim.tv_nsec;
+    m->ctime_s = st->st_ctim.tv_sec;
+    m->ctime_ns = st->st_ctim.tv_nsec;
+}
+
+static gboolean hash_file_memo(const char *path, const char *memo_dir, guint64 *out_hash,
+                               guint64 *out_len) {
+    struct stat st;
+    if (memo_dir == NULL || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return hash_file(path, out_hash, out_len);
+    g_autofree char *abs = g_canonicalize_filename(path, NULL);
+    g_autofree char *name =
+        g_strdup_printf("%016" G_GINT64_MODIFIER "x.stat", tp_xxh64(abs, strlen(abs), 0));
+    g_autofree char *memo_path = g_build_filename(memo_dir, name, NULL);
+    StatMemo now, old;
+    memo_fill(&now, &st);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    if (g_file_get_contents(memo_path, &data, &len, NULL) && len == sizeof old) {
+        memcpy(&old, data, sizeof old);
+        now.hash = old.hash;
+        now.len = old.len;
+        if (memcmp(&now, &old, sizeof now) == 0) {
+            *out_hash = old.hash;
+            *out_len = old.len;
+            return TRUE;
+        }
+    }
+    if (!hash_file(path, out_hash, out_len))
+        return FALSE;
+    gint64 wall = g_get_real_time() / G_USEC_PER_SEC;
+    if (st.st_mtim.tv_sec + 2 <= wall && st.st_ctim.tv_sec + 2 <= wall) {
+        now.hash = *out_hash;
+        now.len = *out_len;
+        g_file_set_contents(memo_path, (const char *)&now, sizeof now, NULL); /* only speed */
+    }
+    return TRUE;
+}
+
 /* The cache key: the format version, the base image's checksum, and each
  * file's bytes (its content, not its name or time, so that a copy hits and
  * an edit misses). NULL when a file cannot be read. */
-static char *cache_key(guint64 base_checksum, const char *const *paths) {
+static char *cache_key(guint64 base_checksum, const char *const *paths, const char *memo_dir) {
     guint64 h = tp_xxh64("tagpipe-image-cache", 19, TP_IMAGE_VERSION);
     h = tp_xxh64(&h, sizeof h, base_checksum);
-    /* Read through a buffer, not mapped: a mapping of a 36 MB gazetteer
-     * would count in the resident size for the rest of the run's peak. */
-    g_autofree guchar *buf = g_malloc(1 << 20);
     for (guint i = 0; paths[i]; i++) {
-        FILE *f = fopen(paths[i], "rb");
-        if (f == NULL)
+        guint64 pair[2];
+        if (!hash_file_memo(paths[i], memo_dir, &pair[0], &pair[1]))
             return NULL;
-        guint64 fh = 0, len = 0;
-        gsize n;
-        while ((n = fread(buf, 1, 1 << 20, f)) > 0) {
-            fh = tp_xxh64(buf, n, fh);
-            len += n;
-        }
-        gboolean failed = ferror(f) != 0;
-        fclose(f);
-        if (failed)
-            return NULL;
-        guint64 pair[2] = {fh, len};
         h = tp_xxh64(pair, sizeof pair, h);
     }
     return g_strdup_printf("%016" G_GINT64_MODIFIER "x", h);
@@ -244,12 +312,12 @@ static char *cache_key(guint64 base_checksum, const char *const *paths) {
 /* Where the image of `paths` over the base image of `base_checksum` is
  * cached, with its folder made; NULL when there is none to be had. */
 static char *cache_path(guint64 base_checksum, const char *const *paths) {
-    g_autofree char *key = cache_key(base_checksum, paths);
-    if (key == NULL)
-        return NULL; /* the text load reports the unreadable file */
     g_autofree char *dir = g_build_filename(g_get_user_cache_dir(), "tagpipe", NULL);
     if (g_mkdir_with_parents(dir, 0755) != 0)
         return NULL;
+    g_autofree char *key = cache_key(base_checksum, paths, dir);
+    if (key == NULL)
+        return NULL; /* the text load reports the unreadable file */
     g_autofree char *name = g_strconcat(key, ".tpimage", NULL);
     return g_build_filename(dir, name, NULL);
 }

@@ -139,6 +139,40 @@ grep -q "warning: .*IMAGE: size mismatch.*compiling it again" "$tmp/err" ||
 grep -q '"id":"place/quux"' "$tmp/out" || bad "a corrupted cache entry: wrong tags"
 run_user
 [ ! -s "$tmp/err" ] || bad "the entry compiled again is still bad: $(cat "$tmp/err")"
+# The content key is memoised by the file's stat (in the cache folder), once
+# the file is more than two seconds old: then a same-size edit whose mtime is
+# set back must still miss (its ctime moved), and the memo is used (a memo
+# that names another hash for the same stat sends the run elsewhere).
+printf '# tagpipe-gazetteer 1\norganization\torg/memo-a\tMemoplex\tMemoplex\t\n' > "$tmp/memo.tsv"
+sleep 3
+memo_run() {
+    status=0
+    printf '%s\n' '{"text":"Memoplex met Memoplex."}' | "$TAGPIPE" --image "$tmp/test.image" \
+        --gazetteer "$tmp/memo.tsv" > "$tmp/out" 2> "$tmp/err" || status=$?
+}
+memo_run
+grep -q '"id":"org/memo-a"' "$tmp/out" || bad "memo: first run: $(cat "$tmp/out")"
+[ "$(find "$tmp/cache/tagpipe" -name '*.stat' | wc -l)" -ge 1 ] || bad "memo: no stat memo written"
+old_mtime=$(stat -c %Y "$tmp/memo.tsv")
+printf '# tagpipe-gazetteer 1\norganization\torg/memo-b\tMemoplex\tMemoplex\t\n' > "$tmp/memo.tsv"
+touch -d "@$old_mtime" "$tmp/memo.tsv"
+memo_run
+grep -q '"id":"org/memo-b"' "$tmp/out" ||
+    bad "memo: a same-size edit with its mtime set back ran the old entry: $(cat "$tmp/out")"
+# The memo is what the key is made from: with its hash (bytes 64-71)
+# zeroed, the next run looks for another cache entry and compiles one.
+sleep 3
+memo_run
+n_before=$(find "$tmp/cache/tagpipe" -name '*.tpimage' | wc -l)
+for m in "$tmp"/cache/tagpipe/*.stat; do
+    printf '\000\000\000\000\000\000\000\000' | dd of="$m" bs=1 seek=64 conv=notrunc 2> /dev/null
+done
+memo_run
+grep -q '"id":"org/memo-b"' "$tmp/out" || bad "memo: run after the memo changed: $(cat "$tmp/out")"
+n_after=$(find "$tmp/cache/tagpipe" -name '*.tpimage' | wc -l)
+[ "$n_after" -eq $((n_before + 1)) ] ||
+    bad "memo: a changed memo did not change the key ($n_before -> $n_after cache images)"
+
 # The shipped image (the default) with a user gazetteer: compiled once into
 # the cache; the hit reads the shipped image's header only and checks the
 # cached image's sources (a touched file compiles again).

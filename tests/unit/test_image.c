@@ -65,6 +65,32 @@ static char *save_tmp(const TpKnowledge *k) {
     return g_steal_pointer(&path);
 }
 
+/* The checksum is xxh64 over the little-endian xxh64 of each 1 MiB block,
+ * whether one thread or several compute the blocks (above 16 blocks they
+ * are split among threads, in 8-block groups: sizes around the splits). */
+static void test_checksum_blocks(void) {
+    const gsize mib = (gsize)1 << 20;
+    const gsize sizes[] = {0, 1, mib, mib + 1, 15 * mib + 7, 16 * mib, 17 * mib + 3, 41 * mib + 5};
+    guchar *buf = g_malloc(sizes[G_N_ELEMENTS(sizes) - 1]);
+    guint32 x = 2463534242u; /* xorshift32: fixed bytes */
+    for (gsize i = 0; i < sizes[G_N_ELEMENTS(sizes) - 1]; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        buf[i] = (guchar)x;
+    }
+    for (guint k = 0; k < G_N_ELEMENTS(sizes); k++) {
+        gsize len = sizes[k], n = (len + mib - 1) / mib;
+        guint64 *sums = g_new(guint64, n ? n : 1);
+        for (gsize i = 0; i < n; i++)
+            sums[i] = GUINT64_TO_LE(tp_xxh64(buf + i * mib, MIN(mib, len - i * mib), 0));
+        guint64 want = tp_xxh64(sums, n * sizeof(guint64), 0);
+        g_free(sums);
+        g_assert_cmphex(tp_image_checksum_bytes(buf, len, FALSE), ==, want);
+    }
+    g_free(buf);
+}
+
 static void test_round_trip(void) {
     TpKnowledge *text = text_knowledge();
     g_autofree char *path = save_tmp(text);
@@ -220,6 +246,7 @@ static void test_missing(void) {
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/image/xxh64", test_xxh64);
+    g_test_add_func("/image/checksum-blocks", test_checksum_blocks);
     g_test_add_func("/image/round-trip", test_round_trip);
     g_test_add_func("/image/stale", test_stale);
     g_test_add_func("/image/missing", test_missing);
