@@ -110,8 +110,8 @@ static gpointer sum_range(gpointer data) {
          * splitting them cost more than the release gained. */
         if (r->release && ((i + 1) % 8 == 0 || i + 1 == r->to)) {
             gsize group = MIN(i + 1 - r->from, (gsize)8);
-            guintptr from = ((guintptr)r->p + (i + 1 - group) * BLOCK + HUGE - 1) &
-                            ~(guintptr)(HUGE - 1);
+            guintptr from =
+                ((guintptr)r->p + (i + 1 - group) * BLOCK + HUGE - 1) & ~(guintptr)(HUGE - 1);
             guintptr to = ((guintptr)(r->p + at + n)) & ~(guintptr)(HUGE - 1);
             if (to > from)
                 madvise((void *)from, to - from, MADV_DONTNEED);
