@@ -218,21 +218,6 @@ static gboolean first_letter_upper(const char *s) {
     return FALSE;
 }
 
-static gboolean fail(GError **error, int code, const char *path, guint line, const char *fmt, ...)
-    G_GNUC_PRINTF(5, 6);
-
-static gboolean fail(GError **error, int code, const char *path, guint line, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    if (line)
-        g_set_error(error, TP_ERROR, code, "%s:%u: %s", path, line, msg);
-    else
-        g_set_error(error, TP_ERROR, code, "%s: %s", path, msg);
-    return FALSE;
-}
-
 static gboolean parse_type(const char *s, TpEntityType *out) {
     for (int t = 0; t < TP_ENTITY_N_TYPES; t++) {
         if (strcmp(s, type_names[t]) == 0) {
@@ -436,7 +421,7 @@ static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **
         g_autofree char *msg = parse_gazetteer_line(line, &pe);
         if (msg) {
             parsed_entry_clear(&pe);
-            return fail(error, TP_ERROR_PARSE, path, i + 1, "%s", msg);
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1, "%s", msg);
         }
         if (!alias_has_word(gaz, pe.name))
             msg = g_strdup_printf("name '%s' has no word to match", pe.name);
@@ -447,7 +432,7 @@ static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **
         }
         if (msg) {
             parsed_entry_clear(&pe);
-            return fail(error, TP_ERROR_PARSE, path, i + 1, "%s", msg);
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1, "%s", msg);
         }
         const guint32 *old = tp_strmap_get(&gaz->ids, &gaz->pool, pe.id);
         gpointer here = g_hash_table_lookup(seen, pe.id);
@@ -460,8 +445,8 @@ static gboolean load_gazetteer_lines(TpGazetteer *gaz, const char *path, char **
                                                       .path),
                           TP_VEC_AT(gaz->lines, guint32, *old))
                     : g_strdup_printf("line %u", GPOINTER_TO_UINT(here));
-            gboolean r = fail(error, TP_ERROR_FORMAT, path, i + 1,
-                              "duplicate id '%s' (first defined at %s)", pe.id, where);
+            gboolean r = tp_set_error_at(error, TP_ERROR_FORMAT, path, i + 1,
+                                         "duplicate id '%s' (first defined at %s)", pe.id, where);
             parsed_entry_clear(&pe);
             return r;
         }
@@ -514,12 +499,13 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
         guint n = g_strv_length(cols);
         LexLine ll = {0};
         if (n < 2 || n > 3) {
-            ok = fail(error, TP_ERROR_PARSE, path, i + 1,
-                      "expected 2 or 3 tab-separated fields, found %u", n);
+            ok = tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1,
+                                 "expected 2 or 3 tab-separated fields, found %u", n);
         } else if (!parse_lex_class(cols[0], &ll.cls)) {
-            ok = fail(error, TP_ERROR_PARSE, path, i + 1, "unknown lexicon class '%s'", cols[0]);
+            ok = tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1, "unknown lexicon class '%s'",
+                                 cols[0]);
         } else if (*g_strstrip(cols[1]) == '\0') {
-            ok = fail(error, TP_ERROR_PARSE, path, i + 1, "empty word");
+            ok = tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1, "empty word");
         } else {
             /* "Sen." and "Sen" are one title: a token's key never holds the stop. */
             gsize wlen = strlen(cols[1]);
@@ -535,12 +521,13 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
                 if (*kv == '\0')
                     continue;
                 if (eq == NULL || eq == kv) {
-                    ok = fail(error, TP_ERROR_PARSE, path, i + 1, "attribute '%s' is not key=value",
-                              kv);
+                    ok = tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1,
+                                         "attribute '%s' is not key=value", kv);
                 } else if (g_str_has_prefix(kv, "country=")) {
                     if (!valid_country(eq + 1))
-                        ok = fail(error, TP_ERROR_PARSE, path, i + 1,
-                                  "country '%s' is not an ISO 3166-1 alpha-2 code", eq + 1);
+                        ok = tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1,
+                                             "country '%s' is not an ISO 3166-1 alpha-2 code",
+                                             eq + 1);
                     else
                         g_free(ll.country), ll.country = g_strdup(eq + 1);
                 } else if (g_str_has_prefix(kv, "formal=")) {
@@ -554,8 +541,8 @@ static gboolean load_lexicon_lines(TpGazetteer *gaz, const char *path, char **li
             }
             /* Offices are keyed by canonical forms: a word without one has no key. */
             if (ok && (ll.cls & (TP_LEX_PORTFOLIO | TP_LEX_OFFICE_WORD)) && ll.canonical == NULL)
-                ok = fail(error, TP_ERROR_FORMAT, path, i + 1, "%s '%s' has no canonical= form",
-                          cols[0], cols[1]);
+                ok = tp_set_error_at(error, TP_ERROR_FORMAT, path, i + 1,
+                                     "%s '%s' has no canonical= form", cols[0], cols[1]);
             g_array_append_val(parsed, ll);
             continue;
         }
@@ -608,8 +595,8 @@ gboolean tp_gazetteer_load(TpGazetteer *gaz, const char *path, GError **error) {
         file.lexicon = TRUE;
         ok = load_lexicon_lines(gaz, path, lines, &file, error);
     } else {
-        ok = fail(error, TP_ERROR_FORMAT, path, 1,
-                  "expected header '" GAZ_HEADER "' or '" LEX_HEADER "'");
+        ok = tp_set_error_at(error, TP_ERROR_FORMAT, path, 1,
+                             "expected header '" GAZ_HEADER "' or '" LEX_HEADER "'");
     }
     if (!ok)
         return FALSE;

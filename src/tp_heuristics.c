@@ -68,9 +68,8 @@ const char *tp_cue_name(TpCue cue) {
     return cue < TP_CUE_N ? cue_names[cue] : NULL;
 }
 
-/* Sums of a few cues' weights must stay finite: inf, 1e999 or 1e308 are refused. */
-#define CUE_MAX_WEIGHT 1e6
-
+/* Sums of a few cues' weights must stay finite: inf, 1e999 or 1e308 are
+ * refused (tp_parse_weight). */
 gboolean tp_cues_load(TpCues *cues, const char *path, GError **error) {
     g_auto(GStrv) lines = tp_read_lines(path, CUES_HEADER, error);
     if (lines == NULL)
@@ -84,54 +83,29 @@ gboolean tp_cues_load(TpCues *cues, const char *path, GError **error) {
         g_auto(GStrv) cols = g_strsplit(l, "\t", -1);
         guint n = g_strv_length(cols);
         if (strcmp(cols[0], "threshold") == 0 && n == 2) {
-            char *end = NULL;
-            tmp.threshold = g_ascii_strtod(cols[1], &end);
-            if (end == cols[1] || *end)
-                goto bad;
-            if (!isfinite(tmp.threshold) || fabs(tmp.threshold) > CUE_MAX_WEIGHT)
-                goto not_finite;
+            if (!tp_parse_weight(cols[1], &tmp.threshold, path, i + 1, error))
+                return FALSE;
             continue;
         }
         int cue = -1;
         for (int c = 0; c < TP_CUE_N; c++)
             if (strcmp(cols[0], cue_names[c]) == 0)
                 cue = c;
-        if (cue < 0 || n != 4) {
-            g_set_error(error, TP_ERROR, TP_ERROR_PARSE,
-                        "%s:%u: expected a known cue and three weights", path, i + 1);
-            return FALSE;
-        }
-        for (int t = 0; t < 3; t++) {
-            char *end = NULL;
-            errno = 0;
-            double w = g_ascii_strtod(cols[t + 1], &end);
-            if (end == cols[t + 1] || *end)
-                goto bad;
-            if (!isfinite(w) || fabs(w) > CUE_MAX_WEIGHT)
-                goto not_finite;
-            tmp.w[cue][cue_types[t]] = w;
-        }
+        if (cue < 0 || n != 4)
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1,
+                                   "expected a known cue and three weights");
+        for (int t = 0; t < 3; t++)
+            if (!tp_parse_weight(cols[t + 1], &tmp.w[cue][cue_types[t]], path, i + 1, error))
+                return FALSE;
         seen[cue] = TRUE;
-        continue;
-    bad:
-        g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: bad number", path, i + 1);
-        return FALSE;
-    not_finite:
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
-                    "%s:%u: weight is not a finite number in [-1e6, 1e6]", path, i + 1);
-        return FALSE;
     }
     for (int c = 0; c < TP_CUE_N; c++) {
-        if (!seen[c]) {
-            g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: no weights for cue '%s'", path,
-                        cue_names[c]);
-            return FALSE;
-        }
+        if (!seen[c])
+            return tp_set_error_at(error, TP_ERROR_FORMAT, path, 0, "no weights for cue '%s'",
+                                   cue_names[c]);
     }
-    if (isnan(tmp.threshold)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: no threshold", path);
-        return FALSE;
-    }
+    if (isnan(tmp.threshold))
+        return tp_set_error_at(error, TP_ERROR_FORMAT, path, 0, "no threshold");
     tmp.loaded = TRUE;
     *cues = tmp;
     return TRUE;

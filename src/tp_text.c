@@ -4,6 +4,8 @@
 #include "tp_text.h"
 #include "tp_heuristics.h"
 
+#include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 /* Typographic variants that news copy mixes freely: curly and straight
@@ -396,11 +398,12 @@ char **tp_split_lines(const char *text, gsize len) {
     return (char **)g_ptr_array_free(pieces, FALSE);
 }
 
-char **tp_read_lines(const char *path, const char *header, GError **error) {
-    gsize len = 0;
-    g_autofree char *contents = tp_read_text(path, &len, error);
-    if (contents == NULL)
+char **tp_text_lines(const char *name, const char *contents, gsize len, const char *header,
+                     GError **error) {
+    if (!g_utf8_validate_len(contents, len, NULL) || memchr(contents, '\0', len)) {
+        tp_set_error_at(error, TP_ERROR_FORMAT, name, 0, "not valid UTF-8 text");
         return NULL;
+    }
     char **lines = tp_split_lines(contents, len);
     for (guint i = 0; lines[i]; i++) {
         gsize n = strlen(lines[i]);
@@ -408,9 +411,39 @@ char **tp_read_lines(const char *path, const char *header, GError **error) {
             lines[i][n - 1] = '\0';
     }
     if (header && (lines[0] == NULL || strcmp(lines[0], header) != 0)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", path, header);
+        tp_set_error_at(error, TP_ERROR_FORMAT, name, 1, "expected header '%s'", header);
         g_strfreev(lines);
         return NULL;
     }
     return lines;
+}
+
+char **tp_read_lines(const char *path, const char *header, GError **error) {
+    gsize len = 0;
+    g_autofree char *contents = tp_read_text(path, &len, error);
+    return contents ? tp_text_lines(path, contents, len, header, error) : NULL;
+}
+
+gboolean tp_set_error_at(GError **error, int code, const char *path, guint line, const char *fmt,
+                         ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (line)
+        g_set_error(error, TP_ERROR, code, "%s:%u: %s", path, line, msg);
+    else
+        g_set_error(error, TP_ERROR, code, "%s: %s", path, msg);
+    return FALSE;
+}
+
+gboolean tp_parse_weight(const char *s, double *out, const char *path, guint line, GError **error) {
+    char *end = NULL;
+    *out = g_ascii_strtod(s, &end);
+    if (end == s || *end != '\0')
+        return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "weight '%s' is not a number", s);
+    if (!isfinite(*out) || fabs(*out) > TP_MAX_WEIGHT)
+        return tp_set_error_at(error, TP_ERROR_FORMAT, path, line,
+                               "weight '%s' is not a finite number in [-1e6, 1e6]", s);
+    return TRUE;
 }

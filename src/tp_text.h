@@ -109,6 +109,20 @@ void tp_text_shape(GString *out, const char *s, gsize len);
 /* Number of UTF-16 code units of the first `len` bytes of valid UTF-8 `s`. */
 gsize tp_utf16_length(const char *s, gsize len);
 
+/* The one form of a problem found in a data file: `error` set to
+ * "PATH:LINE: message" (LINE 1-based; "PATH: message" for 0) in TP_ERROR
+ * with `code`. Returns FALSE, for `return tp_set_error_at(...)`. */
+gboolean tp_set_error_at(GError **error, int code, const char *path, guint line, const char *fmt,
+                         ...) G_GNUC_PRINTF(5, 6);
+
+/* Weights are summed as floats over a text's features: one beyond this bound
+ * (or inf, nan, 1e999) would overflow the float or the sum. */
+#define TP_MAX_WEIGHT 1e6
+/* Parse the weight `s` (a C number, whatever the locale) into `out`: FALSE
+ * with "PATH:LINE: weight 'S' is not a number" (TP_ERROR_PARSE) or "... is
+ * not a finite number in [-1e6, 1e6]" (TP_ERROR_FORMAT). */
+gboolean tp_parse_weight(const char *s, double *out, const char *path, guint line, GError **error);
+
 /* Read the UTF-8 text file `path` (no NUL byte); TP_ERROR_IO when it cannot
  * be read, TP_ERROR_FORMAT when it is not UTF-8 text. (transfer full) */
 char *tp_read_text(const char *path, gsize *out_len, GError **error);
@@ -117,6 +131,12 @@ char *tp_read_text(const char *path, gsize *out_len, GError **error);
  * gives them: none for an empty text, an empty last one after a final "\n".
  * (transfer full) */
 char **tp_split_lines(const char *text, gsize len);
+
+/* The lines of the `len` bytes of `contents` (named `name` in messages),
+ * as tp_read_lines() gives a file's: TP_ERROR_FORMAT when they are not
+ * UTF-8 text or (with `header`) do not start with it. (transfer full) */
+char **tp_text_lines(const char *name, const char *contents, gsize len, const char *header,
+                     GError **error);
 
 /* Read the UTF-8 text file `path` as lines (terminators, CR included,
  * removed). With `header`, the first line must be exactly that

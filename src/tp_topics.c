@@ -184,39 +184,11 @@ double tp_topic_feature_value(TpTopicScaling scaling, guint count, guint64 n_occ
 
 /* ---- loading ---- */
 
-static gboolean model_fail(GError **error, const char *path, guint line, const char *fmt, ...)
-    G_GNUC_PRINTF(4, 5);
-
-static gboolean model_fail(GError **error, const char *path, guint line, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: %s", path, line, msg);
-    return FALSE;
-}
-
 static gboolean parse_double(const char *s, double *out) {
     char *end = NULL;
     errno = 0;
     *out = g_ascii_strtod(s, &end);
     return end != s && *end == '\0';
-}
-
-/* Weights are stored as floats and summed over a document's features: one
- * beyond this bound (or inf, nan, 1e999) would overflow the float or the sum. */
-#define MAX_WEIGHT 1e6
-
-static gboolean weight_ok(const char *s, double *out, const char *path, guint line,
-                          GError **error) {
-    if (!parse_double(s, out))
-        return model_fail(error, path, line, "bad weight '%s'", s);
-    if (!isfinite(*out) || fabs(*out) > MAX_WEIGHT) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
-                    "%s:%u: weight '%s' is not a finite number in [-1e6, 1e6]", path, line, s);
-        return FALSE;
-    }
-    return TRUE;
 }
 
 static gint topic_index(const TpTopicModel *m, const char *key) {
@@ -229,22 +201,26 @@ static gint topic_index(const TpTopicModel *m, const char *key) {
 static gboolean parse_topic_line(TpTopicModel *m, char **cols, guint n, const char *path,
                                  guint line, GError **error) {
     if (topic_index(m, cols[1]) >= 0)
-        return model_fail(error, path, line, "topic '%s' defined twice", cols[1]);
+        return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "topic '%s' defined twice",
+                               cols[1]);
     if (m->feat_first.len > 0)
-        return model_fail(error, path, line, "topic after the first feature");
+        return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "topic after the first feature");
     if (*cols[1] == '\0' || strchr(cols[1], ' ') || strchr(cols[1], ':'))
-        return model_fail(error, path, line, "topic key '%s' is empty or has a space or colon",
-                          cols[1]);
+        return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                               "topic key '%s' is empty or has a space or colon", cols[1]);
     if (*cols[3] == '\0')
-        return model_fail(error, path, line, "topic '%s' has an empty label", cols[1]);
+        return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "topic '%s' has an empty label",
+                               cols[1]);
     gint parent = -1;
     if (n == 5) {
         if (!g_str_has_prefix(cols[4], "parent="))
-            return model_fail(error, path, line, "expected parent=KEY, found '%s'", cols[4]);
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                                   "expected parent=KEY, found '%s'", cols[4]);
         parent = topic_index(m, cols[4] + strlen("parent="));
         if (parent < 0)
-            return model_fail(error, path, line, "parent '%s' is not a topic defined above",
-                              cols[4] + strlen("parent="));
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                                   "parent '%s' is not a topic defined above",
+                                   cols[4] + strlen("parent="));
     }
     ModelTopic t = {.key = tp_pool_add(&m->pool, cols[1]),
                     .code = *cols[2] && strcmp(cols[2], "-") ? tp_pool_add(&m->pool, cols[2]) : 0,
@@ -258,9 +234,11 @@ static gboolean parse_topic_line(TpTopicModel *m, char **cols, guint n, const ch
 static gboolean parse_feature_line(TpTopicModel *m, char **cols, const char *path, guint line,
                                    GError **error) {
     if (*cols[1] == '\0' || strchr(cols[1], ' '))
-        return model_fail(error, path, line, "feature name '%s' is empty or has a space", cols[1]);
+        return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                               "feature name '%s' is empty or has a space", cols[1]);
     if (tp_strmap_get(&m->feats, &m->pool, cols[1]))
-        return model_fail(error, path, line, "feature '%s' defined twice", cols[1]);
+        return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "feature '%s' defined twice",
+                               cols[1]);
     guint32 first = m->weights.len;
     g_auto(GStrv) pairs = g_strsplit(cols[2], " ", -1);
     for (guint i = 0; pairs[i]; i++) {
@@ -269,21 +247,25 @@ static gboolean parse_feature_line(TpTopicModel *m, char **cols, const char *pat
         char *colon = strrchr(pairs[i], ':');
         double w;
         if (colon == NULL)
-            return model_fail(error, path, line, "weight '%s' is not TOPIC:WEIGHT", pairs[i]);
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                                   "weight '%s' is not TOPIC:WEIGHT", pairs[i]);
         *colon = '\0';
         gint ti = topic_index(m, pairs[i]);
         if (ti < 0)
-            return model_fail(error, path, line, "unknown topic '%s'", pairs[i]);
-        if (!weight_ok(colon + 1, &w, path, line, error))
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "unknown topic '%s'",
+                                   pairs[i]);
+        if (!tp_parse_weight(colon + 1, &w, path, line, error))
             return FALSE;
         for (guint32 j = first; j < m->weights.len; j++)
             if (TP_VEC_AT(m->weights, Weight, j).topic == (guint32)ti)
-                return model_fail(error, path, line, "topic '%s' weighted twice", pairs[i]);
+                return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                                       "topic '%s' weighted twice", pairs[i]);
         Weight wt = {.topic = (guint32)ti, .weight = (float)w};
         *(Weight *)tp_vec_push(&m->weights, sizeof wt) = wt;
     }
     if (m->weights.len == first)
-        return model_fail(error, path, line, "feature '%s' has no weight", cols[1]);
+        return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "feature '%s' has no weight",
+                               cols[1]);
     guint32 index = m->feat_first.len;
     *(guint32 *)tp_vec_push(&m->feat_first, sizeof(guint32)) = first;
     tp_strmap_put(&m->feats, &m->pool, tp_pool_add(&m->pool, cols[1]), index);
@@ -297,20 +279,24 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
     const char *kind = cols[0];
     if (strcmp(kind, "stemmer") == 0 && n == 2) {
         if (m->topics.len > 0)
-            return model_fail(error, path, line, "stemmer after the first topic");
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                                   "stemmer after the first topic");
         m->stemmer = tp_pool_add(&m->pool, cols[1]);
     } else if (strcmp(kind, "scaling") == 0 && n == 2) {
         if (m->topics.len > 0)
-            return model_fail(error, path, line, "scaling after the first topic");
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                                   "scaling after the first topic");
         if (strcmp(cols[1], "log") == 0)
             m->scaling = TP_TOPIC_SCALING_LOG;
         else if (strcmp(cols[1], "log-norm") == 0)
             m->scaling = TP_TOPIC_SCALING_LOG_NORM;
         else
-            return model_fail(error, path, line, "unknown scaling '%s' (log or log-norm)", cols[1]);
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                                   "unknown scaling '%s' (log or log-norm)", cols[1]);
     } else if (strcmp(kind, "stopwords") == 0 && n == 2) {
         if (m->topics.len > 0)
-            return model_fail(error, path, line, "stopwords after the first topic");
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                                   "stopwords after the first topic");
         g_auto(GStrv) words = g_strsplit(cols[1], " ", -1);
         for (guint i = 0; words[i]; i++)
             if (*words[i])
@@ -321,23 +307,26 @@ static gboolean parse_model_line(TpTopicModel *m, char **cols, guint n, const ch
         gint ti = topic_index(m, cols[1]);
         double w;
         if (ti < 0)
-            return model_fail(error, path, line, "unknown topic '%s'", cols[1]);
-        if (!weight_ok(cols[2], &w, path, line, error))
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "unknown topic '%s'",
+                                   cols[1]);
+        if (!tp_parse_weight(cols[2], &w, path, line, error))
             return FALSE;
         TP_VEC_AT(m->topics, ModelTopic, ti).bias = w;
     } else if (strcmp(kind, "threshold") == 0 && n == 3) {
         gint ti = topic_index(m, cols[1]);
         double x;
         if (ti < 0)
-            return model_fail(error, path, line, "unknown topic '%s'", cols[1]);
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "unknown topic '%s'",
+                                   cols[1]);
         if (!parse_double(cols[2], &x) || x < 0.0 || x > 1.0)
-            return model_fail(error, path, line, "bad threshold '%s' (0 to 1)", cols[2]);
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, line, "bad threshold '%s' (0 to 1)",
+                                   cols[2]);
         TP_VEC_AT(m->topics, ModelTopic, ti).threshold = x;
     } else if (strcmp(kind, "feature") == 0 && n == 3) {
         return parse_feature_line(m, cols, path, line, error);
     } else {
-        return model_fail(error, path, line, "unknown or malformed line '%s' with %u fields", kind,
-                          n);
+        return tp_set_error_at(error, TP_ERROR_PARSE, path, line,
+                               "unknown or malformed line '%s' with %u fields", kind, n);
     }
     return TRUE;
 }
@@ -384,27 +373,17 @@ static void index_stems(TpTopicModel *m) {
 TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize len,
                                    GError **error) {
     g_return_val_if_fail(name != NULL && contents != NULL, NULL);
-    if (!g_utf8_validate_len(contents, len, NULL) || memchr(contents, '\0', len)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: not valid UTF-8 text", name);
+    g_auto(GStrv) lines = tp_text_lines(name, contents, len, MODEL_HEADER, error);
+    if (lines == NULL)
         return NULL;
-    }
     TpTopicModel *m = model_new();
-    g_auto(GStrv) lines = tp_split_lines(contents, len);
     gboolean ok = TRUE;
     gboolean ended = FALSE;
-    if (lines[0] == NULL || strcmp(g_strchomp(lines[0]), MODEL_HEADER) != 0) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s:1: expected header '%s'", name,
-                    MODEL_HEADER);
-        ok = FALSE;
-    }
     for (guint i = 1; ok && lines[i]; i++) {
-        /* Only a line end is trimmed: a tab may be a (bad) empty last field. */
+        /* Only the line end was trimmed (tp_text_lines): a tab may be a (bad) empty last field. */
         char *l = lines[i];
-        gsize n = strlen(l);
-        if (n && l[n - 1] == '\r')
-            l[--n] = '\0';
         if (ended && *l != '\0') {
-            ok = model_fail(error, name, i + 1, "text after '%s'", MODEL_END);
+            ok = tp_set_error_at(error, TP_ERROR_PARSE, name, i + 1, "text after '%s'", MODEL_END);
             break;
         }
         if (*l == '\0' || *l == '#') {
@@ -416,15 +395,10 @@ TpTopicModel *tp_topic_model_parse(const char *name, const char *contents, gsize
         ok = parse_model_line(m, cols, g_strv_length(cols), name, i + 1, error);
     }
     /* A model cut short (a partial copy, a full disk) must not load as a weaker model. */
-    if (ok && !ended) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: truncated: no '%s' line", name,
-                    MODEL_END);
-        ok = FALSE;
-    }
-    if (ok && m->topics.len == 0) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: defines no topic", name);
-        ok = FALSE;
-    }
+    if (ok && !ended)
+        ok = tp_set_error_at(error, TP_ERROR_FORMAT, name, 0, "truncated: no '%s' line", MODEL_END);
+    if (ok && m->topics.len == 0)
+        ok = tp_set_error_at(error, TP_ERROR_FORMAT, name, 0, "defines no topic");
     if (!ok) {
         tp_topic_model_free(m);
         return NULL;

@@ -756,10 +756,8 @@ static gboolean load_taxonomy(const char *path, GArray *topics, GStringChunk *st
         else if (nc == 4 && (!g_str_has_prefix(cols[3], "parent=") ||
                              !g_hash_table_contains(keys, cols[3] + strlen("parent="))))
             problem = "the parent must be parent=KEY of a topic defined above";
-        if (problem) {
-            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: %s", path, i + 1, problem);
-            return FALSE;
-        }
+        if (problem)
+            return tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1, "%s", problem);
         TpTrainTopic t = {
             .key = g_string_chunk_insert(strings, cols[0]),
             .code = strcmp(cols[1], "-") ? g_string_chunk_insert(strings, cols[1]) : NULL,
@@ -788,8 +786,7 @@ char **tp_train_read_stopwords(const char *path, const char *stemmer, GError **e
         if (*l == '\0' || *l == '#')
             continue;
         if (!g_utf8_validate(l, -1, NULL) || strpbrk(l, " \t")) {
-            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: not one word of UTF-8", path,
-                        i + 1);
+            tp_set_error_at(error, TP_ERROR_PARSE, path, i + 1, "not one word of UTF-8");
             g_ptr_array_add(out, NULL);
             g_strfreev((char **)g_ptr_array_free(out, FALSE));
             return NULL;

@@ -206,6 +206,42 @@ static void test_read_lines(void) {
     }
 }
 
+/* The one located-error form, and the weight parser every model file uses. */
+static void test_located_errors(void) {
+    g_autoptr(GError) error = NULL;
+    g_assert_false(tp_set_error_at(&error, TP_ERROR_PARSE, "a.tsv", 3, "bad %s", "thing"));
+    g_assert_error(error, TP_ERROR, TP_ERROR_PARSE);
+    g_assert_cmpstr(error->message, ==, "a.tsv:3: bad thing");
+    g_clear_error(&error);
+    g_assert_false(tp_set_error_at(&error, TP_ERROR_FORMAT, "a.tsv", 0, "no threshold"));
+    g_assert_cmpstr(error->message, ==, "a.tsv: no threshold");
+    g_clear_error(&error);
+    double w = 0;
+    g_assert_true(tp_parse_weight("-1.5e2", &w, "m", 2, &error));
+    g_assert_no_error(error);
+    g_assert_cmpfloat(w, ==, -150.0);
+    g_assert_true(tp_parse_weight("1e6", &w, "m", 2, &error));
+    static const struct {
+        const char *s;
+        int code;
+        const char *msg;
+    } bad[] = {
+        {"abc", TP_ERROR_PARSE, "m:2: weight 'abc' is not a number"},
+        {"1.5x", TP_ERROR_PARSE, "m:2: weight '1.5x' is not a number"},
+        {"", TP_ERROR_PARSE, "m:2: weight '' is not a number"},
+        {"1e999", TP_ERROR_FORMAT, "m:2: weight '1e999' is not a finite number in [-1e6, 1e6]"},
+        {"nan", TP_ERROR_FORMAT, "m:2: weight 'nan' is not a finite number in [-1e6, 1e6]"},
+        {"-1000001", TP_ERROR_FORMAT,
+         "m:2: weight '-1000001' is not a finite number in [-1e6, 1e6]"},
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_false(tp_parse_weight(bad[i].s, &w, "m", 2, &error));
+        g_assert_error(error, TP_ERROR, bad[i].code);
+        g_assert_cmpstr(error->message, ==, bad[i].msg);
+        g_clear_error(&error);
+    }
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     for (guint i = 0; i < G_N_ELEMENTS(tok_cases); i++) {
@@ -224,5 +260,6 @@ int main(int argc, char **argv) {
     g_test_add_func("/text/fold/distinct", test_fold_keeps_distinct);
     g_test_add_func("/text/shape", test_shape);
     g_test_add_func("/text/fast-ctype", test_fast_ctype);
+    g_test_add_func("/text/located-errors", test_located_errors);
     return g_test_run();
 }
