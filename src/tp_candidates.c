@@ -3,6 +3,7 @@
  * and the one resolution that keeps the best non-overlapping set. */
 
 #include "tp_candidates.h"
+#include "tp_tunables.h"
 
 #include <math.h>
 #include <string.h>
@@ -248,7 +249,7 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
         g_assert(c < out->len);
         TpCand *x = &g_array_index(out, TpCand, c);
         const TpGazValue *v = tp_gazetteer_value(gaz, gm->value);
-        double w = e->prior + ((v->flags & TP_ALIAS_EXACT) ? 0.01 : 0.0);
+        double w = e->prior + ((v->flags & TP_ALIAS_EXACT) ? TP_TUNE_EXACT_CASE_BONUS : 0.0);
         if (x->value[cls] == TP_CAND_NO_VALUE || w > x->prior[cls] + 1e-9) {
             x->value[cls] = gm->value;
             x->prior[cls] = w;

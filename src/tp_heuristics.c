@@ -4,6 +4,7 @@
 
 #include "tp_heuristics.h"
 #include "tp_knowledge.h"
+#include "tp_tunables.h"
 
 #include <errno.h>
 #include <math.h>
@@ -340,7 +341,8 @@ static void propose(Ctx *c, guint a, guint b, gboolean has_head) {
         .type = type,
         .name = name,
         .id = tp_local_id(c->strings, type, name),
-        .score = 0.5 + 0.45 * tanh(margin / 3.0),
+        .score = TP_TUNE_CUE_SCORE_BASE +
+                 TP_TUNE_CUE_SCORE_SPAN * tanh(margin / TP_TUNE_CUE_SCORE_MARGIN),
         .cues = cues,
     };
     g_array_append_val(c->out, h);
@@ -493,7 +495,7 @@ void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *s
             .type = TP_ENTITY_PERSON,
             .name = g_string_chunk_insert_const(strings, name),
             .id = tp_local_id(strings, TP_ENTITY_PERSON, name),
-            .score = 0.9,
+            .score = TP_TUNE_BYLINE_SCORE,
             .byline = TRUE,
         };
         g_array_append_val(out, h);

@@ -3,6 +3,7 @@
 
 #include "tp_link.h"
 #include "tp_knowledge.h"
+#include "tp_tunables.h"
 
 #include <string.h>
 
@@ -519,7 +520,7 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
                       .last = last,
                       .word_first = body ? org_last + 1 : first,
                       .word_last = (parsed && p.of_body) ? p.of_body - 1 : last,
-                      .score = 0.8};
+                      .score = TP_TUNE_OFFICE_SCORE};
         const TpGazEntry *e = NULL;
         if (parsed && (gint)p.end >= gaz_last) {
             o.word = p.word;
@@ -542,7 +543,7 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
                 /* Offices are facts of the world, not of this text: no "local:" prefix. */
                 o.id = local + strlen("local:");
                 o.country = p.country ? g_string_chunk_insert_const(strings, p.country) : NULL;
-                o.score = 0.7;
+                o.score = TP_TUNE_OFFICE_SCORE_LOCAL;
             }
         } else {
             e = gaz_entry;
@@ -555,7 +556,7 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             o.name = tp_gazetteer_str(k->gaz, e->name);
             o.id = tp_gazetteer_str(k->gaz, e->id);
             o.country = tp_gazetteer_str(k->gaz, e->country);
-            o.score = 0.9;
+            o.score = TP_TUNE_OFFICE_SCORE_GAZETTEER;
         }
         if (first < i) {
             /* "Vice-Chancellor" is another office than "Chancellor" */

@@ -4,6 +4,7 @@
 
 #include "tp_candidates.h"
 #include "tp_image.h"
+#include "tp_tunables.h"
 
 #include <math.h>
 #include <string.h>
@@ -221,10 +222,10 @@ void tp_keep_free_spans(GArray *spans, GByteArray *taken, guint n_tok) {
 static double match_score(const TpTagger *t, const TpGazMatch *m) {
     const TpGazValue *v = tp_gazetteer_value(t->k->gaz, m->value);
     if (v->flags & TP_ALIAS_COMMON)
-        return 0.6;
+        return TP_TUNE_MATCH_SCORE_COMMON;
     if ((v->flags & TP_ALIAS_EXACT) || m->last > m->first)
-        return 0.9;
-    return 0.8;
+        return TP_TUNE_MATCH_SCORE_SURE;
+    return TP_TUNE_MATCH_SCORE;
 }
 
 /* The gazetteer's names (offices aside): for each span its best entry (prior,
@@ -241,7 +242,7 @@ static void gazetteer_candidates(TpTagger *t, GArray *out) {
             .first = m->first,
             .last = m->last,
             .value = m->value,
-            .weight = e->prior + ((v->flags & TP_ALIAS_EXACT) ? 0.01 : 0.0),
+            .weight = e->prior + ((v->flags & TP_ALIAS_EXACT) ? TP_TUNE_EXACT_CASE_BONUS : 0.0),
             .type = e->type,
             .name = tp_gazetteer_str(t->k->gaz, e->name),
             .id = tp_gazetteer_str(t->k->gaz, e->id),
@@ -321,7 +322,7 @@ static void link_mentions(TpTagger *t) {
         c->id = d->id;
         c->country = d->country;
         c->kind = NULL;
-        c->score = MAX(c->score, 0.8);
+        c->score = MAX(c->score, TP_TUNE_MENTION_SCORE);
     }
 }
 
@@ -416,7 +417,7 @@ static void add_doc_mentions(TpTagger *t) {
                        .id = d->id,
                        .country = d->country,
                        .source = "heuristic",
-                       .score = 0.75};
+                       .score = TP_TUNE_DOC_MENTION_SCORE};
         g_array_append_val(t->cands, c);
         taken[i] = 1;
     }
@@ -452,7 +453,7 @@ static void sports_teams(TpTagger *t) {
         c->id = tp_local_id(t->strings, TP_ENTITY_ORGANIZATION, c->name);
         c->kind = "club";
         c->source = "heuristic";
-        c->score = 0.6;
+        c->score = TP_TUNE_TEAM_SCORE;
     }
 }
 
