@@ -27,7 +27,8 @@ TYPES = {"person", "office", "place", "organization"}
 ID_PREFIX = {"person": "person/", "office": "office/", "place": "place/", "organization": "org/"}
 ID_RE = re.compile(r"^(person|office|place|org)/[^\s/][^\s]*$")
 LEX_CLASSES = {"given-name", "surname", "particle", "honorific", "title", "org-head", "org-suffix",
-               "demonym", "portfolio", "office-word", "stopword", "common"}
+               "demonym", "portfolio", "office-word", "stopword", "common",
+               "connector", "place-preposition", "speech-verb", "role", "versus"}
 ATTR_KEY_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"',
                         "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",

@@ -163,7 +163,7 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
         if (type_class(value_entry(gaz, m->value)->type) != TP_CLASS_NONE)
             add_span(out, m->first, m->last, TP_CAND_GAZETTEER);
     }
-    /* 2. Spans of capitalized runs: tp_name_connectors and glued hyphens inside, not
+    /* 2. Spans of capitalized runs: connectors (TP_LEX_CONNECTOR) and glued hyphens inside, not
      * across a line break or an office word. */
     guint i = 0;
     while (i < n) {
@@ -186,7 +186,7 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
             guint after = nx + 1;
             if (strcmp(key(tt, nx), "of") == 0 && after < n && strcmp(key(tt, after), "the") == 0)
                 after++;
-            if ((glued_hyphen || tp_tok_key_in(tt, nx, tp_name_connectors)) && after < n &&
+            if ((glued_hyphen || tp_tok_has(tt, nx, TP_LEX_CONNECTOR)) && after < n &&
                 tp_tok_is_cap_word(tp_tok(tt, after)) && !cx->off_taken[after] &&
                 !(tp_tok(tt, after)->flags & TP_TOK_NL)) {
                 j = after;
@@ -601,7 +601,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         }
     }
     for (guint i = a + 1; i < b; i++) {
-        if (tp_tok_key_in(tt, i, tp_name_connectors) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
+        if (tp_tok_has(tt, i, TP_LEX_CONNECTOR) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
             featf(&f, "connector-inside=%s",
                   strcmp(key(tt, i), "and") == 0 || strcmp(key(tt, i), "&") == 0    ? "and"
                   : strcmp(key(tt, i), "of") == 0 || strcmp(key(tt, i), "for") == 0 ? "of"

@@ -463,12 +463,23 @@ static gboolean parse_lex_class(const char *s, guint32 *out) {
         const char *name;
         guint32 cls;
     } classes[] = {
-        {"given-name", TP_LEX_GIVEN_NAME}, {"surname", TP_LEX_SURNAME},
-        {"particle", TP_LEX_PARTICLE},     {"honorific", TP_LEX_HONORIFIC},
-        {"title", TP_LEX_TITLE},           {"org-head", TP_LEX_ORG_HEAD},
-        {"org-suffix", TP_LEX_ORG_SUFFIX}, {"demonym", TP_LEX_DEMONYM},
-        {"portfolio", TP_LEX_PORTFOLIO},   {"office-word", TP_LEX_OFFICE_WORD},
-        {"stopword", TP_LEX_STOPWORD},     {"common", TP_LEX_COMMON},
+        {"given-name", TP_LEX_GIVEN_NAME},
+        {"surname", TP_LEX_SURNAME},
+        {"particle", TP_LEX_PARTICLE},
+        {"honorific", TP_LEX_HONORIFIC},
+        {"title", TP_LEX_TITLE},
+        {"org-head", TP_LEX_ORG_HEAD},
+        {"org-suffix", TP_LEX_ORG_SUFFIX},
+        {"demonym", TP_LEX_DEMONYM},
+        {"portfolio", TP_LEX_PORTFOLIO},
+        {"office-word", TP_LEX_OFFICE_WORD},
+        {"stopword", TP_LEX_STOPWORD},
+        {"common", TP_LEX_COMMON},
+        {"connector", TP_LEX_CONNECTOR},
+        {"place-preposition", TP_LEX_PLACE_PREP},
+        {"speech-verb", TP_LEX_SPEECH_VERB},
+        {"role", TP_LEX_ROLE},
+        {"versus", TP_LEX_VERSUS},
     };
     for (guint i = 0; i < G_N_ELEMENTS(classes); i++) {
         if (strcmp(s, classes[i].name) == 0) {
@@ -613,9 +624,12 @@ guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key) {
 void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt) {
     for (guint i = 0; i < tt->toks->len; i++) {
         TpToken *t = &g_array_index(tt->toks, TpToken, i);
-        /* Punctuation has no lexicon class but may be an alias token ("U.S."). */
+        /* Punctuation has no lexicon class but a function word's ("&", "'s"),
+         * and may be an alias token ("U.S."). */
         const LexWord *w = word_get(gaz, tt->keys->str + t->key);
-        t->lex = (w && (t->flags & TP_TOK_WORD)) ? w->classes : 0;
+        t->lex = w == NULL                  ? 0
+                 : (t->flags & TP_TOK_WORD) ? w->classes
+                                            : w->classes & TP_LEX_FUNCTION;
         t->gaz_id = w ? w->token_id : G_MAXUINT32;
     }
     tt->interned = TRUE;

@@ -59,6 +59,15 @@ typedef enum {
     TP_LEX_STOPWORD = 1 << 10,
     TP_LEX_COMMON = 1 << 11, /* an ordinary lower-case English word */
     TP_LEX_PHRASE = 1 << 12, /* first word of a lexicon phrase ("prime" of "prime minister") */
+    /* Closed lists of function words (lexicon/function-words.tsv): */
+    TP_LEX_CONNECTOR = 1 << 13,   /* joins the parts of a name: "of", "van", "&" */
+    TP_LEX_PLACE_PREP = 1 << 14,  /* introduces a place: "in", "near", "north" */
+    TP_LEX_SPEECH_VERB = 1 << 15, /* "said", "told" */
+    TP_LEX_ROLE = 1 << 16,        /* after a possessive, makes its owner a body: "'s president" */
+    TP_LEX_VERSUS = 1 << 17,      /* between the two sides of a match: "v", "beat" */
+    /* The function-word classes, which punctuation ("&", "'s") may have too. */
+    TP_LEX_FUNCTION =
+        TP_LEX_CONNECTOR | TP_LEX_PLACE_PREP | TP_LEX_SPEECH_VERB | TP_LEX_ROLE | TP_LEX_VERSUS,
 } TpLexClass;
 
 /* What the lexicons say of one folded word or phrase (strings as pool offsets). */

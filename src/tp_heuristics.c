@@ -123,30 +123,13 @@ static gboolean key_is(const TpTokens *tt, guint i, const char *key) {
     return strcmp(tp_tok_key(tt, tp_tok(tt, i)), key) == 0;
 }
 
-const char *const tp_name_connectors[] = {"of",  "de",    "du",  "des", "da",  "dos",  "das",
-                                          "del", "della", "di",  "van", "von", "der",  "den",
-                                          "ter", "la",    "le",  "bin", "ibn", "bint", "al",
-                                          "el",  "y",     "and", "&",   "for", "'s",   NULL};
 /* Connectors that belong to people's names. */
 static const char *const particles[] = {"de", "du",  "da",  "dos",  "das", "del", "della",
                                         "di", "van", "von", "der",  "den", "ter", "la",
                                         "le", "bin", "ibn", "bint", "al",  "el",  NULL};
-static const char *const place_preps[] = {"in",     "at",      "from",       "near",    "to",
-                                          "across", "outside", "into",       "towards", "toward",
-                                          "via",    "around",  "throughout", "inside",  "north",
-                                          "south",  "east",    "west",       NULL};
-static const char *const speech_verbs[] = {"said",      "says",   "told",    "added",   "announced",
-                                           "reported",  "stated", "warned",  "claimed", "argued",
-                                           "insisted",  "wrote",  "tweeted", "asked",   "replied",
-                                           "confirmed", "denied", NULL};
-static const char *const roles[] = {"spokesman", "spokeswoman", "spokesperson", "chief",
-                                    "leader",    "head",        "president",    "chairman",
-                                    "ceo",       "founder",     "minister",     "government",
-                                    "officials", "board",       "shareholders", "shares",
-                                    "army",      "forces",      "capital",      NULL};
 
 gboolean tp_is_place_preposition(const TpTokens *tt, guint i) {
-    return tp_tok_key_in(tt, i, place_preps);
+    return tp_tok_has(tt, i, TP_LEX_PLACE_PREP);
 }
 
 /* ---- candidates ---- */
@@ -183,7 +166,7 @@ static void cue_scores(const Ctx *c, guint a, guint b, gboolean has_head, double
             cues |= 1u << TP_CUE_HONORIFIC_BEFORE;
         else if ((pl & TP_LEX_TITLE) || c->off_taken[p])
             cues |= 1u << TP_CUE_TITLE_BEFORE;
-        if (tp_tok_key_in(tt, p, place_preps))
+        if (tp_tok_has(tt, p, TP_LEX_PLACE_PREP))
             cues |= 1u << TP_CUE_PLACE_PREPOSITION;
         if (key_is(tt, p, "the"))
             cues |= 1u << TP_CUE_THE_BEFORE;
@@ -217,9 +200,9 @@ static void cue_scores(const Ctx *c, guint a, guint b, gboolean has_head, double
 
     /* The words after. */
     if (b + 1 < n) {
-        if (tp_tok_key_in(tt, b + 1, speech_verbs))
+        if (tp_tok_has(tt, b + 1, TP_LEX_SPEECH_VERB))
             cues |= 1u << TP_CUE_SAID_AFTER;
-        if (key_is(tt, b + 1, "'s") && b + 2 < n && tp_tok_key_in(tt, b + 2, roles))
+        if (key_is(tt, b + 1, "'s") && b + 2 < n && tp_tok_has(tt, b + 2, TP_LEX_ROLE))
             cues |= 1u << TP_CUE_POSSESSIVE_ROLE;
         if (key_is(tt, b + 1, "-") && b + 2 < n && key_is(tt, b + 2, "based"))
             cues |= 1u << TP_CUE_BASED_SUFFIX;
@@ -363,7 +346,7 @@ static void propose_residue(Ctx *c, guint a, guint b, gboolean has_head) {
     }
 }
 
-/* One run of capitalized words [a, b] (tp_name_connectors inside): decide whether it
+/* One run of capitalized words [a, b] (connectors inside): decide whether it
  * is one name, or pieces of names around gazetteer matches. */
 static void consider_run(Ctx *c, guint a, guint b) {
     const TpTokens *tt = c->tt;
@@ -451,7 +434,7 @@ void tp_heuristics_names(const TpKnowledge *k, const char *text, const TpTokens 
             guint after = nx + 1;
             if (key_is(tt, nx, "of") && after < n && key_is(tt, after, "the"))
                 after++;
-            if ((glued_hyphen || tp_tok_key_in(tt, nx, tp_name_connectors)) && after < n &&
+            if ((glued_hyphen || tp_tok_has(tt, nx, TP_LEX_CONNECTOR)) && after < n &&
                 tp_tok_is_cap_word(tp_tok(tt, after)) && !off_taken[after] &&
                 !(tp_tok(tt, after)->flags & TP_TOK_NL)) {
                 j = after;

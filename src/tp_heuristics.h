@@ -7,10 +7,6 @@
 
 #include "tp_gazetteer.h"
 
-/* Lower-case words that join the parts of a name: "Bank of England", "Ludwig
- * van Beethoven", "Osama bin Laden", "Procter & Gamble" (tp_heuristics.c). */
-extern const char *const tp_name_connectors[];
-
 /* Cues that type a name no gazetteer lists; weights per type in models/cues.tsv. */
 typedef enum {
     TP_CUE_BIAS,

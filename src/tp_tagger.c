@@ -430,7 +430,6 @@ static void add_doc_mentions(TpTagger *t) {
 static void sports_teams(TpTagger *t) {
     const TpTokens *tt = &t->tt;
     guint n = tt->toks->len;
-    static const char *const versus[] = {"v", "vs", "versus", "beat", "beats", "defeated", NULL};
     for (guint i = 0; i < t->cands->len; i++) {
         Candidate *c = &g_array_index(t->cands, Candidate, i);
         if (c->type != TP_ENTITY_PLACE || (c->kind && strcmp(c->kind, "country") == 0))
@@ -441,12 +440,8 @@ static void sports_teams(TpTagger *t) {
             team = (nx->flags & TP_TOK_DIGIT) && nx->end - nx->start <= 3 &&
                    !(c->last + 2 < n && strcmp(tp_tok_key(tt, tp_tok(tt, c->last + 2)), "%") == 0);
         }
-        for (guint v = 0; versus[v] && !team; v++) {
-            team =
-                (c->last + 1 < n &&
-                 strcmp(tp_tok_key(tt, tp_tok(tt, c->last + 1)), versus[v]) == 0) ||
-                (c->first > 0 && strcmp(tp_tok_key(tt, tp_tok(tt, c->first - 1)), versus[v]) == 0);
-        }
+        team = team || (c->last + 1 < n && tp_tok_has(tt, c->last + 1, TP_LEX_VERSUS)) ||
+               (c->first > 0 && tp_tok_has(tt, c->first - 1, TP_LEX_VERSUS));
         if (!team)
             continue;
         c->type = TP_ENTITY_ORGANIZATION;

@@ -96,6 +96,11 @@ static inline gboolean tp_tok_key_in(const TpTokens *tt, guint i, const char *co
             return TRUE;
     return FALSE;
 }
+/* Whether token `i` has one of the lexicon classes `classes` (TpLexClass;
+ * `lex` is filled once the tokens are interned). */
+static inline gboolean tp_tok_has(const TpTokens *tt, guint i, guint32 classes) {
+    return (tp_tok(tt, i)->lex & classes) != 0;
+}
 /* A capitalized word (not a number): what names are made of. */
 static inline gboolean tp_tok_is_cap_word(const TpToken *t) {
     return (t->flags & TP_TOK_WORD) && (t->flags & TP_TOK_CAP) && !(t->flags & TP_TOK_DIGIT);

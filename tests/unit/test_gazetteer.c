@@ -254,9 +254,38 @@ static void test_many_aliases(void) {
     g_unlink(path);
 }
 
+/* The function-word classes come from the lexicon (not from lists in the
+ * code), and reach punctuation tokens ("&", "'s"), which no other class does. */
+static void test_function_words(void) {
+    TpGazetteer *gaz = tp_gazetteer_new();
+    g_autoptr(GError) error = NULL;
+    g_assert_true(tp_gazetteer_load(gaz, SRCDIR "/gazetteers/lexicon/function-words.tsv", &error));
+    g_assert_no_error(error);
+    g_assert_true(tp_gazetteer_lexicon(gaz, "said") & TP_LEX_SPEECH_VERB);
+    g_assert_true(tp_gazetteer_lexicon(gaz, "near") & TP_LEX_PLACE_PREP);
+    g_assert_true(tp_gazetteer_lexicon(gaz, "beat") & TP_LEX_VERSUS);
+    g_assert_true(tp_gazetteer_lexicon(gaz, "shareholders") & TP_LEX_ROLE);
+    g_assert_cmpuint(tp_gazetteer_lexicon(gaz, "kyiv"), ==, 0);
+    TpTokens tt;
+    tp_tokens_init(&tt);
+    const char *text = "Procter & Gamble's board met Smith.";
+    tp_tokenize(&tt, text, strlen(text));
+    tp_gazetteer_lexicon_tokens(gaz, &tt);
+    GString *classes = g_string_new(NULL);
+    for (guint i = 0; i < tt.toks->len; i++)
+        g_string_append_printf(classes, "%s:%s%s ", tp_tok_key(&tt, tp_tok(&tt, i)),
+                               tp_tok_has(&tt, i, TP_LEX_CONNECTOR) ? "c" : "",
+                               tp_tok_has(&tt, i, TP_LEX_ROLE) ? "r" : "");
+    g_assert_cmpstr(classes->str, ==, "procter: &:c gamble: 's:c board:r met: smith: .: ");
+    g_string_free(classes, TRUE);
+    tp_tokens_clear(&tt);
+    tp_gazetteer_free(gaz);
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/gazetteer/load/good", test_load_good);
+    g_test_add_func("/gazetteer/function-words", test_function_words);
     for (guint i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
         g_autofree char *path = g_strdup_printf("/gazetteer/load/%s", bad_cases[i].name);
         g_test_add_data_func(path, &bad_cases[i], test_load_bad);
