@@ -607,146 +607,181 @@ static void fitted_names(TpTagger *t, const char *text, const TpMatchIndex *all)
     }
 }
 
-gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
-                            const TpEntity **out_entities, gsize *out_n, GError **error) {
-    g_return_val_if_fail(tagger != NULL && text != NULL, FALSE);
-    g_return_val_if_fail(out_entities != NULL && out_n != NULL, FALSE);
-    TpMatchIndex all, kept;
-    if (!find_matches(tagger, text, len, &all, &kept, error))
-        return FALSE;
-    TpTokens *tt = &tagger->tt;
-    guint n_tok = tt->toks->len;
-    gboolean fitted = tagger->k->entities != NULL;
-    if (fitted) {
-        fitted_names(tagger, text, &all);
-    } else {
-        GArray *gaz = tagger->cands;
-        /* 3. Names the gazetteers lack, from cues and bylines. */
-        g_array_set_size(tagger->heuristics, 0);
-        tp_heuristics_bylines(text, tt, tagger->strings, tagger->heuristics);
-        tp_heuristics_names(tagger->k, text, tt, tagger->gaz_taken->data, &kept,
-                            tagger->off_taken->data, tagger->strings, tagger->heuristics);
-
-        /* 4. One overlap resolution over gazetteer and heuristic names alike. */
-        for (guint i = 0; i < tagger->heuristics->len; i++) {
-            const TpHeuristic *h = &g_array_index(tagger->heuristics, TpHeuristic, i);
-            Candidate c = {.first = h->first,
-                           .last = h->last,
-                           .value = NO_MATCH,
-                           .weight = h->score,
-                           .type = h->type,
-                           .name = h->name,
-                           .id = h->id,
-                           .source = "heuristic",
-                           .score = h->score};
-            g_array_append_val(gaz, c);
-        }
-        keep_longest(tagger->cands, tagger->taken, n_tok);
+/* 3-4 without the entity model: names the gazetteers lack, from cues and
+ * bylines, then one overlap resolution over gazetteer and heuristic names. */
+static void hand_typed_names(TpTagger *t, const char *text, const TpMatchIndex *kept) {
+    const TpTokens *tt = &t->tt;
+    g_array_set_size(t->heuristics, 0);
+    tp_heuristics_bylines(text, tt, t->strings, t->heuristics);
+    tp_heuristics_names(t->k, text, tt, t->gaz_taken->data, kept, t->off_taken->data, t->strings,
+                        t->heuristics);
+    for (guint i = 0; i < t->heuristics->len; i++) {
+        const TpHeuristic *h = &g_array_index(t->heuristics, TpHeuristic, i);
+        Candidate c = {.first = h->first,
+                       .last = h->last,
+                       .value = NO_MATCH,
+                       .weight = h->score,
+                       .type = h->type,
+                       .name = h->name,
+                       .id = h->id,
+                       .source = "heuristic",
+                       .score = h->score};
+        g_array_append_val(t->cands, c);
     }
+    keep_longest(t->cands, t->taken, tt->toks->len);
+}
 
-    /* 5. One entity across its mentions. */
-    register_names(tagger);
-    link_mentions(tagger);
+/* 5. One entity across its mentions. */
+static void resolve_mentions(TpTagger *t, gboolean fitted) {
+    register_names(t);
+    link_mentions(t);
     if (!fitted)
-        confirm_common_words(tagger);
-    add_doc_mentions(tagger);
+        confirm_common_words(t);
+    add_doc_mentions(t);
     if (!fitted)
-        sports_teams(tagger);
+        sports_teams(t);
+}
 
-    /* 6. Entities, offices and their holders. */
-    guint nc = tagger->cands->len, no = tagger->offices->len;
-    g_autofree guint *cand_first = g_new(guint, nc + 1);
-    g_autofree gint *holder_of = g_new(gint, no + 1);
-    g_autofree gint *next_office = g_new(gint, no + 1);  /* per office: next of its holder */
-    g_autofree gint *first_office = g_new(gint, nc + 1); /* per candidate: first office */
-    g_autofree gint *at_first = g_new(gint, n_tok + 1);  /* per token: candidate starting there */
-    g_autofree gint *person_from = g_new(gint, n_tok + 1);
-    g_autofree gint *person_to = g_new(gint, n_tok + 1);
-    g_autofree const char **cand_country = g_new(const char *, nc + 1);
+/* What becomes of each kept name: where its mention starts (a person's
+ * honorific included), whether it is written at all, its first office. */
+typedef struct {
+    guint first;
+    gboolean dropped;
+    gint first_office; /* index into the offices, or -1 */
+} Mention;
+
+/* Each office's holder (a candidate, or -1) and the holder's next office. */
+typedef struct {
+    gint holder;
+    gint next;
+} OfficeLink;
+
+/* 6a. The mentions: a person's start moves back over its honorific, and an
+ * honorific the gazetteer read as something else ("Mrs" as a party's short
+ * name) is dropped: it belongs to the person it introduces, one or two
+ * tokens later ("Mrs Oyelaran", "Mrs. Oyelaran"). */
+static void find_mentions(const TpTagger *t, Mention *m) {
+    guint nc = t->cands->len, n_tok = t->tt.toks->len;
+    g_autofree gint *at_first = g_new(gint, n_tok + 1); /* per token: candidate starting there */
     for (guint i = 0; i <= n_tok; i++)
-        at_first[i] = person_from[i] = person_to[i] = -1;
+        at_first[i] = -1;
     for (guint i = 0; i < nc; i++) {
-        const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
-        cand_first[i] = c->type == TP_ENTITY_PERSON ? extend_honorific(tagger, c->first) : c->first;
+        const Candidate *c = &g_array_index(t->cands, Candidate, i);
+        m[i] = (Mention){c->type == TP_ENTITY_PERSON ? extend_honorific(t, c->first) : c->first,
+                         FALSE, -1};
         at_first[c->first] = (gint)i;
-        first_office[i] = -1;
-        cand_country[i] = c->country;
     }
-    /* An honorific the gazetteer read as something else ("Mrs" as a party's
-     * short name) belongs to the person it introduces, which starts one or
-     * two tokens later ("Mrs Oyelaran", "Mrs. Oyelaran"). */
     for (guint i = 0; i < nc; i++) {
-        const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
+        const Candidate *c = &g_array_index(t->cands, Candidate, i);
         for (guint d = 1; d <= 2 && c->first == c->last && c->first + d < n_tok; d++) {
             gint j = at_first[c->first + d];
-            if (j >= 0 && cand_first[j] <= c->first)
-                cand_first[i] = G_MAXUINT; /* dropped below */
+            /* (one dropped already, earlier in the list, drops no other) */
+            if (j >= 0 && ((guint)j > i || !m[j].dropped) && m[j].first <= c->first)
+                m[i].dropped = TRUE;
         }
     }
+}
+
+/* 6b. Each office's holder among the persons mentioned (tp_offices_link),
+ * and per person its offices in text order (a list through `links`). */
+static void link_holders(TpTagger *t, Mention *m, OfficeLink *links) {
+    guint nc = t->cands->len, no = t->offices->len, n_tok = t->tt.toks->len;
+    g_autofree gint *person_from = g_new(gint, n_tok + 1);
+    g_autofree gint *person_to = g_new(gint, n_tok + 1);
+    g_autofree const char **country = g_new(const char *, nc + 1);
+    g_autofree gint *holder_of = g_new(gint, no + 1);
+    for (guint i = 0; i <= n_tok; i++)
+        person_from[i] = person_to[i] = -1;
     for (guint i = 0; i < nc; i++) {
-        const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
-        if (c->type == TP_ENTITY_PERSON && cand_first[i] != G_MAXUINT) {
-            person_from[cand_first[i]] = (gint)i;
+        const Candidate *c = &g_array_index(t->cands, Candidate, i);
+        country[i] = c->country;
+        if (c->type == TP_ENTITY_PERSON && !m[i].dropped) {
+            person_from[m[i].first] = (gint)i;
             person_to[c->last] = (gint)i;
         }
     }
-    tp_offices_link(tagger->k, tt, tagger->offices, person_from, person_to, cand_country,
-                    holder_of);
+    tp_offices_link(t->k, &t->tt, t->offices, person_from, person_to, country, holder_of);
     for (gint o = (gint)no - 1; o >= 0; o--) {
-        next_office[o] = -1;
+        links[o] = (OfficeLink){holder_of[o], -1};
         if (holder_of[o] >= 0) {
-            next_office[o] = first_office[holder_of[o]];
-            first_office[holder_of[o]] = o;
+            links[o].next = m[holder_of[o]].first_office;
+            m[holder_of[o]].first_office = o;
         }
     }
-    /* The persons' office lists live in one array, sized once so no pointer moves. */
-    g_ptr_array_set_size(tagger->office_refs, 0);
-    g_ptr_array_set_size(tagger->office_refs, no + nc);
-    guint next_ref = 0;
+}
 
-    g_array_set_size(tagger->entities, 0);
+/* 6c. The entities, names and offices, in text order; each also a cue of
+ * the document's topics. */
+static void write_entities(TpTagger *t, const Mention *m, const OfficeLink *links) {
+    guint nc = t->cands->len, no = t->offices->len;
+    /* The persons' office lists live in one array, sized once so no pointer moves. */
+    g_ptr_array_set_size(t->office_refs, 0);
+    g_ptr_array_set_size(t->office_refs, no + nc);
+    guint next_ref = 0;
+    g_array_set_size(t->entities, 0);
     for (guint i = 0; i < nc; i++) {
-        const Candidate *c = &g_array_index(tagger->cands, Candidate, i);
-        if (cand_first[i] == G_MAXUINT)
+        const Candidate *c = &g_array_index(t->cands, Candidate, i);
+        if (m[i].dropped)
             continue;
-        TpEntity e = make_entity(tagger, cand_first[i], c->last, c->type);
+        TpEntity e = make_entity(t, m[i].first, c->last, c->type);
         e.name = c->name;
         e.id = c->id;
         e.country = c->country;
         e.source = c->source;
         e.score = c->score;
         if (c->type == TP_ENTITY_PERSON) {
-            e.offices = (const char *const *)tagger->office_refs->pdata + next_ref;
-            for (gint o = first_office[i]; o >= 0; o = next_office[o])
-                tagger->office_refs->pdata[next_ref + e.n_offices++] =
-                    (gpointer)g_array_index(tagger->offices, TpOffice, o).id;
+            e.offices = (const char *const *)t->office_refs->pdata + next_ref;
+            for (gint o = m[i].first_office; o >= 0; o = links[o].next)
+                t->office_refs->pdata[next_ref + e.n_offices++] =
+                    (gpointer)g_array_index(t->offices, TpOffice, o).id;
             next_ref += e.n_offices;
             if (e.n_offices == 0)
                 e.offices = NULL;
         }
-        if (tagger->topics)
-            tp_topic_add_entity(tagger->topics, e.type, c->kind, e.id);
-        g_array_append_val(tagger->entities, e);
+        if (t->topics)
+            tp_topic_add_entity(t->topics, e.type, c->kind, e.id);
+        g_array_append_val(t->entities, e);
     }
     for (guint o = 0; o < no; o++) {
-        const TpOffice *off = &g_array_index(tagger->offices, TpOffice, o);
-        TpEntity e = make_entity(tagger, off->first, off->last, TP_ENTITY_OFFICE);
+        const TpOffice *off = &g_array_index(t->offices, TpOffice, o);
+        TpEntity e = make_entity(t, off->first, off->last, TP_ENTITY_OFFICE);
         e.name = off->name;
         e.id = off->id;
         e.country = off->country;
         e.source = "gazetteer";
         e.score = off->score;
-        if (holder_of[o] >= 0)
-            e.holder = g_array_index(tagger->cands, Candidate, holder_of[o]).id;
-        if (tagger->topics)
-            tp_topic_add_entity(tagger->topics, e.type, NULL, e.id);
-        g_array_append_val(tagger->entities, e);
+        if (links[o].holder >= 0)
+            e.holder = g_array_index(t->cands, Candidate, links[o].holder).id;
+        if (t->topics)
+            tp_topic_add_entity(t->topics, e.type, NULL, e.id);
+        g_array_append_val(t->entities, e);
     }
-    g_array_sort(tagger->entities, cmp_entity);
+    g_array_sort(t->entities, cmp_entity);
+}
 
+gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
+                            const TpEntity **out_entities, gsize *out_n, GError **error) {
+    g_return_val_if_fail(tagger != NULL && text != NULL, FALSE);
+    g_return_val_if_fail(out_entities != NULL && out_n != NULL, FALSE);
+    /* 1-2. Tokens, gazetteer matches and offices. */
+    TpMatchIndex all, kept;
+    if (!find_matches(tagger, text, len, &all, &kept, error))
+        return FALSE;
+    /* 3-4. The names: one fitted decision per candidate, or the hand-set cues. */
+    gboolean fitted = tagger->k->entities != NULL;
+    if (fitted)
+        fitted_names(tagger, text, &all);
+    else
+        hand_typed_names(tagger, text, &kept);
+    resolve_mentions(tagger, fitted);
+    /* 6. Entities, offices and their holders. */
+    g_autofree Mention *mentions = g_new(Mention, tagger->cands->len + 1);
+    g_autofree OfficeLink *links = g_new(OfficeLink, tagger->offices->len + 1);
+    find_mentions(tagger, mentions);
+    link_holders(tagger, mentions, links);
+    write_entities(tagger, mentions, links);
     if (tagger->topics)
-        tp_topic_add_tokens(tagger->topics, text, tt);
-
+        tp_topic_add_tokens(tagger->topics, text, &tagger->tt);
     *out_entities = (const TpEntity *)tagger->entities->data;
     *out_n = tagger->entities->len;
     return TRUE;
