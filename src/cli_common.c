@@ -74,3 +74,20 @@ char *cli_entity_model_path(const char *gazetteer_dir, const char *models_dir) {
     g_autofree char *shipped = cli_data_dir("models");
     return g_build_filename(shipped, "entities.model", NULL);
 }
+
+json_t *cli_json_object(const char *line, gsize len, size_t flags, char **problem) {
+    json_error_t jerr;
+    json_t *root = json_loadb(line, len, flags, &jerr);
+    if (root == NULL) {
+        *problem = g_strdup_printf("invalid JSON: %s (column %d)", jerr.text, jerr.column);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        static const char *const kinds[] = {"an object", "an array", "a string", "an integer",
+                                            "a real",    "true",     "false",    "null"};
+        *problem = g_strdup_printf("not a JSON object but %s", kinds[json_typeof(root)]);
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}

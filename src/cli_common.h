@@ -7,6 +7,7 @@
 #define CLI_COMMON_H
 
 #include <glib.h>
+#include <jansson.h>
 
 /* Exit statuses every command gives the same meaning. */
 enum {
@@ -44,5 +45,11 @@ char *cli_cues_path(const char *models_dir);
  * Tagging and training both use it, so that the cues they see are the same.
  * (transfer full) */
 char *cli_entity_model_path(const char *gazetteer_dir, const char *models_dir);
+
+/* One line of a sub-command's JSON-lines input as an object, parsed with
+ * Jansson's `flags`: NULL with the problem worded as the tagger words it in
+ * `*problem` ("invalid JSON: TEXT (column N)", "not a JSON object but an
+ * array"). (transfer full) */
+json_t *cli_json_object(const char *line, gsize len, size_t flags, char **problem);
 
 #endif /* CLI_COMMON_H */

@@ -514,13 +514,11 @@ static gboolean render_stream(FILE *in, const char *name, Unit unit, const char 
         }
         if (len == 0)
             continue;
-        json_error_t jerr;
-        json_t *root = json_loadb(p, len, 0, &jerr);
-        if (!json_is_object(root)) {
-            fprintf(stderr, "tagpipe html: %s:%" G_GUINT64_FORMAT ": %s%s\n", name, lineno,
-                    root ? "not a JSON object" : "invalid JSON: ", root ? "" : jerr.text);
+        g_autofree char *bad = NULL;
+        json_t *root = cli_json_object(p, len, 0, &bad);
+        if (root == NULL) {
+            fprintf(stderr, "tagpipe html: %s:%" G_GUINT64_FORMAT ": %s\n", name, lineno, bad);
             totals->bad++;
-            json_decref(root);
             continue;
         }
         g_autofree char *where = g_strdup_printf("%s:%" G_GUINT64_FORMAT, name, lineno);

@@ -80,10 +80,14 @@ static gboolean add_file(TpEntityLearner *learner, const char *path, GError **er
         gsize n = (gsize)((nl ? nl : text + len) - line);
         if (n == 0)
             continue;
-        json_error_t jerr;
-        json_t *doc = json_loadb(line, n, 0, &jerr);
-        json_t *t = doc ? json_object_get(doc, "text") : NULL;
-        json_t *gold = doc ? json_object_get(doc, "gold") : NULL;
+        g_autofree char *bad = NULL;
+        json_t *doc = cli_json_object(line, n, 0, &bad);
+        if (doc == NULL) {
+            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: %s", path, lineno, bad);
+            return FALSE;
+        }
+        json_t *t = json_object_get(doc, "text");
+        json_t *gold = json_object_get(doc, "gold");
         if (!json_is_string(t) || !json_is_array(gold)) {
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE,
                         "%s:%u: expected an object with a string 'text' and an array 'gold'", path,

@@ -140,13 +140,10 @@ static gboolean read_example(const char *line, gsize len, const char *const *fie
         k++;
     if (k == len)
         return FALSE;
-    json_error_t jerr;
-    ex->root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (ex->root == NULL || !json_is_object(ex->root)) {
-        *problem = ex->root ? g_strdup("not a JSON object")
-                            : g_strdup_printf("invalid JSON: %s", jerr.text);
+    /* A member given twice would be a label or text read either way. */
+    ex->root = cli_json_object(line, len, JSON_REJECT_DUPLICATES, problem);
+    if (ex->root == NULL)
         return FALSE;
-    }
     for (guint f = 0; fields[f]; f++) {
         json_t *v = tp_json_path(ex->root, fields[f]);
         if (v == NULL || json_is_null(v))
