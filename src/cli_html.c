@@ -3,6 +3,7 @@
 
 #include "cli_html.h"
 #include "cli_common.h"
+#include "cli_input.h"
 #include "tagpipe.h"
 
 #include <errno.h>
@@ -493,24 +494,37 @@ static gboolean write_out(const GString *s) {
     return fwrite(s->str, 1, s->len, stdout) == s->len;
 }
 
+/* The longest line `tagpipe html` reads (a tagged line can be long). */
+#define HTML_MAX_LINE ((gsize)1 << 30)
+
 /* Render every line of `in` (named `name`); FALSE when a write failed. */
-static gboolean render_stream(FILE *in, const char *name, Unit unit, const char *const *fields,
+static gboolean render_stream(CliInput *in, const char *name, Unit unit, const char *const *fields,
                               Totals *totals) {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
     guint64 lineno = 0;
     GString *out = g_string_new(NULL);
     gboolean written = TRUE;
-    while (written && (got = getline(&line, &cap, in)) >= 0) {
+    while (written) {
+        const char *p;
+        gsize len;
+        g_autoptr(GError) io = NULL;
+        CliRead r = cli_input_read_line(in, &p, &len, &io);
+        if (r == CLI_READ_INTERRUPTED)
+            continue;
+        if (r == CLI_READ_EOF)
+            break;
+        if (r == CLI_READ_ERROR) {
+            fprintf(stderr, "tagpipe html: %s: %s\n", name, io->message);
+            totals->bad++;
+            break;
+        }
         lineno++;
-        gsize len = (gsize)got;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            len--;
-        const char *p = line;
-        if (lineno == 1 && len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-            p += 3;
-            len -= 3;
+        if (p == NULL) {
+            fprintf(stderr,
+                    "tagpipe html: %s:%" G_GUINT64_FORMAT ": line of %" G_GSIZE_FORMAT
+                    " bytes is too long; not shown\n",
+                    name, lineno, len);
+            totals->bad++;
+            continue;
         }
         if (len == 0)
             continue;
@@ -531,12 +545,7 @@ static gboolean render_stream(FILE *in, const char *name, Unit unit, const char 
         json_decref(root);
         written = write_out(out);
     }
-    if (ferror(in)) {
-        fprintf(stderr, "tagpipe html: %s: %s\n", name, g_strerror(errno));
-        totals->bad++;
-    }
     g_string_free(out, TRUE);
-    free(line);
     return written;
 }
 
@@ -575,15 +584,16 @@ int html_main(int argc, char **argv) {
         opt_inputs && opt_inputs[0] ? (const char *const *)opt_inputs : stdin_only;
     for (guint i = 0; written && inputs[i]; i++) {
         gboolean is_stdin = strcmp(inputs[i], "-") == 0;
-        FILE *in = is_stdin ? stdin : fopen(inputs[i], "rb");
+        const char *name = is_stdin ? "<stdin>" : inputs[i];
+        g_autoptr(GError) io = NULL;
+        CliInput *in = cli_input_open(inputs[i], HTML_MAX_LINE, &io);
         if (in == NULL) {
-            fprintf(stderr, "tagpipe html: %s: %s\n", inputs[i], g_strerror(errno));
+            fprintf(stderr, "tagpipe html: %s: %s\n", name, io->message);
             totals.bad++;
             continue;
         }
-        written = render_stream(in, is_stdin ? "<stdin>" : inputs[i], unit, fields, &totals);
-        if (!is_stdin)
-            fclose(in);
+        written = render_stream(in, name, unit, fields, &totals);
+        cli_input_free(in);
     }
 
     g_string_set_size(page, 0);

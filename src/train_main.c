@@ -6,6 +6,7 @@
 #include "tp_build.h"
 #include "train_main.h"
 #include "cli_common.h"
+#include "cli_input.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -191,32 +192,44 @@ static gboolean read_example(const char *line, gsize len, const char *const *fie
 
 typedef gboolean (*ExampleFunc)(const Example *ex, gpointer data, GError **error);
 
+/* The longest training line read (a whole article is a few KB). */
+#define TRAIN_MAX_LINE ((gsize)1 << 30)
+
 /* Call `fn` on each labelled line of `path`; on a bad line print FILE:LINE:
  * problem and return FALSE. */
 static gboolean read_examples(const char *path, const char *const *fields, ExampleFunc fn,
                               gpointer data) {
-    FILE *in = fopen(path, "rb");
+    g_autoptr(GError) io = NULL;
+    CliInput *in = cli_input_open(path, TRAIN_MAX_LINE, &io);
     if (in == NULL) {
-        fprintf(stderr, "tagpipe train: %s: %s\n", path, g_strerror(errno));
+        fprintf(stderr, "tagpipe train: %s: %s\n", path, io->message);
         return FALSE;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
     guint64 lineno = 0;
     gboolean ok = TRUE;
     Example ex = {.texts = g_ptr_array_new(), .labels = g_ptr_array_new()};
-    while (ok && (got = getline(&line, &cap, in)) >= 0) {
+    while (ok) {
+        const char *line;
+        gsize len;
+        CliRead r = cli_input_read_line(in, &line, &len, &io);
+        if (r == CLI_READ_INTERRUPTED)
+            continue;
+        if (r == CLI_READ_EOF)
+            break;
+        if (r == CLI_READ_ERROR) {
+            fprintf(stderr, "tagpipe train: %s: %s\n", path, io->message);
+            ok = FALSE;
+            break;
+        }
         lineno++;
-        gsize len = (gsize)got;
-        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            len--;
         g_ptr_array_set_size(ex.texts, 0);
         g_ptr_array_set_size(ex.labels, 0);
         ex.root = NULL;
         g_autofree char *problem = NULL;
         g_autoptr(GError) error = NULL;
-        if (read_example(line, len, fields, TRUE, &ex, &problem)) {
+        if (line == NULL)
+            problem = g_strdup_printf("line of %" G_GSIZE_FORMAT " bytes is too long", len);
+        else if (read_example(line, len, fields, TRUE, &ex, &problem)) {
             if (!fn(&ex, data, &error))
                 problem = g_strdup(error->message);
         }
@@ -226,14 +239,9 @@ static gboolean read_examples(const char *path, const char *const *fields, Examp
         }
         json_decref(ex.root);
     }
-    if (ok && ferror(in)) {
-        fprintf(stderr, "tagpipe train: %s: %s\n", path, g_strerror(errno));
-        ok = FALSE;
-    }
     g_ptr_array_free(ex.texts, TRUE);
     g_ptr_array_free(ex.labels, TRUE);
-    free(line);
-    fclose(in);
+    cli_input_free(in);
     return ok;
 }
 

@@ -55,6 +55,18 @@ html < "$tmp/in"
 [ "$status" -eq 0 ] && [ "$(grep -o '<mark class="place"' "$tmp/out" | wc -l)" -eq 2 ] ||
     bad "unsorted entities: exit $status, $(cat "$tmp/err")"
 
+# Read as the tagger reads: gzip input (by its magic bytes), binary refused.
+html < "$crafted"
+cp "$tmp/out" "$tmp/plain.html"
+gzip -c "$crafted" > "$tmp/crafted.gz"
+html < "$tmp/crafted.gz"
+[ "$status" -eq 0 ] && cmp -s "$tmp/out" "$tmp/plain.html" ||
+    bad "gzip input: exit $status, page differs from the plain input's: $(cat "$tmp/err")"
+printf 'x\000y\n' > "$tmp/bin"
+html "$tmp/bin"
+[ "$status" -eq 1 ] && grep -q "^tagpipe html: $tmp/bin: binary input" "$tmp/err" ||
+    bad "binary input: exit $status: $(cat "$tmp/err")"
+
 # Bad lines are reported by line number; the others are still shown.
 printf '%s\n' '{"text":"Kyiv","entities":[]}' 'not json' '[1]' '{"text":"Lviv","entities":{}}' > "$tmp/in"
 html < "$tmp/in"
