@@ -328,6 +328,12 @@ class Words:
         lw = w.lower()
         return self.level.get(lw, 999) <= COMMON_WORD_LEVEL
 
+    def proper_first(self, w):
+        """scowl lists the capitalized form w at least as commonly (english-upper
+        level no higher) as its lower-case form: 'Wales' (upper 50, 'wales' 50)
+        is a name first, 'Reading' (upper 50, 'reading' 10) a word first."""
+        return w[:1].isupper() and self.upper.get(w, 999) <= self.level.get(w.lower(), 999)
+
     def very_common_cap(self, w):
         """scowl's most common capitalized words (levels <= 35): days, months,
         'English', 'Brown', 'John'."""
@@ -398,7 +404,8 @@ def flag_for(words, alias, prominent=False, given_ok=False, surname_ok=None):
         if not re.search(r"[a-z]", t):
             return ""
         parts = re.split(r"[-']", t)
-        if words.common(t) or (len(parts) > 1 and all(words.common(p) for p in parts if p)):
+        if (words.common(t) and not words.proper_first(t)) or (
+                len(parts) > 1 and all(words.common(p) for p in parts if p)):
             return "" if prominent else "~"
         if words.given_name(t) and not (prominent or given_ok):
             return "~"
