@@ -515,7 +515,8 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
         g_autofree char *run_name = NULL;
         if (org) {
             word_at = bracketed_acronym(tt, org_last + 1) + 1;
-            if (word_at < n && parse_office(k, tt, gaz_matches, word_at, &p, buf) && !p.modifier &&
+            if (word_at < n && !(tp_tok(tt, word_at)->flags & TP_TOK_NL) &&
+                parse_office(k, tt, gaz_matches, word_at, &p, buf) && !p.modifier &&
                 (gint)p.end > gaz_last) {
                 parsed = body = TRUE;
                 body_name = tp_gazetteer_str(k->gaz, org->name);
@@ -526,7 +527,8 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
         gint run = (!parsed && org == NULL && gaz_entry == NULL) ? org_run(tt, i) : -1;
         if (run >= 0) {
             word_at = bracketed_acronym(tt, (guint)run + 1) + 1;
-            if (word_at < n && parse_office(k, tt, gaz_matches, word_at, &p, buf) && !p.modifier) {
+            if (word_at < n && !(tp_tok(tt, word_at)->flags & TP_TOK_NL) &&
+                parse_office(k, tt, gaz_matches, word_at, &p, buf) && !p.modifier) {
                 parsed = body = TRUE;
                 const TpToken *a = tp_tok(tt, i), *b = tp_tok(tt, (guint)run);
                 run_name = g_strndup(text + a->start, b->end - a->start);
@@ -562,6 +564,10 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
          * Cardinals", "the Ottawa Senators"), not offices. */
         if (seat && seat_last + 1 < n && (tp_tok(tt, seat_last + 1)->flags & TP_TOK_CAP) &&
             g_str_has_suffix(tp_tok_key(tt, tp_tok(tt, seat_last + 1)), "s"))
+            seat = NULL;
+        /* nor is a one-word place that is also an ordinary word ("Can", "Reading":
+         * in a title "Only God Can Judge Me" the word is the word) */
+        if (seat && seat_last == i && (tp_tok(tt, i)->lex & TP_LEX_COMMON))
             seat = NULL;
         if (seat && seat_last + 1 < n && !(tp_tok(tt, seat_last + 1)->flags & TP_TOK_NL) &&
             parse_office(k, tt, gaz_matches, seat_last + 1, &p, buf) && !p.modifier &&
