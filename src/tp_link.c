@@ -105,12 +105,22 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
     memset(out, 0, sizeof(*out));
     guint last;
     const char *cc = i < n ? country_at(k, tt, matches, i, &last, FALSE, buf) : NULL;
+    guint span;
     if (cc) {
         out->country = cc;
         out->modifier = TRUE;
         i = last + 1;
+    } else if (i < n && (tp_tok(tt, i)->flags & TP_TOK_CAP) &&
+               class_at(k, tt, i, TP_LEX_DEMONYM, &span, buf)) {
+        /* A demonym of no one state before a body word names that body's
+         * people ("Chechen separatist military leader", "Kurdish rebel
+         * leader"); alone it names no body ("Kurdish leader", GUIDELINE.md
+         * section 3), so it opens the span only before a body portfolio. */
+        guint span2;
+        const TpLexWord *pw = class_at(k, tt, i + span, TP_LEX_PORTFOLIO, &span2, buf);
+        if (pw && word_in(tp_gazetteer_str(k->gaz, pw->canonical), body_portfolios))
+            i += span;
     }
-    guint span;
     for (int p = 0; p < 3 && i < n; p++) {
         const TpLexWord *w = class_at(k, tt, i, TP_LEX_PORTFOLIO, &span, buf);
         if (w == NULL)
@@ -138,6 +148,14 @@ static gboolean parse_office(const TpKnowledge *k, const TpTokens *tt, const TpM
         return FALSE;
     out->word = tp_gazetteer_str(k->gaz, w->canonical);
     out->end = i + span - 1;
+    /* An abbreviated title keeps its full stop ("Gov.", "Sen.", GUIDELINE.md
+     * section 2): a capitalized word of at most three letters, the stop
+     * written right after it. */
+    const TpToken *wt = tp_tok(tt, out->end);
+    if (span == 1 && key_is(tt, out->end + 1, ".") &&
+        !(tp_tok(tt, out->end + 1)->flags & TP_TOK_SPACE) && (wt->flags & TP_TOK_CAP) &&
+        !(wt->flags & TP_TOK_ALLCAPS) && wt->end - wt->start <= 3)
+        out->end++;
     /* "Secretary of State for Defence", "Minister of Finance", "President of France". */
     guint j = out->end + 1;
     while (j + 1 < n && (strcmp(tp_tok_key(tt, tp_tok(tt, j)), "of") == 0 ||
@@ -293,6 +311,10 @@ static const char *const hyphen_after[] = {"in", "of", "chief", "staff", "genera
  * Buthelezi", a traditional chief). GUIDELINE.md section 3. */
 static const char *const body_words[] = {"leader", "head", "chief", "boss", NULL};
 
+/* Words after "its leader" that leave "leader" a noun: "its leader said". */
+static const char *const after_possessed[] = {"said", "says", "was",  "is",  "has",
+                                              "had",  "and",  "will", "who", NULL};
+
 /* Words after which a bare office word is the position itself ("the minister
  * said", "a new prime minister", "former president"). */
 static const char *const before_bare[] = {
@@ -300,6 +322,8 @@ static const char *const before_bare[] = {
     "our",       "whose",    "former", "new",      "ex",  "then",    "late",
     "acting",    "outgoing", "ousted", "incoming", "as",  "interim", "newly",
     "appointed", "elected",  "'s",     "’s",       NULL};
+/* and verbs of a change of state: "who became archbishop of Cincinnati" */
+static const char *const become[] = {"became", "become", "becomes", NULL};
 
 /* The longest gazetteer entry of `type` starting at token i; its last token in *out_last. */
 static const TpGazEntry *entry_at(const TpKnowledge *k, const TpMatchIndex *ix, guint i,
@@ -364,6 +388,56 @@ static gint of_body(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex
     return MAX(end, named);
 }
 
+/* Whether token t is a capitalized word. */
+static gboolean cap_word(const TpTokens *tt, guint t) {
+    return t < tt->toks->len && (tp_tok(tt, t)->flags & TP_TOK_CAP) &&
+           (tp_tok(tt, t)->flags & TP_TOK_WORD);
+}
+
+/* Token t, capitalized, opens no name: a determiner, a stop word, or an
+ * ordinary word at a sentence start ("Later", "Yesterday"). */
+static gboolean opens_no_run(const TpTokens *tt, guint t) {
+    const TpToken *tk = tp_tok(tt, t);
+    return word_in(tp_tok_key(tt, tk), before_bare) || (tk->lex & TP_LEX_STOPWORD) ||
+           ((tk->flags & TP_TOK_SENT) && (tk->lex & TP_LEX_COMMON) && !(tk->lex & TP_LEX_DEMONYM));
+}
+
+/* A capitalized run from token i (not a determiner, on one line) whose last
+ * word before token `at` is an organization head word or legal-form suffix:
+ * the name of a body the gazetteers do not know ("Panamanian Boxing
+ * Association", "Federal Air Traffic Control Administration", "Pirelli SpA").
+ * Its last token, or -1. */
+static gint org_run(const TpTokens *tt, guint i) {
+    guint n = tt->toks->len;
+    if (!cap_word(tt, i) || opens_no_run(tt, i) ||
+        (tp_tok(tt, i)->lex & (TP_LEX_OFFICE_WORD | TP_LEX_HONORIFIC)) ||
+        (tp_tok(tt, i)->flags & TP_TOK_LINECAPS))
+        return -1;
+    /* the start of a run: no capitalized word before it on the line, but one
+     * that opens no run ("The", "Later Boxing Association ...") */
+    if (i > 0 && cap_word(tt, i - 1) && !(tp_tok(tt, i)->flags & TP_TOK_NL) &&
+        !opens_no_run(tt, i - 1))
+        return -1;
+    gint last = -1;
+    for (guint t = i; t < n && t < i + 8; t++) {
+        if (t > i && (tp_tok(tt, t)->flags & TP_TOK_NL))
+            break;
+        if (!cap_word(tt, t) || (t > i && (tp_tok(tt, t)->lex & TP_LEX_OFFICE_WORD)))
+            break;
+        if (tp_tok(tt, t)->lex & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX))
+            last = (gint)t;
+    }
+    return last;
+}
+
+/* "(PDI)" after the name of a body: its last token, or `t` - 1 when none. */
+static guint bracketed_acronym(const TpTokens *tt, guint t) {
+    if (t + 2 < tt->toks->len && key_is(tt, t, "(") && key_is(tt, t + 2, ")") &&
+        (tp_tok(tt, t + 1)->flags & TP_TOK_ALLCAPS))
+        return t + 2;
+    return t - 1;
+}
+
 /* A name follows at token i: the next token starts a gazetteer person or is a
  * given name or surname of the lexicons. */
 static gboolean name_at(const TpKnowledge *k, const TpTokens *tt, const TpMatchIndex *ix, guint i) {
@@ -382,6 +456,13 @@ static gboolean office_accepted(const TpKnowledge *k, const TpTokens *tt, const 
                                 GString *buf) {
     guint n = tt->toks->len;
     gboolean needs_body = word_in(p->word, body_words);
+    /* "its leader", "their leader Rami al-Saadani": the possessor is the one
+     * body (the singular only: "their leaders" names prominent people). */
+    if (needs_body && i > 0 && p->end == i && word_in(tp_tok_key(tt, tp_tok(tt, i)), body_words) &&
+        (key_is(tt, i - 1, "its") || key_is(tt, i - 1, "their")) &&
+        (i + 1 >= n || !(tp_tok(tt, i + 1)->flags & TP_TOK_LOWER) ||
+         word_in(tp_tok_key(tt, tp_tok(tt, i + 1)), after_possessed)))
+        return TRUE; /* but "its chief agronomist": an adjective */
     if (needs_body && !p->modifier && !p->portfolio && !body) {
         gint end = of_body(k, tt, ix, p->end + 1);
         if (end < 0)
@@ -400,7 +481,8 @@ static gboolean office_accepted(const TpKnowledge *k, const TpTokens *tt, const 
                         !(tp_tok(tt, p->end + 1)->lex & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX));
     gboolean titled = (t->flags & TP_TOK_CAP) && next_cap &&
                       (!(t->flags & TP_TOK_SENT) || name_at(k, tt, ix, p->end + 1));
-    gboolean after_det = i > 0 && word_in(tp_tok_key(tt, tp_tok(tt, i - 1)), before_bare);
+    gboolean after_det = i > 0 && (word_in(tp_tok_key(tt, tp_tok(tt, i - 1)), before_bare) ||
+                                   word_in(tp_tok_key(tt, tp_tok(tt, i - 1)), become));
     /* A party or other affiliation between: "the Conservative MP", but not a
      * word inside a longer name ("the Canton Metropolitan Statistical Area"). */
     if (!after_det && i > 1 && (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) &&
@@ -460,9 +542,32 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             org = NULL;
         OfficeParse p;
         gboolean parsed = FALSE, body = FALSE;
-        if (org && org_last + 1 < n && parse_office(k, tt, gaz_matches, org_last + 1, &p, buf) &&
-            !p.modifier && (gint)p.end > gaz_last) {
-            parsed = body = TRUE;
+        /* the first token of the office words after the body, and the body's
+         * name for the office's id */
+        guint word_at = i;
+        const char *body_name = NULL;
+        g_autofree char *run_name = NULL;
+        if (org) {
+            word_at = bracketed_acronym(tt, org_last + 1) + 1;
+            if (word_at < n && !(tp_tok(tt, word_at)->flags & TP_TOK_NL) &&
+                parse_office(k, tt, gaz_matches, word_at, &p, buf) && !p.modifier &&
+                (gint)p.end > gaz_last) {
+                parsed = body = TRUE;
+                body_name = tp_gazetteer_str(k->gaz, org->name);
+            }
+        }
+        /* A body the gazetteers do not know, named by its head word or legal
+         * form ("Panamanian Boxing Association President"). */
+        gint run = (!parsed && org == NULL && gaz_entry == NULL) ? org_run(tt, i) : -1;
+        if (run >= 0) {
+            word_at = bracketed_acronym(tt, (guint)run + 1) + 1;
+            if (word_at < n && !(tp_tok(tt, word_at)->flags & TP_TOK_NL) &&
+                parse_office(k, tt, gaz_matches, word_at, &p, buf) && !p.modifier) {
+                parsed = body = TRUE;
+                const TpToken *a = tp_tok(tt, i), *b = tp_tok(tt, (guint)run);
+                run_name = g_strndup(text + a->start, b->end - a->start);
+                body_name = run_name;
+            }
         }
         /* Only a word the lexicons know, or a gazetteer name, can open an office. */
         gboolean may = gaz_entry != NULL ||
@@ -475,11 +580,41 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             (key_is(tt, i - 1, "of") || key_is(tt, i - 1, "for")) &&
             (tp_tok(tt, i - 2)->flags & TP_TOK_CAP) && (tp_tok(tt, i - 2)->lex & TP_LEX_ORG_HEAD))
             in_name = TRUE;
-        if (!parsed)
+        if (!parsed) {
+            word_at = i;
             parsed = may && !in_name && parse_office(k, tt, gaz_matches, i, &p, buf);
+        }
+        /* A place that is no country before the office words names its seat
+         * ("Chicago Cardinal", "South Carolina Gov.", "the Moscow mayor"): the
+         * span keeps it and the office takes its country; the office words
+         * must stand as an office on their own (a title before a name, after
+         * a determiner). */
+        const TpGazEntry *seat = NULL;
+        guint seat_last = 0;
+        if (!parsed && !in_name && gaz_entry == NULL && cap_word(tt, i) &&
+            !(tp_tok(tt, i)->flags & TP_TOK_LINECAPS))
+            seat = entry_at(k, gaz_matches, i, TP_ENTITY_PLACE, &seat_last);
+        /* A capitalized plural after a place names a team ("the St. Louis
+         * Cardinals", "the Ottawa Senators"), not offices. */
+        if (seat && seat_last + 1 < n && (tp_tok(tt, seat_last + 1)->flags & TP_TOK_CAP) &&
+            g_str_has_suffix(tp_tok_key(tt, tp_tok(tt, seat_last + 1)), "s"))
+            seat = NULL;
+        /* nor is a one-word place that is also an ordinary word ("Can", "Reading":
+         * in a title "Only God Can Judge Me" the word is the word) */
+        if (seat && seat_last == i && (tp_tok(tt, i)->lex & TP_LEX_COMMON))
+            seat = NULL;
+        if (seat && seat_last + 1 < n && !(tp_tok(tt, seat_last + 1)->flags & TP_TOK_NL) &&
+            parse_office(k, tt, gaz_matches, seat_last + 1, &p, buf) && !p.modifier &&
+            office_accepted(k, tt, gaz_matches, i, &p, FALSE, FALSE, buf)) {
+            parsed = TRUE;
+            word_at = seat_last + 1;
+            body_name = tp_gazetteer_str(k->gaz, seat->name);
+            p.country = tp_gazetteer_str(k->gaz, seat->country);
+        } else {
+            seat = NULL;
+        }
         gboolean raw = parsed; /* parsed, accepted or not: its words */
-        if (parsed &&
-            !office_accepted(k, tt, gaz_matches, body ? org_last + 1 : i, &p, body, FALSE, buf))
+        if (parsed && !seat && !office_accepted(k, tt, gaz_matches, word_at, &p, body, FALSE, buf))
             parsed = FALSE;
         /* A one-word generic title of the gazetteers ("Governor", "King") obeys
          * the same rules as the lexicon's office words. */
@@ -518,7 +653,7 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
         /* The organization around the office word stays free for names. */
         TpOffice o = {.first = first,
                       .last = last,
-                      .word_first = body ? org_last + 1 : first,
+                      .word_first = (body || seat) ? word_at : first,
                       .word_last = (parsed && p.of_body) ? p.of_body - 1 : last,
                       .score = TP_TUNE_OFFICE_SCORE};
         const TpGazEntry *e = NULL;
@@ -526,7 +661,8 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             o.word = p.word;
             o.portfolio = p.portfolio;
             g_autofree char *key = office_key(p.country, &p);
-            const TpGazEntry *hit = (k->offices.built && !body) ? office_lookup(k, key) : NULL;
+            const TpGazEntry *hit =
+                (k->offices.built && !body && !seat) ? office_lookup(k, key) : NULL;
             if (hit == NULL && p.country == NULL && gaz_entry && !body)
                 e = gaz_entry;
             else if (hit)
@@ -535,10 +671,10 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
                 o.name = title_case(strings, &p);
                 g_autofree char *slugged =
                     g_strdup_printf("%s%s%s",
-                                    body        ? tp_gazetteer_str(k->gaz, org->name)
+                                    body_name   ? body_name
                                     : p.country ? p.country
                                                 : "",
-                                    (body || p.country) ? " " : "", o.name);
+                                    (body_name || p.country) ? " " : "", o.name);
                 const char *local = tp_local_id(strings, TP_ENTITY_OFFICE, slugged);
                 /* Offices are facts of the world, not of this text: no "local:" prefix. */
                 o.id = local + strlen("local:");
@@ -602,6 +738,9 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
         /* office, then the person, initials included: "President Trump",
          * "Foreign Minister I.K. Gujral" */
         guint next = off->last + 1;
+        /* "(Air France chairman) Christian Blanc": the office in brackets */
+        if (off->first > 0 && key_is(tt, off->first - 1, "(") && key_is(tt, next, ")"))
+            next++;
         while (next < n && next <= off->last + 3 && person_from[next] < 0 &&
                ((tp_tok(tt, next)->flags & TP_TOK_ABBREV) ||
                 (tp_tok(tt, next)->lex & TP_LEX_TITLE) ||
@@ -671,8 +810,15 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
             while (t < stop && !key_is(tt, t, ",") && !key_is(tt, t, "."))
                 t++;
         }
-        if (key_is(tt, t, ",") && t + 1 < n && person_from[t + 1] >= 0) {
-            gint c = person_from[t + 1];
+        /* a rank before the name: "the commander-in-chief of Tajikistan's armed
+         * forces, Major-General Nikolai Sherbatov" */
+        guint r = t + 1;
+        while (r < n && r <= t + 3 && person_from[r] < 0 &&
+               ((tp_tok(tt, r)->lex & (TP_LEX_TITLE | TP_LEX_HONORIFIC)) ||
+                (key_is(tt, r, "-") && r > t + 1 && !(tp_tok(tt, r)->flags & TP_TOK_SPACE))))
+            r++;
+        if (key_is(tt, t, ",") && r < n && person_from[r] >= 0) {
+            gint c = person_from[r];
             guint after = t + 2;
             while (after < n && person_from[after] != c && person_to[after - 1] != c)
                 after++;

@@ -28,6 +28,7 @@ static const char good[] =
         "person\tperson/recep-tayyip-erdogan\tRecep Tayyip Erdoğan\tErdoğan\tcountry=TR\n"
         "organization\torg/nato\tNorth Atlantic Treaty Organization\t=NATO|Nato\n"
         "organization\torg/who\tWorld Health Organization\t=WHO\n"
+        "organization\torg/fed\tFederal Reserve\t~Federal Reserve\tcountry=US\n"
         "office\toffice/gb-defence-secretary\tSecretary of State for Defence\tDefence "
         "Secretary\tcountry=GB\n"
         "place\tplace/washington\tWashington\t-\tcountry=US;prior=0.7\n"
@@ -164,6 +165,12 @@ static const MatchCase match_cases[] = {
     {"Reading is fun.", ""},
     {"I was reading it.", ""},
     {"LIVES IN READING", ""},
+    /* a phrase of common words: at a sentence start when a later word is
+     * capitalized as in the alias, never in lower case or all-caps copy */
+    {"Federal Reserve governor Lawrence Lindsey said.", "Federal Reserve=org/fed"},
+    {"He met Federal Reserve officials.", "Federal Reserve=org/fed"},
+    {"Federal reserve rules apply.", ""},
+    {"FEDERAL RESERVE MEETS", ""},
     /* case evidence: a capitalized name must be capitalized */
     {"new york is big", ""},
     {"america first", ""},
