@@ -3,6 +3,7 @@
  * and the one resolution that keeps the best non-overlapping set. */
 
 #include "tp_candidates.h"
+#include "tp_image.h"
 
 #include <math.h>
 #include <string.h>
@@ -445,37 +446,70 @@ static guint words_in(const TpTokens *tt, guint a, guint b) {
     return n;
 }
 
+/* Features are written one at a time at the end of `out`. For the trainer
+ * they stay there, each NUL-terminated; when scoring, each is looked up in
+ * the model as soon as it is complete and then dropped, so that no list of
+ * strings is kept per candidate and none is printf-formatted (the printf-like
+ * helpers and GLib's string hashing were half of the entity path's time). */
 typedef struct {
     GString *out;
+    gsize start;                /* where the feature being written starts */
+    const TpEntityModel *model; /* scoring: add each feature's weights to `score` */
+    double *score;
     guint n;
 } Feats;
 
+static inline void put_len(Feats *f, const char *s, gsize len) {
+    GString *o = f->out;
+    if (G_LIKELY(o->len + len < o->allocated_len)) {
+        memcpy(o->str + o->len, s, len);
+        o->len += len;
+        o->str[o->len] = '\0';
+    } else {
+        g_string_append_len(o, s, (gssize)len);
+    }
+}
+
+static inline void put(Feats *f, const char *s) {
+    put_len(f, s, strlen(s));
+}
+
+static const double *model_weights(const TpEntityModel *m, const char *s, gsize len);
+
+/* The feature written since `f->start` is complete. */
+static void feat_end(Feats *f) {
+    f->n++;
+    if (f->model == NULL) {
+        put_len(f, "", 1);
+        f->start = f->out->len;
+        return;
+    }
+    const double *w = model_weights(f->model, f->out->str + f->start, f->out->len - f->start);
+    if (w)
+        for (int k = 0; k < TP_CLASS_N; k++)
+            f->score[k] += w[k];
+    f->out->len = f->start;
+    f->out->str[f->start] = '\0';
+}
+
 static void feat(Feats *f, const char *s) {
-    g_string_append(f->out, s);
-    g_string_append_c(f->out, '\0');
-    f->n++;
+    put(f, s);
+    feat_end(f);
 }
 
-/* The feature a b c d (NULL ends it early), without printf: the common shapes. */
-static void featcat(Feats *f, const char *a, const char *b, const char *c, const char *d) {
-    g_string_append(f->out, a);
-    if (b)
-        g_string_append(f->out, b);
-    if (b && c)
-        g_string_append(f->out, c);
-    if (b && c && d)
-        g_string_append(f->out, d);
-    g_string_append_c(f->out, '\0');
-    f->n++;
+/* The feature made of the strings `parts` (NULL-terminated), one after the other. */
+static void feat_parts(Feats *f, const char *const *parts) {
+    for (guint i = 0; parts[i]; i++)
+        put(f, parts[i]);
+    feat_end(f);
 }
+#define featcat(f, ...) feat_parts((f), (const char *const[]){__VA_ARGS__, NULL})
 
-G_GNUC_PRINTF(2, 3) static void featf(Feats *f, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    g_string_append_vprintf(f->out, fmt, ap);
-    va_end(ap);
-    g_string_append_c(f->out, '\0');
-    f->n++;
+/* A small count as a feature value ("len=3"): what "%u" gave for 0..9. */
+static const char *digit(guint v) {
+    static const char *const digits[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    g_assert(v < G_N_ELEMENTS(digits));
+    return digits[v];
 }
 
 static const char *prior_bucket(double p) {
@@ -498,12 +532,12 @@ static void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
     gboolean any = FALSE;
     for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
         if (l & lex_names[i].bit) {
-            featcat(f, where, lex_names[i].name, caps ? "|caps" : NULL, NULL);
+            featcat(f, where, lex_names[i].name, caps ? "|caps" : "");
             any = TRUE;
         }
     }
     if (!any)
-        featcat(f, where, "unknown", caps ? "|caps" : NULL, NULL);
+        featcat(f, where, "unknown", caps ? "|caps" : "");
 }
 
 static char shape_code(const TpTokens *tt, guint i) {
@@ -534,8 +568,9 @@ static gboolean initials_match(const TpTokens *tt, guint a, guint b, const char 
     return k == len && len >= 2;
 }
 
-guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArray *cands, guint ci,
-                       GString *out) {
+/* Write the features of candidate `ci` to `f`; returns how many. */
+static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArray *cands,
+                           guint ci, Feats *f) {
     const TpTokens *tt = cx->tt;
     const TpGazetteer *gaz = cx->k->gaz;
     const TpCand *c = &g_array_index(cands, TpCand, ci);
@@ -544,16 +579,14 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
      * "Mr Trump" is the name "Trump" with an honorific. */
     guint a = c->first, b = c->last, an = c->name_first;
     const TpToken *ta = tp_tok(tt, a), *tb = tp_tok(tt, b), *tn = tp_tok(tt, an);
-    Feats f = {out, 0};
-    g_string_truncate(out, 0);
     char buf[16], buf2[16];
     guint words = words_in(tt, an, b);
 
-    feat(&f, "bias");
+    feat(f, "bias");
     if (an > a)
-        feat(&f, "honorific-first");
+        feat(f, "honorific-first");
     /* ---- shape ---- */
-    featf(&f, "len=%u", MIN(words, 5u));
+    featcat(f, "len=", digit(MIN(words, 5u)));
     {
         char sh[8];
         guint k = 0;
@@ -562,23 +595,23 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         if (b - an + 1 > 6)
             sh[k++] = '+';
         sh[k] = '\0';
-        featcat(&f, "shape=", sh, NULL, NULL);
+        featcat(f, "shape=", sh);
     }
     if (ta->flags & TP_TOK_SENT) {
-        feat(&f, "sent-start");
+        feat(f, "sent-start");
         /* "On Saturday Arsenal": an ordinary word opening the sentence opens the span. */
         if ((ta->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)) && b > a)
-            feat(&f, "sent-start-ordinary-first");
+            feat(f, "sent-start-ordinary-first");
     }
     if (ta->flags & TP_TOK_LINECAPS)
-        feat(&f, "caps-line");
+        feat(f, "caps-line");
     if ((ta->flags & TP_TOK_NL) || a == 0)
-        feat(&f, "line-start");
+        feat(f, "line-start");
     gboolean line_end = b + 1 >= n || (tp_tok(tt, b + 1)->flags & TP_TOK_NL);
     if (line_end)
-        feat(&f, "line-end");
+        feat(f, "line-end");
     if (((ta->flags & TP_TOK_NL) || a == 0) && line_end)
-        feat(&f, "line-whole");
+        feat(f, "line-whole");
     {
         /* A table row: the name opens a line whose rest is numbers and punctuation. */
         guint j = b + 1, digits = 0;
@@ -591,27 +624,27 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
                 row = FALSE;
         }
         if (row && digits >= 2)
-            feat(&f, "table-row");
+            feat(f, "table-row");
     }
     for (guint i = a; i <= b; i++) {
         if (strcmp(key(tt, i), "-") == 0) {
-            feat(&f, "hyphen-inside");
+            feat(f, "hyphen-inside");
             break;
         }
     }
     for (guint i = a + 1; i < b; i++) {
         if (tp_tok_key_in(tt, i, tp_name_connectors) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
-            featf(&f, "connector-inside=%s",
-                  strcmp(key(tt, i), "and") == 0 || strcmp(key(tt, i), "&") == 0    ? "and"
-                  : strcmp(key(tt, i), "of") == 0 || strcmp(key(tt, i), "for") == 0 ? "of"
-                  : strcmp(key(tt, i), "'s") == 0                                   ? "'s"
-                                                                                    : "particle");
+            featcat(f, "connector-inside=",
+                    strcmp(key(tt, i), "and") == 0 || strcmp(key(tt, i), "&") == 0    ? "and"
+                    : strcmp(key(tt, i), "of") == 0 || strcmp(key(tt, i), "for") == 0 ? "of"
+                    : strcmp(key(tt, i), "'s") == 0                                   ? "'s"
+                                                                                      : "particle");
         }
     }
     if (c->origin & TP_CAND_BYLINE)
-        feat(&f, "byline");
+        feat(f, "byline");
     if (!(c->origin & TP_CAND_RUN))
-        feat(&f, "not-capitalized-run");
+        feat(f, "not-capitalized-run");
 
     /* ---- context ---- */
     const char *p1 = "BOUND", *p2 = "BOUND", *n1 = "BOUND", *n2 = "BOUND";
@@ -620,19 +653,19 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         if (a > 1 && !(tp_tok(tt, a - 1)->flags & TP_TOK_NL))
             p2 = ctx_class(cx, a - 2, buf2);
     }
-    featcat(&f, "p1=", p1, NULL, NULL);
-    featcat(&f, "p2=", p2, NULL, NULL);
-    featcat(&f, "p2p1=", p2, "|", p1);
+    featcat(f, "p1=", p1);
+    featcat(f, "p2=", p2);
+    featcat(f, "p2p1=", p2, "|", p1);
     char nb[16], nb2[16];
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
         n1 = ctx_class(cx, b + 1, nb);
         if (b + 2 < n && !(tp_tok(tt, b + 2)->flags & TP_TOK_NL))
             n2 = ctx_class(cx, b + 2, nb2);
     }
-    featcat(&f, "n1=", n1, NULL, NULL);
-    featcat(&f, "n2=", n2, NULL, NULL);
-    featcat(&f, "n1n2=", n1, "|", n2);
-    featcat(&f, "p1n1=", p1, "|", n1);
+    featcat(f, "n1=", n1);
+    featcat(f, "n2=", n2);
+    featcat(f, "n1n2=", n1, "|", n2);
+    featcat(f, "p1n1=", p1, "|", n1);
     /* A part of a longer capitalized run: "[Bill] Clinton", "Bill [Clinton]". */
     const TpToken *tp = a > 0 ? tp_tok(tt, a - 1) : NULL;
     gboolean run_left =
@@ -643,28 +676,28 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
     gboolean run_right = b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL) &&
                          tp_tok_is_cap_word(tp_tok(tt, b + 1)) && !cx->off_taken[b + 1];
     if (run_left)
-        feat(&f, "run.left");
+        feat(f, "run.left");
     if (run_right)
-        feat(&f, "run.right");
+        feat(f, "run.right");
     if (!run_left && !run_right)
-        feat(&f, "run.whole");
+        feat(f, "run.whole");
     /* An honorific before the rest of its run: "Mr [Smith] said", "[Mr Smith] said". */
     if (!run_right && (an > a || (a > 0 && !(ta->flags & TP_TOK_NL) &&
                                   (tp_tok(tt, a - 1)->lex & TP_LEX_HONORIFIC))))
-        feat(&f, "honorific+rest-of-run");
+        feat(f, "honorific+rest-of-run");
     if (a > 0 && is_place_prep(tt, a - 1))
-        feat(&f, "place-prep-before");
+        feat(f, "place-prep-before");
     if (score_after(tt, b))
-        feat(&f, "score-after");
+        feat(f, "score-after");
     if (a > 1 && (tp_tok(tt, a - 1)->flags & TP_TOK_DIGIT) && !(ta->flags & TP_TOK_NL))
-        feat(&f, "score-before");
+        feat(f, "score-before");
     if ((b + 1 < n && tp_tok_key_in(tt, b + 1, versus)) ||
         (a > 0 && tp_tok_key_in(tt, a - 1, versus)))
-        feat(&f, "versus");
+        feat(f, "versus");
     if (b + 2 < n && strcmp(key(tt, b + 1), "-") == 0 && strcmp(key(tt, b + 2), "based") == 0)
-        feat(&f, "x-based");
+        feat(f, "x-based");
     if (b + 1 < n && strcmp(key(tt, b + 1), "'s") == 0)
-        feat(&f, "possessive");
+        feat(f, "possessive");
     /* ", Region" after the name, or the name after "Town, ". */
     if (b + 2 < n && strcmp(key(tt, b + 1), ",") == 0) {
         for (guint m = tp_match_begin(cx->matches, b + 2); m < tp_match_begin(cx->matches, b + 3);
@@ -672,8 +705,8 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             const TpGazMatch *gm = &g_array_index(cx->matches->matches, TpGazMatch, m);
             const TpGazEntry *e = value_entry(gaz, gm->value);
             if (e->type == TP_ENTITY_PLACE) {
-                featf(&f, "comma-place-after=%s",
-                      e->kind ? tp_gazetteer_str(gaz, e->kind) : "place");
+                featcat(f,
+                        "comma-place-after=", e->kind ? tp_gazetteer_str(gaz, e->kind) : "place");
                 break;
             }
         }
@@ -688,10 +721,10 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             }
         }
         if (found)
-            feat(&f, "after-place-comma");
+            feat(f, "after-place-comma");
     }
     if (a > 0 && strcmp(key(tt, a - 1), "(") == 0 && b + 1 < n && strcmp(key(tt, b + 1), ")") == 0)
-        feat(&f, "in-brackets");
+        feat(f, "in-brackets");
 
     /* ---- gazetteers and lexicons ---- */
     TpClass best = TP_CLASS_NONE;
@@ -703,31 +736,31 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         const TpGazValue *v = tp_gazetteer_value(gaz, c->value[k]);
         const TpGazEntry *e = value_entry(gaz, c->value[k]);
         const char *cn = class_names[k];
-        featcat(&f, "gaz=", cn, NULL, NULL);
-        featf(&f, "gaz=%s|prior=%s", cn, prior_bucket(c->prior[k]));
+        featcat(f, "gaz=", cn);
+        featcat(f, "gaz=", cn, "|prior=", prior_bucket(c->prior[k]));
         if (e->kind && k == TP_CLASS_PLACE)
-            featf(&f, "gaz=%s|kind=%s", cn, tp_gazetteer_str(gaz, e->kind));
+            featcat(f, "gaz=", cn, "|kind=", tp_gazetteer_str(gaz, e->kind));
         if (v->flags & TP_ALIAS_COMMON)
-            featf(&f, "gaz=%s|common%s", cn, (ta->flags & TP_TOK_LINECAPS) ? "|caps" : "");
+            featcat(f, "gaz=", cn, "|common", (ta->flags & TP_TOK_LINECAPS) ? "|caps" : "");
         if (v->flags & TP_ALIAS_EXACT)
-            featf(&f, "gaz=%s|exact", cn);
+            featcat(f, "gaz=", cn, "|exact");
         if (!(v->flags & TP_ALIAS_NAME))
-            featf(&f, "gaz=%s|alias", cn);
+            featcat(f, "gaz=", cn, "|alias");
         /* What the context says of a reading may favour any class ("Chicago 5"). */
-        featcat(&f, "gctx=", cn, "|p1=", p1);
-        featcat(&f, "gctx=", cn, "|n1=", n1);
+        featcat(f, "gctx=", cn, "|p1=", p1);
+        featcat(f, "gctx=", cn, "|n1=", n1);
         if (ta->flags & TP_TOK_LINECAPS)
-            featf(&f, "gctx=%s|caps-line", cn);
+            featcat(f, "gctx=", cn, "|caps-line");
         if (ta->flags & TP_TOK_SENT)
-            featf(&f, "gctx=%s|sent-start", cn);
+            featcat(f, "gctx=", cn, "|sent-start");
         if (!run_left && !run_right)
-            featf(&f, "gctx=%s|run.whole", cn);
+            featcat(f, "gctx=", cn, "|run.whole");
         if (best == TP_CLASS_NONE || c->prior[k] > c->prior[best])
             best = (TpClass)k;
     }
-    featf(&f, "gaz.readings=%u", n_read);
+    featcat(f, "gaz.readings=", digit(n_read));
     if (best != TP_CLASS_NONE && n_read > 1)
-        featf(&f, "gaz.best=%s", class_names[best]);
+        featcat(f, "gaz.best=", class_names[best]);
     /* Readings inside the span and around it, each kind once. */
     guint32 in_seen = 0, within_seen = 0;
     for (guint i = a; i <= b; i++) {
@@ -742,8 +775,8 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             if (in_seen & bit)
                 continue;
             in_seen |= bit;
-            featf(&f, "gaz.in=%s|%s", k == TP_CLASS_NONE ? "office" : class_names[k],
-                  (const char *const[]){"first", "last", "mid"}[w]);
+            featcat(f, "gaz.in=", k == TP_CLASS_NONE ? "office" : class_names[k], "|",
+                    (const char *const[]){"first", "last", "mid"}[w]);
         }
     }
     for (guint i = a >= 6 ? a - 6 : 0; i <= a; i++) {
@@ -755,14 +788,14 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             TpClass k = type_class(value_entry(gaz, gm->value)->type);
             if (k != TP_CLASS_NONE && !(within_seen & (1u << k))) {
                 within_seen |= 1u << k;
-                featf(&f, "gaz.within=%s", class_names[k]);
+                featcat(f, "gaz.within=", class_names[k]);
             }
         }
     }
     gboolean caps = (ta->flags & TP_TOK_LINECAPS) != 0;
-    lex_feats(&f, "lex.first=", tn->lex, caps);
+    lex_feats(f, "lex.first=", tn->lex, caps);
     if (b > an)
-        lex_feats(&f, "lex.last=", tb->lex, caps);
+        lex_feats(f, "lex.last=", tb->lex, caps);
     gboolean all_common = TRUE, head_inside = FALSE;
     for (guint i = an; i <= b; i++) {
         const TpToken *t = tp_tok(tt, i);
@@ -774,11 +807,11 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             head_inside = TRUE;
     }
     if (all_common)
-        feat(&f, (ta->flags & TP_TOK_LINECAPS) ? "lex.all-common|caps" : "lex.all-common");
+        feat(f, (ta->flags & TP_TOK_LINECAPS) ? "lex.all-common|caps" : "lex.all-common");
     if (head_inside)
-        feat(&f, "lex.orghead-inside");
+        feat(f, "lex.orghead-inside");
     if ((tn->lex & TP_LEX_GIVEN_NAME) && b > an && (tb->lex & TP_LEX_SURNAME))
-        feat(&f, "lex.given+surname");
+        feat(f, "lex.given+surname");
     if (words == 1 && !(tn->lex & TP_LEX_DEMONYM)) {
         /* "Ukrainians": the plural of a demonym the lexicon lists. */
         const char *kk = key(tt, an);
@@ -786,59 +819,96 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         if (kl > 3 && kk[kl - 1] == 's') {
             g_autofree char *sing = g_strndup(kk, kl - 1);
             if (tp_gazetteer_lexicon(gaz, sing) & TP_LEX_DEMONYM)
-                feat(&f, "lex.plural-demonym");
+                feat(f, "lex.plural-demonym");
         }
     }
     if (words == 1 && (tn->flags & TP_TOK_ALLCAPS) && !(tn->flags & TP_TOK_LINECAPS))
-        featf(&f, "acronym=%u", MIN((guint)g_utf8_strlen(key(tt, an), -1), 5u));
+        featcat(f, "acronym=", digit(MIN((guint)g_utf8_strlen(key(tt, an), -1), 5u)));
 
     /* ---- the document ---- */
     const DocSurface *s = g_array_index(doc->surface_of, gpointer, ci);
     guint32 own = g_array_index(doc->cue_bits, guint32, ci);
     if (s->n > 1)
-        feat(&f, "doc.repeated");
+        feat(f, "doc.repeated");
     for (int k = 0; k < DOC_N; k++) {
         guint others = s->with[k] - ((own >> k) & 1);
         if (others > 0)
-            featf(&f, "doc.other=%s", doc_cue_names[k]);
+            featcat(f, "doc.other=", doc_cue_names[k]);
     }
     if (words == 1) {
         /* A longer form earlier whose last word this is: "John Healey" ... "Healey". */
         const char *kk = key(tt, an);
         const DocLonger *l = g_hash_table_lookup(doc->longer, kk);
         if (l && l->min_last < a)
-            feat(&f, "doc.longer-earlier");
+            feat(f, "doc.longer-earlier");
         if (l && l->min_person_last < a)
-            feat(&f, "doc.longer-earlier=person-like");
+            feat(f, "doc.longer-earlier=person-like");
         /* An acronym defined in brackets: "Organization (NATO)". */
         if ((tn->flags & TP_TOK_ALLCAPS) && g_hash_table_contains(doc->acronyms, kk))
-            feat(&f, "doc.acronym-defined");
+            feat(f, "doc.acronym-defined");
     }
-    return f.n;
+    return f->n;
+}
+
+guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArray *cands, guint ci,
+                       GString *out) {
+    g_string_truncate(out, 0);
+    Feats f = {out, 0, NULL, NULL, 0};
+    return cand_features(cx, doc, cands, ci, &f);
 }
 
 /* ---- the model ---- */
 
 #define MODEL_HEADER "# tagpipe-entities 1"
 
+/* The features' weights in an open-addressing table (linear probing, at
+ * most half full) keyed by the name's XXH64 and compared by length and
+ * bytes: a lookup costs one hash of bytes already in cache and, mostly, one
+ * comparison, where GHashTable's g_str_hash and g_str_equal each walked the
+ * string and chased a pointer (tests/unit/test_candidates.c checks it
+ * against a GHashTable). */
+typedef struct {
+    const char *name; /* in `text`; NULL: an empty slot */
+    guint32 len;
+    guint32 hash; /* the high half of the name's hash */
+    const double *w;
+} FeatSlot;
+
 struct TpEntityModel {
-    GHashTable *weights; /* feature (in `text`) -> double[TP_CLASS_N] (in `block`) */
-    char *text;          /* the model file, cut into lines and columns */
-    double *block;       /* every feature's weights */
+    FeatSlot *slots;
+    guint32 mask; /* slots - 1, a power of two */
+    guint n_feat;
+    char *text;    /* the model file, cut into lines and columns */
+    double *block; /* every feature's weights */
     double scale;
 };
 
 void tp_entity_model_free(TpEntityModel *model) {
     if (model == NULL)
         return;
-    g_hash_table_destroy(model->weights);
+    g_free(model->slots);
     g_free(model->text);
     g_free(model->block);
     g_free(model);
 }
 
 guint tp_entity_model_n_features(const TpEntityModel *model) {
-    return g_hash_table_size(model->weights);
+    return model->n_feat;
+}
+
+/* The slot of feature `s` (`len` bytes): its own, or the empty one where it would go. */
+static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len) {
+    guint64 h = tp_xxh64(s, len, 0);
+    guint32 hi = (guint32)(h >> 32);
+    for (guint32 i = (guint32)h & m->mask;; i = (i + 1) & m->mask) {
+        FeatSlot *sl = &m->slots[i];
+        if (sl->name == NULL || (sl->hash == hi && sl->len == len && memcmp(sl->name, s, len) == 0))
+            return sl;
+    }
+}
+
+static const double *model_weights(const TpEntityModel *m, const char *s, gsize len) {
+    return model_slot(m, s, len)->w;
 }
 
 static gboolean parse_double(const char *s, double *out) {
@@ -873,7 +943,11 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
         return NULL;
     }
     TpEntityModel *m = g_new0(TpEntityModel, 1);
-    m->weights = g_hash_table_new(g_str_hash, g_str_equal);
+    guint32 n_slots = 16;
+    while (n_slots < 2 * lines->len)
+        n_slots *= 2;
+    m->slots = g_new0(FeatSlot, n_slots);
+    m->mask = n_slots - 1;
     /* One allocation for all weights (at most one feature per line), and the
      * names stay in the cut copy of the file. */
     m->block = g_new(double, (gsize)lines->len *TP_CLASS_N);
@@ -927,13 +1001,16 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
                 goto bad_number;
         }
         const char *fname = cols[1];
-        if (g_hash_table_contains(m->weights, fname)) {
+        gsize flen = strlen(fname);
+        FeatSlot *sl = model_slot(m, fname, flen);
+        if (sl->name != NULL) {
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: feature '%s' given twice", name,
                         i + 1, cols[1]);
             goto fail;
         }
-        g_hash_table_insert(m->weights, (gpointer)fname, w);
+        *sl = (FeatSlot){fname, (guint32)flen, (guint32)(tp_xxh64(fname, flen, 0) >> 32), w};
         n_feat++;
+        m->n_feat = n_feat;
         continue;
     bad_number:
         g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: bad number", name, i + 1);
@@ -941,10 +1018,10 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
     }
     if (!classes_ok)
         goto bad_classes;
-    if (declared != (gint64)g_hash_table_size(m->weights)) {
+    if (declared != (gint64)m->n_feat) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
                     "%s: 'features' says %" G_GINT64_FORMAT " but the file has %u", name, declared,
-                    g_hash_table_size(m->weights));
+                    m->n_feat);
         goto fail;
     }
     m->text = g_steal_pointer(&copy);
@@ -965,22 +1042,41 @@ TpEntityModel *tp_entity_model_load(const char *path, GError **error) {
     return tp_entity_model_parse(path, text, len, error);
 }
 
-void tp_entity_model_score(const TpEntityModel *model, const char *features, guint n, TpCand *c) {
-    for (int k = 0; k < TP_CLASS_N; k++)
-        c->score[k] = 0.0;
-    const char *p = features;
-    for (guint i = 0; i < n; i++) {
-        const double *w = g_hash_table_lookup(model->weights, p);
-        if (w)
-            for (int k = 0; k < TP_CLASS_N; k++)
-                c->score[k] += w[k];
-        p += strlen(p) + 1;
-    }
+/* The best class other than none, and its margin over none. */
+static void decide(TpCand *c) {
     c->cls = TP_CLASS_PERSON;
     for (int k = 2; k < TP_CLASS_N; k++)
         if (c->score[k] > c->score[c->cls])
             c->cls = (TpClass)k;
     c->margin = c->score[c->cls] - c->score[TP_CLASS_NONE];
+}
+
+void tp_entity_model_score(const TpEntityModel *model, const char *features, guint n, TpCand *c) {
+    for (int k = 0; k < TP_CLASS_N; k++)
+        c->score[k] = 0.0;
+    const char *p = features;
+    for (guint i = 0; i < n; i++) {
+        gsize len = strlen(p);
+        const double *w = model_weights(model, p, len);
+        if (w)
+            for (int k = 0; k < TP_CLASS_N; k++)
+                c->score[k] += w[k];
+        p += len + 1;
+    }
+    decide(c);
+}
+
+void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands, guint ci,
+                   const TpEntityModel *model, GString *scratch) {
+    TpCand *c = &g_array_index(cands, TpCand, ci);
+    /* Summed in feature order, as tp_entity_model_score does: the same doubles. */
+    double score[TP_CLASS_N] = {0.0};
+    g_string_truncate(scratch, 0);
+    Feats f = {scratch, 0, model, score, 0};
+    cand_features(cx, doc, cands, ci, &f);
+    for (int k = 0; k < TP_CLASS_N; k++)
+        c->score[k] = score[k];
+    decide(c);
 }
 
 double tp_entity_model_confidence(const TpEntityModel *model, double margin) {

@@ -80,6 +80,11 @@ void tp_entity_model_free(TpEntityModel *model);
 guint tp_entity_model_n_features(const TpEntityModel *model);
 /* Score `n` features (as from tp_cand_features) into c->score, c->cls, c->margin. */
 void tp_entity_model_score(const TpEntityModel *model, const char *features, guint n, TpCand *c);
+/* Score candidate `i` of `cands` as tp_cand_features() then
+ * tp_entity_model_score() would, to the same doubles, without keeping its
+ * features (`scratch` holds one at a time). */
+void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands, guint i,
+                   const TpEntityModel *model, GString *scratch);
 /* Confidence in [0,1] of a margin, by the model's scale. */
 double tp_entity_model_confidence(const TpEntityModel *model, double margin);
 
