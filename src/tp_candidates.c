@@ -61,32 +61,70 @@ static const char *const speech_verbs[] = {"said",      "says",   "told",    "ad
 static const char *const versus[] = {"v",     "vs",       "versus", "beat",
                                      "beats", "defeated", "drew",   NULL};
 
-/* The function words and speech verbs as one set (value 1: function word,
- * 2: speech verb, 3: both), built once: a context word is looked up four
- * times per candidate. */
-static GHashTable *context_words(void) {
-    static gsize once = 0;
-    static GHashTable *set = NULL;
-    if (g_once_init_enter(&once)) {
-        GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-        for (guint i = 0; function_words[i]; i++)
-            g_hash_table_insert(h, (gpointer)function_words[i], GUINT_TO_POINTER(1));
-        for (guint i = 0; speech_verbs[i]; i++)
-            g_hash_table_insert(
-                h, (gpointer)speech_verbs[i],
-                GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(h, speech_verbs[i])) | 2));
-        set = h;
-        g_once_init_leave(&once, 1);
+/* What the word lists above (and a few single keys) say of a token, as bits. */
+enum {
+    W_FUNCTION = 1 << 0,  /* function_words */
+    W_SPEECH = 1 << 1,    /* speech_verbs */
+    W_VERSUS = 1 << 2,    /* versus */
+    W_PLACE = 1 << 3,     /* tp_place_prepositions (tp_is_place_preposition) */
+    W_CONNECTOR = 1 << 4, /* tp_name_connectors */
+    W_HYPHEN = 1 << 5,    /* "-" */
+    W_POSS = 1 << 6,      /* "'s" */
+    W_COMMA = 1 << 7,     /* "," */
+    W_LPAREN = 1 << 8,    /* "(" */
+    W_RPAREN = 1 << 9,    /* ")" */
+    W_BASED = 1 << 10,    /* "based" */
+    W_PERCENT = 1 << 11,  /* "%" */
+    W_DOT = 1 << 12,      /* "." */
+    W_AND = 1 << 13,      /* "and", "&" */
+    W_OF = 1 << 14,       /* "of", "for" */
+    W_THE = 1 << 15,      /* "the" */
+};
+
+/* Every word of the lists, with its bits, built once, and the longest word. */
+typedef struct {
+    GHashTable *bits;
+    gsize max_len;
+} WordLists;
+
+static void add_words(WordLists *wl, const char *const *words, guint32 bit) {
+    for (guint i = 0; words[i]; i++) {
+        guint32 old = GPOINTER_TO_UINT(g_hash_table_lookup(wl->bits, words[i]));
+        g_hash_table_insert(wl->bits, (gpointer)words[i], GUINT_TO_POINTER(old | bit));
+        wl->max_len = MAX(wl->max_len, strlen(words[i]));
     }
-    return set;
 }
 
-/* The class of context token `i`, as a short string into `buf`. */
-static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
+static const WordLists *word_lists(void) {
+    static gsize once = 0;
+    static WordLists wl;
+    if (g_once_init_enter(&once)) {
+        wl.bits = g_hash_table_new(g_str_hash, g_str_equal);
+        add_words(&wl, function_words, W_FUNCTION);
+        add_words(&wl, speech_verbs, W_SPEECH);
+        add_words(&wl, versus, W_VERSUS);
+        add_words(&wl, tp_place_prepositions, W_PLACE);
+        add_words(&wl, tp_name_connectors, W_CONNECTOR);
+        static const struct {
+            const char *word;
+            guint32 bit;
+        } singles[] = {{"-", W_HYPHEN}, {"'s", W_POSS},     {",", W_COMMA},   {"(", W_LPAREN},
+                       {")", W_RPAREN}, {"based", W_BASED}, {"%", W_PERCENT}, {".", W_DOT},
+                       {"and", W_AND},  {"&", W_AND},       {"of", W_OF},     {"for", W_OF},
+                       {"the", W_THE}};
+        for (guint i = 0; i < G_N_ELEMENTS(singles); i++)
+            add_words(&wl, (const char *const[]){singles[i].word, NULL}, singles[i].bit);
+        g_once_init_leave(&once, 1);
+    }
+    return &wl;
+}
+
+/* The class of context token `i`, as a short string. */
+static const char *ctx_class(const TpCandContext *cx, guint i) {
     const TpTokens *tt = cx->tt;
     const TpToken *t = tp_tok(tt, i);
-    guint kind = GPOINTER_TO_UINT(g_hash_table_lookup(context_words(), key(tt, i)));
-    if (kind & 1)
+    guint32 kind = cx->words[i];
+    if (kind & W_FUNCTION)
         return key(tt, i);
     if (!(t->flags & TP_TOK_WORD)) {
         const char *k = key(tt, i);
@@ -105,7 +143,7 @@ static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
         return "OFFICE";
     if (l & TP_LEX_TITLE)
         return "TITLE";
-    if (kind & 2)
+    if (kind & W_SPEECH)
         return "SPEECH";
     if (l & TP_LEX_DEMONYM)
         return "DEMONYM";
@@ -117,8 +155,7 @@ static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
             return "ORGHEAD";
         if (l & TP_LEX_GIVEN_NAME)
             return "GIVEN";
-        g_strlcpy(buf, (t->flags & TP_TOK_ALLCAPS) ? "CAPS" : "Cap", 16);
-        return buf;
+        return (t->flags & TP_TOK_ALLCAPS) ? "CAPS" : "Cap";
     }
     if (l & TP_LEX_STOPWORD)
         return "stop";
@@ -180,13 +217,13 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
                 j = nx;
                 continue;
             }
-            gboolean glued_hyphen = strcmp(key(tt, nx), "-") == 0 &&
+            gboolean glued_hyphen = (cx->words[nx] & W_HYPHEN) &&
                                     !(tp_tok(tt, nx)->flags & TP_TOK_SPACE) && nx + 1 < n &&
                                     !(tp_tok(tt, nx + 1)->flags & TP_TOK_SPACE);
             guint after = nx + 1;
-            if (strcmp(key(tt, nx), "of") == 0 && after < n && strcmp(key(tt, after), "the") == 0)
+            if (strcmp(key(tt, nx), "of") == 0 && after < n && (cx->words[after] & W_THE))
                 after++;
-            if ((glued_hyphen || tp_tok_key_in(tt, nx, tp_name_connectors)) && after < n &&
+            if ((glued_hyphen || (cx->words[nx] & W_CONNECTOR)) && after < n &&
                 tp_tok_is_cap_word(tp_tok(tt, after)) && !cx->off_taken[after] &&
                 !(tp_tok(tt, after)->flags & TP_TOK_NL)) {
                 j = after;
@@ -229,7 +266,7 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
         guint nf = x->first;
         if (nf < x->last && (tp_tok(tt, nf)->lex & TP_LEX_HONORIFIC)) {
             nf++;
-            if (nf < x->last && strcmp(key(tt, nf), ".") == 0)
+            if (nf < x->last && (cx->words[nf] & W_DOT))
                 nf++;
         }
         x->name_first = nf;
@@ -296,6 +333,7 @@ struct TpCandDoc {
     GStringChunk *strings;
     GHashTable *longer;   /* last word of a longer name -> DocLonger (keys: the text's tokens) */
     GHashTable *acronyms; /* acronyms defined in brackets (keys: the text's tokens) */
+    GArray *words;        /* guint32 per token: W_* bits (tp_cand_words) */
 };
 
 /* Where the document's longer names ending in a word end first. */
@@ -313,6 +351,7 @@ TpCandDoc *tp_cand_doc_new(void) {
     d->strings = g_string_chunk_new(4096);
     d->longer = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     d->acronyms = g_hash_table_new(g_str_hash, g_str_equal);
+    d->words = g_array_new(FALSE, FALSE, sizeof(guint32));
     return d;
 }
 
@@ -326,22 +365,37 @@ void tp_cand_doc_free(TpCandDoc *doc) {
     g_string_chunk_free(doc->strings);
     g_hash_table_destroy(doc->longer);
     g_hash_table_destroy(doc->acronyms);
+    g_array_free(doc->words, TRUE);
     g_free(doc);
 }
 
-static gboolean is_place_prep(const TpTokens *tt, guint i) {
-    return tp_is_place_preposition(tt, i);
+/* The word-list bits of every token, one lookup each: candidates, their
+ * features and the document's cues ask these of the same tokens many times
+ * (each once a strcmp down a list). */
+const guint32 *tp_cand_words(TpCandDoc *doc, const TpTokens *tt) {
+    const WordLists *wl = word_lists();
+    guint n = tt->toks->len;
+    g_array_set_size(doc->words, n);
+    guint32 *w = (guint32 *)(void *)doc->words->data;
+    for (guint i = 0; i < n; i++) {
+        const TpToken *t = tp_tok(tt, i);
+        w[i] = t->key_len <= wl->max_len
+                   ? GPOINTER_TO_UINT(g_hash_table_lookup(wl->bits, tp_tok_key(tt, t)))
+                   : 0;
+    }
+    return w;
 }
 
 /* A score after the span: "Chicago 5", not "Chicago 5 %". */
-static gboolean score_after(const TpTokens *tt, guint b) {
+static gboolean score_after(const TpCandContext *cx, guint b) {
+    const TpTokens *tt = cx->tt;
     guint n = tt->toks->len;
     if (b + 1 >= n)
         return FALSE;
     const TpToken *nx = tp_tok(tt, b + 1);
     return (nx->flags & TP_TOK_DIGIT) && !(nx->flags & TP_TOK_NL) && nx->end - nx->start <= 3 &&
            !(b + 2 < n &&
-             (strcmp(key(tt, b + 2), "%") == 0 || (tp_tok(tt, b + 2)->flags & TP_TOK_LOWER)));
+             ((cx->words[b + 2] & W_PERCENT) || (tp_tok(tt, b + 2)->flags & TP_TOK_LOWER)));
 }
 
 static guint32 occurrence_cues(const TpCandContext *cx, const TpCand *c) {
@@ -351,21 +405,21 @@ static guint32 occurrence_cues(const TpCandContext *cx, const TpCand *c) {
     guint a = c->first, b = c->last;
     if (a > 0 && !(tp_tok(tt, a)->flags & TP_TOK_NL)) {
         guint p = a - 1;
-        if (p > 0 && strcmp(key(tt, p), ".") == 0)
+        if (p > 0 && (cx->words[p] & W_DOT))
             p--;
         if (tp_tok(tt, p)->lex & TP_LEX_HONORIFIC)
             bits |= 1u << DOC_HONORIFIC;
-        if (is_place_prep(tt, a - 1))
+        if (cx->words[a - 1] & W_PLACE)
             bits |= 1u << DOC_PLACE_PREP;
-        if (tp_tok_key_in(tt, a - 1, versus))
+        if (cx->words[a - 1] & W_VERSUS)
             bits |= 1u << DOC_RESULT;
     }
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
-        if (tp_tok_key_in(tt, b + 1, speech_verbs))
+        if (cx->words[b + 1] & W_SPEECH)
             bits |= 1u << DOC_SPEECH;
-        if (tp_tok_key_in(tt, b + 1, versus) || score_after(tt, b))
+        if ((cx->words[b + 1] & W_VERSUS) || score_after(cx, b))
             bits |= 1u << DOC_RESULT;
-        if (strcmp(key(tt, b + 1), "'s") == 0)
+        if (cx->words[b + 1] & W_POSS)
             bits |= 1u << DOC_POSSESSIVE;
     }
     return bits;
@@ -407,8 +461,8 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
     }
     /* "... Harbour Board (KHB)": the initials of the words before spell it. */
     for (guint j = 2; j + 1 < n; j++) {
-        if (!(tp_tok(tt, j)->flags & TP_TOK_ALLCAPS) || strcmp(key(tt, j - 1), "(") != 0 ||
-            strcmp(key(tt, j + 1), ")") != 0)
+        if (!(tp_tok(tt, j)->flags & TP_TOK_ALLCAPS) || !(cx->words[j - 1] & W_LPAREN) ||
+            !(cx->words[j + 1] & W_RPAREN))
             continue;
         gboolean found = FALSE;
         for (guint st = j >= 10 ? j - 10 : 0; st + 1 < j && !found; st++)
@@ -540,10 +594,11 @@ static void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
         featcat(f, where, "unknown", caps ? "|caps" : "");
 }
 
-static char shape_code(const TpTokens *tt, guint i) {
+static char shape_code(const TpCandContext *cx, guint i) {
+    const TpTokens *tt = cx->tt;
     const TpToken *t = tp_tok(tt, i);
     if (!(t->flags & TP_TOK_WORD))
-        return strcmp(key(tt, i), "-") == 0 ? '-' : strcmp(key(tt, i), "'s") == 0 ? 's' : 'p';
+        return (cx->words[i] & W_HYPHEN) ? '-' : (cx->words[i] & W_POSS) ? 's' : 'p';
     if (t->flags & TP_TOK_DIGIT)
         return 'd';
     if ((t->flags & TP_TOK_ABBREV) ||
@@ -579,7 +634,6 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
      * "Mr Trump" is the name "Trump" with an honorific. */
     guint a = c->first, b = c->last, an = c->name_first;
     const TpToken *ta = tp_tok(tt, a), *tb = tp_tok(tt, b), *tn = tp_tok(tt, an);
-    char buf[16], buf2[16];
     guint words = words_in(tt, an, b);
 
     feat(f, "bias");
@@ -591,7 +645,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         char sh[8];
         guint k = 0;
         for (guint i = an; i <= b && k < 6; i++)
-            sh[k++] = shape_code(tt, i);
+            sh[k++] = shape_code(cx, i);
         if (b - an + 1 > 6)
             sh[k++] = '+';
         sh[k] = '\0';
@@ -627,18 +681,19 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
             feat(f, "table-row");
     }
     for (guint i = a; i <= b; i++) {
-        if (strcmp(key(tt, i), "-") == 0) {
+        if (cx->words[i] & W_HYPHEN) {
             feat(f, "hyphen-inside");
             break;
         }
     }
     for (guint i = a + 1; i < b; i++) {
-        if (tp_tok_key_in(tt, i, tp_name_connectors) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
+        guint32 wi = cx->words[i];
+        if ((wi & W_CONNECTOR) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
             featcat(f, "connector-inside=",
-                    strcmp(key(tt, i), "and") == 0 || strcmp(key(tt, i), "&") == 0    ? "and"
-                    : strcmp(key(tt, i), "of") == 0 || strcmp(key(tt, i), "for") == 0 ? "of"
-                    : strcmp(key(tt, i), "'s") == 0                                   ? "'s"
-                                                                                      : "particle");
+                    (wi & W_AND)    ? "and"
+                    : (wi & W_OF)   ? "of"
+                    : (wi & W_POSS) ? "'s"
+                                    : "particle");
         }
     }
     if (c->origin & TP_CAND_BYLINE)
@@ -649,18 +704,17 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     /* ---- context ---- */
     const char *p1 = "BOUND", *p2 = "BOUND", *n1 = "BOUND", *n2 = "BOUND";
     if (a > 0 && !(ta->flags & TP_TOK_NL)) {
-        p1 = ctx_class(cx, a - 1, buf);
+        p1 = ctx_class(cx, a - 1);
         if (a > 1 && !(tp_tok(tt, a - 1)->flags & TP_TOK_NL))
-            p2 = ctx_class(cx, a - 2, buf2);
+            p2 = ctx_class(cx, a - 2);
     }
     featcat(f, "p1=", p1);
     featcat(f, "p2=", p2);
     featcat(f, "p2p1=", p2, "|", p1);
-    char nb[16], nb2[16];
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
-        n1 = ctx_class(cx, b + 1, nb);
+        n1 = ctx_class(cx, b + 1);
         if (b + 2 < n && !(tp_tok(tt, b + 2)->flags & TP_TOK_NL))
-            n2 = ctx_class(cx, b + 2, nb2);
+            n2 = ctx_class(cx, b + 2);
     }
     featcat(f, "n1=", n1);
     featcat(f, "n2=", n2);
@@ -685,21 +739,20 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     if (!run_right && (an > a || (a > 0 && !(ta->flags & TP_TOK_NL) &&
                                   (tp_tok(tt, a - 1)->lex & TP_LEX_HONORIFIC))))
         feat(f, "honorific+rest-of-run");
-    if (a > 0 && is_place_prep(tt, a - 1))
+    if (a > 0 && (cx->words[a - 1] & W_PLACE))
         feat(f, "place-prep-before");
-    if (score_after(tt, b))
+    if (score_after(cx, b))
         feat(f, "score-after");
     if (a > 1 && (tp_tok(tt, a - 1)->flags & TP_TOK_DIGIT) && !(ta->flags & TP_TOK_NL))
         feat(f, "score-before");
-    if ((b + 1 < n && tp_tok_key_in(tt, b + 1, versus)) ||
-        (a > 0 && tp_tok_key_in(tt, a - 1, versus)))
+    if ((b + 1 < n && (cx->words[b + 1] & W_VERSUS)) || (a > 0 && (cx->words[a - 1] & W_VERSUS)))
         feat(f, "versus");
-    if (b + 2 < n && strcmp(key(tt, b + 1), "-") == 0 && strcmp(key(tt, b + 2), "based") == 0)
+    if (b + 2 < n && (cx->words[b + 1] & W_HYPHEN) && (cx->words[b + 2] & W_BASED))
         feat(f, "x-based");
-    if (b + 1 < n && strcmp(key(tt, b + 1), "'s") == 0)
+    if (b + 1 < n && (cx->words[b + 1] & W_POSS))
         feat(f, "possessive");
     /* ", Region" after the name, or the name after "Town, ". */
-    if (b + 2 < n && strcmp(key(tt, b + 1), ",") == 0) {
+    if (b + 2 < n && (cx->words[b + 1] & W_COMMA)) {
         for (guint m = tp_match_begin(cx->matches, b + 2); m < tp_match_begin(cx->matches, b + 3);
              m++) {
             const TpGazMatch *gm = &g_array_index(cx->matches->matches, TpGazMatch, m);
@@ -711,7 +764,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
             }
         }
     }
-    if (a >= 2 && strcmp(key(tt, a - 1), ",") == 0) {
+    if (a >= 2 && (cx->words[a - 1] & W_COMMA)) {
         gboolean found = FALSE;
         for (guint i = a >= 8 ? a - 8 : 0; i <= a - 2 && !found; i++) {
             for (guint m = tp_match_begin(cx->matches, i);
@@ -723,7 +776,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         if (found)
             feat(f, "after-place-comma");
     }
-    if (a > 0 && strcmp(key(tt, a - 1), "(") == 0 && b + 1 < n && strcmp(key(tt, b + 1), ")") == 0)
+    if (a > 0 && (cx->words[a - 1] & W_LPAREN) && b + 1 < n && (cx->words[b + 1] & W_RPAREN))
         feat(f, "in-brackets");
 
     /* ---- gazetteers and lexicons ---- */

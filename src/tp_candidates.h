@@ -48,6 +48,7 @@ typedef struct {
     const TpTokens *tt;          /* interned (tp_gazetteer_lexicon_tokens) */
     const TpMatchIndex *matches; /* every gazetteer match, by first token */
     const guint8 *off_taken;     /* tokens of offices */
+    const guint32 *words;        /* per token: what the word lists say (tp_cand_words) */
 } TpCandContext;
 
 /* Append to `out` (TpCand, ordered by first token, then last) every span
@@ -62,6 +63,9 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
 typedef struct TpCandDoc TpCandDoc;
 TpCandDoc *tp_cand_doc_new(void);
 void tp_cand_doc_free(TpCandDoc *doc);
+/* What the candidates' word lists say of each token of `tt`, for
+ * TpCandContext.words; valid until the next call with `doc`. */
+const guint32 *tp_cand_words(TpCandDoc *doc, const TpTokens *tt);
 void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *cands);
 
 /* Replace `out` with the features of candidate `i` of `cands`, each a

@@ -131,10 +131,10 @@ const char *const tp_name_connectors[] = {"of",  "de",    "du",  "des", "da",  "
 static const char *const particles[] = {"de", "du",  "da",  "dos",  "das", "del", "della",
                                         "di", "van", "von", "der",  "den", "ter", "la",
                                         "le", "bin", "ibn", "bint", "al",  "el",  NULL};
-static const char *const place_preps[] = {"in",     "at",      "from",       "near",    "to",
-                                          "across", "outside", "into",       "towards", "toward",
-                                          "via",    "around",  "throughout", "inside",  "north",
-                                          "south",  "east",    "west",       NULL};
+const char *const tp_place_prepositions[] = {"in",     "at",      "from",       "near",    "to",
+                                             "across", "outside", "into",       "towards", "toward",
+                                             "via",    "around",  "throughout", "inside",  "north",
+                                             "south",  "east",    "west",       NULL};
 static const char *const speech_verbs[] = {"said",      "says",   "told",    "added",   "announced",
                                            "reported",  "stated", "warned",  "claimed", "argued",
                                            "insisted",  "wrote",  "tweeted", "asked",   "replied",
@@ -146,7 +146,7 @@ static const char *const roles[] = {"spokesman", "spokeswoman", "spokesperson", 
                                     "army",      "forces",      "capital",      NULL};
 
 gboolean tp_is_place_preposition(const TpTokens *tt, guint i) {
-    return tp_tok_key_in(tt, i, place_preps);
+    return tp_tok_key_in(tt, i, tp_place_prepositions);
 }
 
 /* ---- candidates ---- */
@@ -183,7 +183,7 @@ static void cue_scores(const Ctx *c, guint a, guint b, gboolean has_head, double
             cues |= 1u << TP_CUE_HONORIFIC_BEFORE;
         else if ((pl & TP_LEX_TITLE) || c->off_taken[p])
             cues |= 1u << TP_CUE_TITLE_BEFORE;
-        if (tp_tok_key_in(tt, p, place_preps))
+        if (tp_tok_key_in(tt, p, tp_place_prepositions))
             cues |= 1u << TP_CUE_PLACE_PREPOSITION;
         if (key_is(tt, p, "the"))
             cues |= 1u << TP_CUE_THE_BEFORE;

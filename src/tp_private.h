@@ -392,8 +392,10 @@ typedef struct {
     gboolean byline;
 } TpHeuristic;
 
-/* Is token i a preposition that introduces places ("in", "near", "from")? */
+/* Is token i a preposition that introduces places ("in", "near", "from")?
+ * The NULL-terminated list of them. */
 gboolean tp_is_place_preposition(const TpTokens *tt, guint i);
+extern const char *const tp_place_prepositions[];
 
 /* A document-local id for a name known only from the text. */
 const char *tp_local_id(GStringChunk *strings, TpEntityType type, const char *name);

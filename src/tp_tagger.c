@@ -694,7 +694,8 @@ static const char *span_name(TpTagger *t, const char *text, guint a, guint b) {
 /* Every span that could be a name, with its features prepared. */
 static void find_candidates(TpTagger *t, const char *text, const TpMatchIndex *all,
                             TpCandContext *cx) {
-    *cx = (TpCandContext){t->k, text, &t->tt, all, t->off_taken->data};
+    *cx = (TpCandContext){
+        t->k, text, &t->tt, all, t->off_taken->data, tp_cand_words(t->cand_doc, &t->tt)};
     g_array_set_size(t->heuristics, 0);
     tp_heuristics_bylines(text, &t->tt, t->strings, t->heuristics);
     tp_cands_build(cx, t->heuristics, t->spans);
