@@ -3,7 +3,6 @@
  * and the one resolution that keeps the best non-overlapping set. */
 
 #include "tp_candidates.h"
-#include "tp_image.h"
 
 #include <math.h>
 #include <string.h>
@@ -513,7 +512,13 @@ typedef struct {
     guint n;
 } Feats;
 
-static inline void put_len(Feats *f, const char *s, gsize len) {
+/* Inlined, so that a literal part's length is a constant and its copy a few moves. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE
+#endif
+static inline ALWAYS_INLINE void put_len(Feats *f, const char *s, gsize len) {
     GString *o = f->out;
     if (G_LIKELY(o->len + len < o->allocated_len)) {
         memcpy(o->str + o->len, s, len);
@@ -524,7 +529,7 @@ static inline void put_len(Feats *f, const char *s, gsize len) {
     }
 }
 
-static inline void put(Feats *f, const char *s) {
+static inline ALWAYS_INLINE void put(Feats *f, const char *s) {
     put_len(f, s, strlen(s));
 }
 
@@ -546,18 +551,32 @@ static void feat_end(Feats *f) {
     f->out->str[f->start] = '\0';
 }
 
-static void feat(Feats *f, const char *s) {
-    put(f, s);
+/* The feature made of one to four strings, one after the other. */
+static inline ALWAYS_INLINE void feat(Feats *f, const char *a) {
+    put(f, a);
     feat_end(f);
 }
-
-/* The feature made of the strings `parts` (NULL-terminated), one after the other. */
-static void feat_parts(Feats *f, const char *const *parts) {
-    for (guint i = 0; parts[i]; i++)
-        put(f, parts[i]);
+static inline ALWAYS_INLINE void feat2(Feats *f, const char *a, const char *b) {
+    put(f, a);
+    put(f, b);
     feat_end(f);
 }
-#define featcat(f, ...) feat_parts((f), (const char *const[]){__VA_ARGS__, NULL})
+static inline ALWAYS_INLINE void feat3(Feats *f, const char *a, const char *b, const char *c) {
+    put(f, a);
+    put(f, b);
+    put(f, c);
+    feat_end(f);
+}
+static inline ALWAYS_INLINE void feat4(Feats *f, const char *a, const char *b, const char *c,
+                                       const char *d) {
+    put(f, a);
+    put(f, b);
+    put(f, c);
+    put(f, d);
+    feat_end(f);
+}
+#define FEAT_PICK(_1, _2, _3, _4, name, ...) name
+#define featcat(f, ...) FEAT_PICK(__VA_ARGS__, feat4, feat3, feat2, feat)(f, __VA_ARGS__)
 
 /* A small count as a feature value ("len=3"): what "%u" gave for 0..9. */
 static const char *digit(guint v) {
@@ -828,8 +847,8 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
             if (in_seen & bit)
                 continue;
             in_seen |= bit;
-            featcat(f, "gaz.in=", k == TP_CLASS_NONE ? "office" : class_names[k], "|",
-                    (const char *const[]){"first", "last", "mid"}[w]);
+            static const char *const where[] = {"first", "last", "mid"};
+            featcat(f, "gaz.in=", k == TP_CLASS_NONE ? "office" : class_names[k], "|", where[w]);
         }
     }
     for (guint i = a >= 6 ? a - 6 : 0; i <= a; i++) {
@@ -915,7 +934,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
 #define MODEL_HEADER "# tagpipe-entities 1"
 
 /* The features' weights in an open-addressing table (linear probing, at
- * most half full) keyed by the name's XXH64 and compared by length and
+ * most half full) keyed by a hash of the name and compared by length and
  * bytes: a lookup costs one hash of bytes already in cache and, mostly, one
  * comparison, where GHashTable's g_str_hash and g_str_equal each walked the
  * string and chased a pointer (tests/unit/test_candidates.c checks it
@@ -949,9 +968,28 @@ guint tp_entity_model_n_features(const TpEntityModel *model) {
     return model->n_feat;
 }
 
+/* A hash of the short strings features are (8 bytes a step, then the rest),
+ * inlined where XXH64's call and byte loop were most of a lookup; the
+ * table compares names in full, so the hash only spreads them. */
+static inline guint64 feat_hash(const char *s, gsize len) {
+    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ len;
+    for (; len >= 8; s += 8, len -= 8) {
+        guint64 v;
+        memcpy(&v, s, 8);
+        h = (h ^ v) * G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
+        h ^= h >> 31;
+    }
+    guint64 v = 0;
+    for (gsize i = 0; i < len; i++)
+        v |= (guint64)(guchar)s[i] << (8 * i);
+    h = (h ^ v) * G_GUINT64_CONSTANT(0x94D049BB133111EB);
+    h ^= h >> 29;
+    h *= G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
+    return h ^ (h >> 32);
+}
+
 /* The slot of feature `s` (`len` bytes): its own, or the empty one where it would go. */
-static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len) {
-    guint64 h = tp_xxh64(s, len, 0);
+static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, guint64 h) {
     guint32 hi = (guint32)(h >> 32);
     for (guint32 i = (guint32)h & m->mask;; i = (i + 1) & m->mask) {
         FeatSlot *sl = &m->slots[i];
@@ -961,7 +999,7 @@ static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len) {
 }
 
 static const double *model_weights(const TpEntityModel *m, const char *s, gsize len) {
-    return model_slot(m, s, len)->w;
+    return model_slot(m, s, len, feat_hash(s, len))->w;
 }
 
 static gboolean parse_double(const char *s, double *out) {
@@ -1055,13 +1093,14 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
         }
         const char *fname = cols[1];
         gsize flen = strlen(fname);
-        FeatSlot *sl = model_slot(m, fname, flen);
+        guint64 h = feat_hash(fname, flen);
+        FeatSlot *sl = model_slot(m, fname, flen, h);
         if (sl->name != NULL) {
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: feature '%s' given twice", name,
                         i + 1, cols[1]);
             goto fail;
         }
-        *sl = (FeatSlot){fname, (guint32)flen, (guint32)(tp_xxh64(fname, flen, 0) >> 32), w};
+        *sl = (FeatSlot){fname, (guint32)flen, (guint32)(h >> 32), w};
         n_feat++;
         m->n_feat = n_feat;
         continue;
