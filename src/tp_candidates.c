@@ -325,12 +325,15 @@ typedef struct {
 } DocSurface;
 
 struct TpCandDoc {
-    GHashTable *surfaces; /* folded surface -> DocSurface */
+    GHashTable *surfaces; /* folded surface -> 1 + its index in `store` */
+    GArray *store;        /* DocSurface: one allocation for the text's, not one each */
     GArray *cue_bits;     /* guint32 per candidate */
-    GArray *surface_of;   /* DocSurface * per candidate */
+    GArray *surface_of;   /* guint per candidate: its surface's index in `store` */
     GString *scratch;
     GStringChunk *strings;
-    GHashTable *longer;   /* last word of a longer name -> DocLonger (keys: the text's tokens) */
+    GHashTable *longer;   /* last word of a longer name -> 1 + its DocLonger's index in
+                           * `longer_store` (keys: the text's tokens) */
+    GArray *longer_store; /* DocLonger */
     GHashTable *acronyms; /* acronyms defined in brackets (keys: the text's tokens) */
     GArray *words;        /* guint32 per token: W_* bits (tp_cand_words) */
 };
@@ -343,12 +346,14 @@ typedef struct {
 
 TpCandDoc *tp_cand_doc_new(void) {
     TpCandDoc *d = g_new0(TpCandDoc, 1);
-    d->surfaces = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    d->surfaces = g_hash_table_new(g_str_hash, g_str_equal);
+    d->store = g_array_new(FALSE, FALSE, sizeof(DocSurface));
     d->cue_bits = g_array_new(FALSE, FALSE, sizeof(guint32));
-    d->surface_of = g_array_new(FALSE, FALSE, sizeof(gpointer));
+    d->surface_of = g_array_new(FALSE, FALSE, sizeof(guint));
     d->scratch = g_string_new(NULL);
     d->strings = g_string_chunk_new(4096);
-    d->longer = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    d->longer = g_hash_table_new(g_str_hash, g_str_equal);
+    d->longer_store = g_array_new(FALSE, FALSE, sizeof(DocLonger));
     d->acronyms = g_hash_table_new(g_str_hash, g_str_equal);
     d->words = g_array_new(FALSE, FALSE, sizeof(guint32));
     return d;
@@ -358,11 +363,13 @@ void tp_cand_doc_free(TpCandDoc *doc) {
     if (doc == NULL)
         return;
     g_hash_table_destroy(doc->surfaces);
+    g_array_free(doc->store, TRUE);
     g_array_free(doc->cue_bits, TRUE);
     g_array_free(doc->surface_of, TRUE);
     g_string_free(doc->scratch, TRUE);
     g_string_chunk_free(doc->strings);
     g_hash_table_destroy(doc->longer);
+    g_array_free(doc->longer_store, TRUE);
     g_hash_table_destroy(doc->acronyms);
     g_array_free(doc->words, TRUE);
     g_free(doc);
@@ -441,18 +448,21 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
     const TpTokens *tt = cx->tt;
     guint n = tt->toks->len;
     g_hash_table_remove_all(doc->longer);
+    g_array_set_size(doc->longer_store, 0);
     g_hash_table_remove_all(doc->acronyms);
     for (guint i = 0; i < cands->len; i++) {
         const TpCand *d = &g_array_index(cands, TpCand, i);
         if (d->last == d->first || !(d->origin & (TP_CAND_RUN | TP_CAND_GAZETTEER)))
             continue;
         const char *last = key(tt, d->last);
-        DocLonger *l = g_hash_table_lookup(doc->longer, last);
-        if (l == NULL) {
-            l = g_new(DocLonger, 1);
-            *l = (DocLonger){G_MAXUINT32, G_MAXUINT32};
-            g_hash_table_insert(doc->longer, (gpointer)last, l);
+        guint li = GPOINTER_TO_UINT(g_hash_table_lookup(doc->longer, last));
+        if (li == 0) {
+            DocLonger none = {G_MAXUINT32, G_MAXUINT32};
+            g_array_append_val(doc->longer_store, none);
+            li = doc->longer_store->len;
+            g_hash_table_insert(doc->longer, (gpointer)last, GUINT_TO_POINTER(li));
         }
+        DocLonger *l = &g_array_index(doc->longer_store, DocLonger, li - 1);
         l->min_last = MIN(l->min_last, d->last);
         if ((tp_tok(tt, d->first)->lex & TP_LEX_GIVEN_NAME) ||
             d->value[TP_CLASS_PERSON] != TP_CAND_NO_VALUE)
@@ -470,6 +480,7 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
             g_hash_table_add(doc->acronyms, (gpointer)key(tt, j));
     }
     g_hash_table_remove_all(doc->surfaces);
+    g_array_set_size(doc->store, 0);
     g_string_chunk_clear(doc->strings);
     g_array_set_size(doc->cue_bits, cands->len);
     g_array_set_size(doc->surface_of, cands->len);
@@ -477,16 +488,20 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
         const TpCand *c = &g_array_index(cands, TpCand, i);
         guint32 bits = occurrence_cues(cx, c);
         const char *sk = surface_key(doc, cx->tt, c);
-        DocSurface *s = g_hash_table_lookup(doc->surfaces, sk);
-        if (s == NULL) {
-            s = g_new0(DocSurface, 1);
-            g_hash_table_insert(doc->surfaces, g_string_chunk_insert(doc->strings, sk), s);
+        guint si = GPOINTER_TO_UINT(g_hash_table_lookup(doc->surfaces, sk));
+        if (si == 0) {
+            DocSurface none = {0};
+            g_array_append_val(doc->store, none);
+            si = doc->store->len;
+            g_hash_table_insert(doc->surfaces, g_string_chunk_insert(doc->strings, sk),
+                                GUINT_TO_POINTER(si));
         }
+        DocSurface *s = &g_array_index(doc->store, DocSurface, si - 1);
         s->n++;
         for (int k = 0; k < DOC_N; k++)
             s->with[k] += (bits >> k) & 1;
         g_array_index(doc->cue_bits, guint32, i) = bits;
-        g_array_index(doc->surface_of, gpointer, i) = s;
+        g_array_index(doc->surface_of, guint, i) = si - 1;
     }
 }
 
@@ -898,7 +913,8 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         featcat(f, "acronym=", digit(MIN((guint)g_utf8_strlen(key(tt, an), -1), 5u)));
 
     /* ---- the document ---- */
-    const DocSurface *s = g_array_index(doc->surface_of, gpointer, ci);
+    const DocSurface *s =
+        &g_array_index(doc->store, DocSurface, g_array_index(doc->surface_of, guint, ci));
     guint32 own = g_array_index(doc->cue_bits, guint32, ci);
     if (s->n > 1)
         feat(f, "doc.repeated");
@@ -910,7 +926,8 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     if (words == 1) {
         /* A longer form earlier whose last word this is: "John Healey" ... "Healey". */
         const char *kk = key(tt, an);
-        const DocLonger *l = g_hash_table_lookup(doc->longer, kk);
+        guint li = GPOINTER_TO_UINT(g_hash_table_lookup(doc->longer, kk));
+        const DocLonger *l = li ? &g_array_index(doc->longer_store, DocLonger, li - 1) : NULL;
         if (l && l->min_last < a)
             feat(f, "doc.longer-earlier");
         if (l && l->min_person_last < a)
@@ -968,20 +985,34 @@ guint tp_entity_model_n_features(const TpEntityModel *model) {
     return model->n_feat;
 }
 
-/* A hash of the short strings features are (8 bytes a step, then the rest),
+/* A hash of the short strings features are (8 bytes a step),
  * inlined where XXH64's call and byte loop were most of a lookup; the
  * table compares names in full, so the hash only spreads them. */
 static inline guint64 feat_hash(const char *s, gsize len) {
     guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ len;
-    for (; len >= 8; s += 8, len -= 8) {
-        guint64 v;
-        memcpy(&v, s, 8);
+    gsize n = len;
+    const char *p = s;
+    guint64 v;
+    for (; n > 8; p += 8, n -= 8) {
+        memcpy(&v, p, 8);
         h = (h ^ v) * G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
         h ^= h >> 31;
     }
-    guint64 v = 0;
-    for (gsize i = 0; i < len; i++)
-        v |= (guint64)(guchar)s[i] << (8 * i);
+    /* The last 1 to 8 bytes without a byte loop: the final eight (which may
+     * overlap those before), two fours, or three single bytes. */
+    if (len >= 8) {
+        memcpy(&v, s + len - 8, 8);
+    } else if (len >= 4) {
+        guint32 lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + len - 4, 4);
+        v = lo | (guint64)hi << 32;
+    } else if (len > 0) {
+        v = (guint64)(guchar)s[0] | (guint64)(guchar)s[len / 2] << 8 |
+            (guint64)(guchar)s[len - 1] << 16;
+    } else {
+        v = 0;
+    }
     h = (h ^ v) * G_GUINT64_CONSTANT(0x94D049BB133111EB);
     h ^= h >> 29;
     h *= G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
