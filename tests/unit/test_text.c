@@ -176,6 +176,9 @@ static void test_fast_ctype(void) {
         g_unichar_to_utf8(u, buf);
         g_assert_cmpuint(tp_uchar(buf), ==, g_utf8_get_char(buf));
     }
+    /* Every byte: tp_text_fold's ASCII path lowers with tp_ascii_tolower. */
+    for (int b = 0; b < 256; b++)
+        g_assert_cmpint(tp_ascii_tolower((gchar)b), ==, g_ascii_tolower((gchar)b));
 }
 
 /* tp_read_lines() splits as g_strsplit(text, "\n", -1) does, then drops one
