@@ -91,6 +91,16 @@ void tp_text_fold(GString *out, const char *s, gsize len) {
     }
     g_autoptr(GString) unified = g_string_sized_new(len);
     append_unified(unified, s, len);
+    if (is_ascii(unified->str, unified->len)) {
+        /* Curly quotes and dashes ("“", "—", "O’Brien") become ASCII when
+         * unified, and the normalizations below leave ASCII as it is: the
+         * ASCII path, without its four GLib passes (test_text.c compares). */
+        gsize at = out->len;
+        g_string_set_size(out, at + unified->len);
+        for (gsize i = 0; i < unified->len; i++)
+            out->str[at + i] = tp_ascii_tolower(unified->str[i]);
+        return;
+    }
     g_autofree char *nfkc = g_utf8_normalize(unified->str, unified->len, G_NORMALIZE_NFKC);
     if (nfkc == NULL)
         return;
