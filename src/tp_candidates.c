@@ -54,39 +54,72 @@ static const char *const function_words[] = {
     "chief",  "head",     "officials", "government", "forces",     "army",      "troops",
     "police", "people",   "born",      "visit",      "visited",    "met",       "meet",
     "join",   "joined",   "play",      "played",     NULL};
-static const char *const speech_verbs[] = {"said",      "says",   "told",    "added",   "announced",
-                                           "reported",  "stated", "warned",  "claimed", "argued",
-                                           "insisted",  "wrote",  "tweeted", "asked",   "replied",
-                                           "confirmed", "denied", NULL};
+/* The tagger's `versus` lexicon class and "drew": the words between a
+ * match's sides that the model's features were fitted with. */
 static const char *const versus[] = {"v",     "vs",       "versus", "beat",
                                      "beats", "defeated", "drew",   NULL};
 
-/* The function words and speech verbs as one set (value 1: function word,
- * 2: speech verb, 3: both), built once: a context word is looked up four
- * times per candidate. */
-static GHashTable *context_words(void) {
-    static gsize once = 0;
-    static GHashTable *set = NULL;
-    if (g_once_init_enter(&once)) {
-        GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
-        for (guint i = 0; function_words[i]; i++)
-            g_hash_table_insert(h, (gpointer)function_words[i], GUINT_TO_POINTER(1));
-        for (guint i = 0; speech_verbs[i]; i++)
-            g_hash_table_insert(
-                h, (gpointer)speech_verbs[i],
-                GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(h, speech_verbs[i])) | 2));
-        set = h;
-        g_once_init_leave(&once, 1);
+/* What the word lists above (and a few single keys) say of a token, as bits. */
+enum {
+    W_FUNCTION = 1 << 0,  /* function_words */
+    W_SPEECH = 1 << 1,    /* lexicon class speech-verb */
+    W_VERSUS = 1 << 2,    /* versus */
+    W_PLACE = 1 << 3,     /* lexicon class place-preposition (tp_is_place_preposition) */
+    W_CONNECTOR = 1 << 4, /* lexicon class connector */
+    W_HYPHEN = 1 << 5,    /* "-" */
+    W_POSS = 1 << 6,      /* "'s" */
+    W_COMMA = 1 << 7,     /* "," */
+    W_LPAREN = 1 << 8,    /* "(" */
+    W_RPAREN = 1 << 9,    /* ")" */
+    W_BASED = 1 << 10,    /* "based" */
+    W_PERCENT = 1 << 11,  /* "%" */
+    W_DOT = 1 << 12,      /* "." */
+    W_AND = 1 << 13,      /* "and", "&" */
+    W_OF = 1 << 14,       /* "of", "for" */
+    W_THE = 1 << 15,      /* "the" */
+};
+
+/* Every word of the lists, with its bits, built once, and the longest word. */
+typedef struct {
+    GHashTable *bits;
+    gsize max_len;
+} WordLists;
+
+static void add_words(WordLists *wl, const char *const *words, guint32 bit) {
+    for (guint i = 0; words[i]; i++) {
+        guint32 old = GPOINTER_TO_UINT(g_hash_table_lookup(wl->bits, words[i]));
+        g_hash_table_insert(wl->bits, (gpointer)words[i], GUINT_TO_POINTER(old | bit));
+        wl->max_len = MAX(wl->max_len, strlen(words[i]));
     }
-    return set;
 }
 
-/* The class of context token `i`, as a short string into `buf`. */
-static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
+static const WordLists *word_lists(void) {
+    static gsize once = 0;
+    static WordLists wl;
+    if (g_once_init_enter(&once)) {
+        wl.bits = g_hash_table_new(g_str_hash, g_str_equal);
+        add_words(&wl, function_words, W_FUNCTION);
+        add_words(&wl, versus, W_VERSUS);
+        static const struct {
+            const char *word;
+            guint32 bit;
+        } singles[] = {{"-", W_HYPHEN}, {"'s", W_POSS},     {",", W_COMMA},   {"(", W_LPAREN},
+                       {")", W_RPAREN}, {"based", W_BASED}, {"%", W_PERCENT}, {".", W_DOT},
+                       {"and", W_AND},  {"&", W_AND},       {"of", W_OF},     {"for", W_OF},
+                       {"the", W_THE}};
+        for (guint i = 0; i < G_N_ELEMENTS(singles); i++)
+            add_words(&wl, (const char *const[]){singles[i].word, NULL}, singles[i].bit);
+        g_once_init_leave(&once, 1);
+    }
+    return &wl;
+}
+
+/* The class of context token `i`, as a short string. */
+static const char *ctx_class(const TpCandContext *cx, guint i) {
     const TpTokens *tt = cx->tt;
     const TpToken *t = tp_tok(tt, i);
-    guint kind = GPOINTER_TO_UINT(g_hash_table_lookup(context_words(), key(tt, i)));
-    if (kind & 1)
+    guint32 kind = cx->words[i];
+    if (kind & W_FUNCTION)
         return key(tt, i);
     if (!(t->flags & TP_TOK_WORD)) {
         const char *k = key(tt, i);
@@ -105,7 +138,7 @@ static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
         return "OFFICE";
     if (l & TP_LEX_TITLE)
         return "TITLE";
-    if (kind & 2)
+    if (kind & W_SPEECH)
         return "SPEECH";
     if (l & TP_LEX_DEMONYM)
         return "DEMONYM";
@@ -117,8 +150,7 @@ static const char *ctx_class(const TpCandContext *cx, guint i, char buf[16]) {
             return "ORGHEAD";
         if (l & TP_LEX_GIVEN_NAME)
             return "GIVEN";
-        g_strlcpy(buf, (t->flags & TP_TOK_ALLCAPS) ? "CAPS" : "Cap", 16);
-        return buf;
+        return (t->flags & TP_TOK_ALLCAPS) ? "CAPS" : "Cap";
     }
     if (l & TP_LEX_STOPWORD)
         return "stop";
@@ -180,13 +212,13 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
                 j = nx;
                 continue;
             }
-            gboolean glued_hyphen = strcmp(key(tt, nx), "-") == 0 &&
+            gboolean glued_hyphen = (cx->words[nx] & W_HYPHEN) &&
                                     !(tp_tok(tt, nx)->flags & TP_TOK_SPACE) && nx + 1 < n &&
                                     !(tp_tok(tt, nx + 1)->flags & TP_TOK_SPACE);
             guint after = nx + 1;
-            if (strcmp(key(tt, nx), "of") == 0 && after < n && strcmp(key(tt, after), "the") == 0)
+            if (strcmp(key(tt, nx), "of") == 0 && after < n && (cx->words[after] & W_THE))
                 after++;
-            if ((glued_hyphen || tp_tok_has(tt, nx, TP_LEX_CONNECTOR)) && after < n &&
+            if ((glued_hyphen || (cx->words[nx] & W_CONNECTOR)) && after < n &&
                 tp_tok_is_cap_word(tp_tok(tt, after)) && !cx->off_taken[after] &&
                 !(tp_tok(tt, after)->flags & TP_TOK_NL)) {
                 j = after;
@@ -229,7 +261,7 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
         guint nf = x->first;
         if (nf < x->last && (tp_tok(tt, nf)->lex & TP_LEX_HONORIFIC)) {
             nf++;
-            if (nf < x->last && strcmp(key(tt, nf), ".") == 0)
+            if (nf < x->last && (cx->words[nf] & W_DOT))
                 nf++;
         }
         x->name_first = nf;
@@ -289,13 +321,17 @@ typedef struct {
 } DocSurface;
 
 struct TpCandDoc {
-    GHashTable *surfaces; /* folded surface -> DocSurface */
+    GHashTable *surfaces; /* folded surface -> 1 + its index in `store` */
+    GArray *store;        /* DocSurface: one allocation for the text's, not one each */
     GArray *cue_bits;     /* guint32 per candidate */
-    GArray *surface_of;   /* DocSurface * per candidate */
+    GArray *surface_of;   /* guint per candidate: its surface's index in `store` */
     GString *scratch;
     GStringChunk *strings;
-    GHashTable *longer;   /* last word of a longer name -> DocLonger (keys: the text's tokens) */
+    GHashTable *longer;   /* last word of a longer name -> 1 + its DocLonger's index in
+                           * `longer_store` (keys: the text's tokens) */
+    GArray *longer_store; /* DocLonger */
     GHashTable *acronyms; /* acronyms defined in brackets (keys: the text's tokens) */
+    GArray *words;        /* guint32 per token: W_* bits (tp_cand_words) */
 };
 
 /* Where the document's longer names ending in a word end first. */
@@ -306,13 +342,16 @@ typedef struct {
 
 TpCandDoc *tp_cand_doc_new(void) {
     TpCandDoc *d = g_new0(TpCandDoc, 1);
-    d->surfaces = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    d->surfaces = g_hash_table_new(g_str_hash, g_str_equal);
+    d->store = g_array_new(FALSE, FALSE, sizeof(DocSurface));
     d->cue_bits = g_array_new(FALSE, FALSE, sizeof(guint32));
-    d->surface_of = g_array_new(FALSE, FALSE, sizeof(gpointer));
+    d->surface_of = g_array_new(FALSE, FALSE, sizeof(guint));
     d->scratch = g_string_new(NULL);
     d->strings = g_string_chunk_new(4096);
-    d->longer = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    d->longer = g_hash_table_new(g_str_hash, g_str_equal);
+    d->longer_store = g_array_new(FALSE, FALSE, sizeof(DocLonger));
     d->acronyms = g_hash_table_new(g_str_hash, g_str_equal);
+    d->words = g_array_new(FALSE, FALSE, sizeof(guint32));
     return d;
 }
 
@@ -320,28 +359,49 @@ void tp_cand_doc_free(TpCandDoc *doc) {
     if (doc == NULL)
         return;
     g_hash_table_destroy(doc->surfaces);
+    g_array_free(doc->store, TRUE);
     g_array_free(doc->cue_bits, TRUE);
     g_array_free(doc->surface_of, TRUE);
     g_string_free(doc->scratch, TRUE);
     g_string_chunk_free(doc->strings);
     g_hash_table_destroy(doc->longer);
+    g_array_free(doc->longer_store, TRUE);
     g_hash_table_destroy(doc->acronyms);
+    g_array_free(doc->words, TRUE);
     g_free(doc);
 }
 
-static gboolean is_place_prep(const TpTokens *tt, guint i) {
-    return tp_is_place_preposition(tt, i);
+/* The word-list bits of every token, one lookup each: candidates, their
+ * features and the document's cues ask these of the same tokens many times
+ * (each once a strcmp down a list). */
+const guint32 *tp_cand_words(TpCandDoc *doc, const TpTokens *tt) {
+    const WordLists *wl = word_lists();
+    guint n = tt->toks->len;
+    g_array_set_size(doc->words, n);
+    guint32 *w = (guint32 *)(void *)doc->words->data;
+    for (guint i = 0; i < n; i++) {
+        const TpToken *t = tp_tok(tt, i);
+        w[i] = t->key_len <= wl->max_len
+                   ? GPOINTER_TO_UINT(g_hash_table_lookup(wl->bits, tp_tok_key(tt, t)))
+                   : 0;
+        /* The lexicon's function-word classes (lexicon/function-words.tsv). */
+        w[i] |= ((t->lex & TP_LEX_SPEECH_VERB) ? W_SPEECH : 0) |
+                ((t->lex & TP_LEX_PLACE_PREP) ? W_PLACE : 0) |
+                ((t->lex & TP_LEX_CONNECTOR) ? W_CONNECTOR : 0);
+    }
+    return w;
 }
 
 /* A score after the span: "Chicago 5", not "Chicago 5 %". */
-static gboolean score_after(const TpTokens *tt, guint b) {
+static gboolean score_after(const TpCandContext *cx, guint b) {
+    const TpTokens *tt = cx->tt;
     guint n = tt->toks->len;
     if (b + 1 >= n)
         return FALSE;
     const TpToken *nx = tp_tok(tt, b + 1);
     return (nx->flags & TP_TOK_DIGIT) && !(nx->flags & TP_TOK_NL) && nx->end - nx->start <= 3 &&
            !(b + 2 < n &&
-             (strcmp(key(tt, b + 2), "%") == 0 || (tp_tok(tt, b + 2)->flags & TP_TOK_LOWER)));
+             ((cx->words[b + 2] & W_PERCENT) || (tp_tok(tt, b + 2)->flags & TP_TOK_LOWER)));
 }
 
 static guint32 occurrence_cues(const TpCandContext *cx, const TpCand *c) {
@@ -351,21 +411,21 @@ static guint32 occurrence_cues(const TpCandContext *cx, const TpCand *c) {
     guint a = c->first, b = c->last;
     if (a > 0 && !(tp_tok(tt, a)->flags & TP_TOK_NL)) {
         guint p = a - 1;
-        if (p > 0 && strcmp(key(tt, p), ".") == 0)
+        if (p > 0 && (cx->words[p] & W_DOT))
             p--;
         if (tp_tok(tt, p)->lex & TP_LEX_HONORIFIC)
             bits |= 1u << DOC_HONORIFIC;
-        if (is_place_prep(tt, a - 1))
+        if (cx->words[a - 1] & W_PLACE)
             bits |= 1u << DOC_PLACE_PREP;
-        if (tp_tok_key_in(tt, a - 1, versus))
+        if (cx->words[a - 1] & W_VERSUS)
             bits |= 1u << DOC_RESULT;
     }
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
-        if (tp_tok_key_in(tt, b + 1, speech_verbs))
+        if (cx->words[b + 1] & W_SPEECH)
             bits |= 1u << DOC_SPEECH;
-        if (tp_tok_key_in(tt, b + 1, versus) || score_after(tt, b))
+        if ((cx->words[b + 1] & W_VERSUS) || score_after(cx, b))
             bits |= 1u << DOC_RESULT;
-        if (strcmp(key(tt, b + 1), "'s") == 0)
+        if (cx->words[b + 1] & W_POSS)
             bits |= 1u << DOC_POSSESSIVE;
     }
     return bits;
@@ -388,18 +448,21 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
     const TpTokens *tt = cx->tt;
     guint n = tt->toks->len;
     g_hash_table_remove_all(doc->longer);
+    g_array_set_size(doc->longer_store, 0);
     g_hash_table_remove_all(doc->acronyms);
     for (guint i = 0; i < cands->len; i++) {
         const TpCand *d = &g_array_index(cands, TpCand, i);
         if (d->last == d->first || !(d->origin & (TP_CAND_RUN | TP_CAND_GAZETTEER)))
             continue;
         const char *last = key(tt, d->last);
-        DocLonger *l = g_hash_table_lookup(doc->longer, last);
-        if (l == NULL) {
-            l = g_new(DocLonger, 1);
-            *l = (DocLonger){G_MAXUINT32, G_MAXUINT32};
-            g_hash_table_insert(doc->longer, (gpointer)last, l);
+        guint li = GPOINTER_TO_UINT(g_hash_table_lookup(doc->longer, last));
+        if (li == 0) {
+            DocLonger none = {G_MAXUINT32, G_MAXUINT32};
+            g_array_append_val(doc->longer_store, none);
+            li = doc->longer_store->len;
+            g_hash_table_insert(doc->longer, (gpointer)last, GUINT_TO_POINTER(li));
         }
+        DocLonger *l = &g_array_index(doc->longer_store, DocLonger, li - 1);
         l->min_last = MIN(l->min_last, d->last);
         if ((tp_tok(tt, d->first)->lex & TP_LEX_GIVEN_NAME) ||
             d->value[TP_CLASS_PERSON] != TP_CAND_NO_VALUE)
@@ -407,8 +470,8 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
     }
     /* "... Harbour Board (KHB)": the initials of the words before spell it. */
     for (guint j = 2; j + 1 < n; j++) {
-        if (!(tp_tok(tt, j)->flags & TP_TOK_ALLCAPS) || strcmp(key(tt, j - 1), "(") != 0 ||
-            strcmp(key(tt, j + 1), ")") != 0)
+        if (!(tp_tok(tt, j)->flags & TP_TOK_ALLCAPS) || !(cx->words[j - 1] & W_LPAREN) ||
+            !(cx->words[j + 1] & W_RPAREN))
             continue;
         gboolean found = FALSE;
         for (guint st = j >= 10 ? j - 10 : 0; st + 1 < j && !found; st++)
@@ -417,6 +480,7 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
             g_hash_table_add(doc->acronyms, (gpointer)key(tt, j));
     }
     g_hash_table_remove_all(doc->surfaces);
+    g_array_set_size(doc->store, 0);
     g_string_chunk_clear(doc->strings);
     g_array_set_size(doc->cue_bits, cands->len);
     g_array_set_size(doc->surface_of, cands->len);
@@ -424,16 +488,20 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
         const TpCand *c = &g_array_index(cands, TpCand, i);
         guint32 bits = occurrence_cues(cx, c);
         const char *sk = surface_key(doc, cx->tt, c);
-        DocSurface *s = g_hash_table_lookup(doc->surfaces, sk);
-        if (s == NULL) {
-            s = g_new0(DocSurface, 1);
-            g_hash_table_insert(doc->surfaces, g_string_chunk_insert(doc->strings, sk), s);
+        guint si = GPOINTER_TO_UINT(g_hash_table_lookup(doc->surfaces, sk));
+        if (si == 0) {
+            DocSurface none = {0};
+            g_array_append_val(doc->store, none);
+            si = doc->store->len;
+            g_hash_table_insert(doc->surfaces, g_string_chunk_insert(doc->strings, sk),
+                                GUINT_TO_POINTER(si));
         }
+        DocSurface *s = &g_array_index(doc->store, DocSurface, si - 1);
         s->n++;
         for (int k = 0; k < DOC_N; k++)
             s->with[k] += (bits >> k) & 1;
         g_array_index(doc->cue_bits, guint32, i) = bits;
-        g_array_index(doc->surface_of, gpointer, i) = s;
+        g_array_index(doc->surface_of, guint, i) = si - 1;
     }
 }
 
@@ -446,37 +514,90 @@ static guint words_in(const TpTokens *tt, guint a, guint b) {
     return n;
 }
 
+/* Features are written one at a time at the end of `out`. For the trainer
+ * they stay there, each NUL-terminated; when scoring, each is looked up in
+ * the model as soon as it is complete and then dropped, so that no list of
+ * strings is kept per candidate and none is printf-formatted (the printf-like
+ * helpers and GLib's string hashing were half of the entity path's time). */
 typedef struct {
     GString *out;
+    gsize start;                /* where the feature being written starts */
+    const TpEntityModel *model; /* scoring: add each feature's weights to `score` */
+    double *score;
     guint n;
 } Feats;
 
-static void feat(Feats *f, const char *s) {
-    g_string_append(f->out, s);
-    g_string_append_c(f->out, '\0');
-    f->n++;
+/* Inlined, so that a literal part's length is a constant and its copy a few moves. */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE
+#endif
+static inline ALWAYS_INLINE void put_len(Feats *f, const char *s, gsize len) {
+    GString *o = f->out;
+    if (G_LIKELY(o->len + len < o->allocated_len)) {
+        memcpy(o->str + o->len, s, len);
+        o->len += len;
+        o->str[o->len] = '\0';
+    } else {
+        g_string_append_len(o, s, (gssize)len);
+    }
 }
 
-/* The feature a b c d (NULL ends it early), without printf: the common shapes. */
-static void featcat(Feats *f, const char *a, const char *b, const char *c, const char *d) {
-    g_string_append(f->out, a);
-    if (b)
-        g_string_append(f->out, b);
-    if (b && c)
-        g_string_append(f->out, c);
-    if (b && c && d)
-        g_string_append(f->out, d);
-    g_string_append_c(f->out, '\0');
-    f->n++;
+static inline ALWAYS_INLINE void put(Feats *f, const char *s) {
+    put_len(f, s, strlen(s));
 }
 
-G_GNUC_PRINTF(2, 3) static void featf(Feats *f, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    g_string_append_vprintf(f->out, fmt, ap);
-    va_end(ap);
-    g_string_append_c(f->out, '\0');
+static const double *model_weights(const TpEntityModel *m, const char *s, gsize len);
+
+/* The feature written since `f->start` is complete. */
+static void feat_end(Feats *f) {
     f->n++;
+    if (f->model == NULL) {
+        put_len(f, "", 1);
+        f->start = f->out->len;
+        return;
+    }
+    const double *w = model_weights(f->model, f->out->str + f->start, f->out->len - f->start);
+    if (w)
+        for (int k = 0; k < TP_CLASS_N; k++)
+            f->score[k] += w[k];
+    f->out->len = f->start;
+    f->out->str[f->start] = '\0';
+}
+
+/* The feature made of one to four strings, one after the other. */
+static inline ALWAYS_INLINE void feat(Feats *f, const char *a) {
+    put(f, a);
+    feat_end(f);
+}
+static inline ALWAYS_INLINE void feat2(Feats *f, const char *a, const char *b) {
+    put(f, a);
+    put(f, b);
+    feat_end(f);
+}
+static inline ALWAYS_INLINE void feat3(Feats *f, const char *a, const char *b, const char *c) {
+    put(f, a);
+    put(f, b);
+    put(f, c);
+    feat_end(f);
+}
+static inline ALWAYS_INLINE void feat4(Feats *f, const char *a, const char *b, const char *c,
+                                       const char *d) {
+    put(f, a);
+    put(f, b);
+    put(f, c);
+    put(f, d);
+    feat_end(f);
+}
+#define FEAT_PICK(_1, _2, _3, _4, name, ...) name
+#define featcat(f, ...) FEAT_PICK(__VA_ARGS__, feat4, feat3, feat2, feat)(f, __VA_ARGS__)
+
+/* A small count as a feature value ("len=3"): what "%u" gave for 0..9. */
+static const char *digit(guint v) {
+    static const char *const digits[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+    g_assert(v < G_N_ELEMENTS(digits));
+    return digits[v];
 }
 
 static const char *prior_bucket(double p) {
@@ -499,18 +620,19 @@ static void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
     gboolean any = FALSE;
     for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
         if (l & lex_names[i].bit) {
-            featcat(f, where, lex_names[i].name, caps ? "|caps" : NULL, NULL);
+            featcat(f, where, lex_names[i].name, caps ? "|caps" : "");
             any = TRUE;
         }
     }
     if (!any)
-        featcat(f, where, "unknown", caps ? "|caps" : NULL, NULL);
+        featcat(f, where, "unknown", caps ? "|caps" : "");
 }
 
-static char shape_code(const TpTokens *tt, guint i) {
+static char shape_code(const TpCandContext *cx, guint i) {
+    const TpTokens *tt = cx->tt;
     const TpToken *t = tp_tok(tt, i);
     if (!(t->flags & TP_TOK_WORD))
-        return strcmp(key(tt, i), "-") == 0 ? '-' : strcmp(key(tt, i), "'s") == 0 ? 's' : 'p';
+        return (cx->words[i] & W_HYPHEN) ? '-' : (cx->words[i] & W_POSS) ? 's' : 'p';
     if (t->flags & TP_TOK_DIGIT)
         return 'd';
     if ((t->flags & TP_TOK_ABBREV) ||
@@ -535,8 +657,9 @@ static gboolean initials_match(const TpTokens *tt, guint a, guint b, const char 
     return k == len && len >= 2;
 }
 
-guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArray *cands, guint ci,
-                       GString *out) {
+/* Write the features of candidate `ci` to `f`; returns how many. */
+static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArray *cands,
+                           guint ci, Feats *f) {
     const TpTokens *tt = cx->tt;
     const TpGazetteer *gaz = cx->k->gaz;
     const TpCand *c = &g_array_index(cands, TpCand, ci);
@@ -545,41 +668,38 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
      * "Mr Trump" is the name "Trump" with an honorific. */
     guint a = c->first, b = c->last, an = c->name_first;
     const TpToken *ta = tp_tok(tt, a), *tb = tp_tok(tt, b), *tn = tp_tok(tt, an);
-    Feats f = {out, 0};
-    g_string_truncate(out, 0);
-    char buf[16], buf2[16];
     guint words = words_in(tt, an, b);
 
-    feat(&f, "bias");
+    feat(f, "bias");
     if (an > a)
-        feat(&f, "honorific-first");
+        feat(f, "honorific-first");
     /* ---- shape ---- */
-    featf(&f, "len=%u", MIN(words, 5u));
+    featcat(f, "len=", digit(MIN(words, 5u)));
     {
         char sh[8];
         guint k = 0;
         for (guint i = an; i <= b && k < 6; i++)
-            sh[k++] = shape_code(tt, i);
+            sh[k++] = shape_code(cx, i);
         if (b - an + 1 > 6)
             sh[k++] = '+';
         sh[k] = '\0';
-        featcat(&f, "shape=", sh, NULL, NULL);
+        featcat(f, "shape=", sh);
     }
     if (ta->flags & TP_TOK_SENT) {
-        feat(&f, "sent-start");
+        feat(f, "sent-start");
         /* "On Saturday Arsenal": an ordinary word opening the sentence opens the span. */
         if ((ta->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)) && b > a)
-            feat(&f, "sent-start-ordinary-first");
+            feat(f, "sent-start-ordinary-first");
     }
     if (ta->flags & TP_TOK_LINECAPS)
-        feat(&f, "caps-line");
+        feat(f, "caps-line");
     if ((ta->flags & TP_TOK_NL) || a == 0)
-        feat(&f, "line-start");
+        feat(f, "line-start");
     gboolean line_end = b + 1 >= n || (tp_tok(tt, b + 1)->flags & TP_TOK_NL);
     if (line_end)
-        feat(&f, "line-end");
+        feat(f, "line-end");
     if (((ta->flags & TP_TOK_NL) || a == 0) && line_end)
-        feat(&f, "line-whole");
+        feat(f, "line-whole");
     {
         /* A table row: the name opens a line whose rest is numbers and punctuation. */
         guint j = b + 1, digits = 0;
@@ -592,48 +712,48 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
                 row = FALSE;
         }
         if (row && digits >= 2)
-            feat(&f, "table-row");
+            feat(f, "table-row");
     }
     for (guint i = a; i <= b; i++) {
-        if (strcmp(key(tt, i), "-") == 0) {
-            feat(&f, "hyphen-inside");
+        if (cx->words[i] & W_HYPHEN) {
+            feat(f, "hyphen-inside");
             break;
         }
     }
     for (guint i = a + 1; i < b; i++) {
-        if (tp_tok_has(tt, i, TP_LEX_CONNECTOR) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
-            featf(&f, "connector-inside=%s",
-                  strcmp(key(tt, i), "and") == 0 || strcmp(key(tt, i), "&") == 0    ? "and"
-                  : strcmp(key(tt, i), "of") == 0 || strcmp(key(tt, i), "for") == 0 ? "of"
-                  : strcmp(key(tt, i), "'s") == 0                                   ? "'s"
-                                                                                    : "particle");
+        guint32 wi = cx->words[i];
+        if ((wi & W_CONNECTOR) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
+            featcat(f, "connector-inside=",
+                    (wi & W_AND)    ? "and"
+                    : (wi & W_OF)   ? "of"
+                    : (wi & W_POSS) ? "'s"
+                                    : "particle");
         }
     }
     if (c->origin & TP_CAND_BYLINE)
-        feat(&f, "byline");
+        feat(f, "byline");
     if (!(c->origin & TP_CAND_RUN))
-        feat(&f, "not-capitalized-run");
+        feat(f, "not-capitalized-run");
 
     /* ---- context ---- */
     const char *p1 = "BOUND", *p2 = "BOUND", *n1 = "BOUND", *n2 = "BOUND";
     if (a > 0 && !(ta->flags & TP_TOK_NL)) {
-        p1 = ctx_class(cx, a - 1, buf);
+        p1 = ctx_class(cx, a - 1);
         if (a > 1 && !(tp_tok(tt, a - 1)->flags & TP_TOK_NL))
-            p2 = ctx_class(cx, a - 2, buf2);
+            p2 = ctx_class(cx, a - 2);
     }
-    featcat(&f, "p1=", p1, NULL, NULL);
-    featcat(&f, "p2=", p2, NULL, NULL);
-    featcat(&f, "p2p1=", p2, "|", p1);
-    char nb[16], nb2[16];
+    featcat(f, "p1=", p1);
+    featcat(f, "p2=", p2);
+    featcat(f, "p2p1=", p2, "|", p1);
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
-        n1 = ctx_class(cx, b + 1, nb);
+        n1 = ctx_class(cx, b + 1);
         if (b + 2 < n && !(tp_tok(tt, b + 2)->flags & TP_TOK_NL))
-            n2 = ctx_class(cx, b + 2, nb2);
+            n2 = ctx_class(cx, b + 2);
     }
-    featcat(&f, "n1=", n1, NULL, NULL);
-    featcat(&f, "n2=", n2, NULL, NULL);
-    featcat(&f, "n1n2=", n1, "|", n2);
-    featcat(&f, "p1n1=", p1, "|", n1);
+    featcat(f, "n1=", n1);
+    featcat(f, "n2=", n2);
+    featcat(f, "n1n2=", n1, "|", n2);
+    featcat(f, "p1n1=", p1, "|", n1);
     /* A part of a longer capitalized run: "[Bill] Clinton", "Bill [Clinton]". */
     const TpToken *tp = a > 0 ? tp_tok(tt, a - 1) : NULL;
     gboolean run_left =
@@ -644,42 +764,41 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
     gboolean run_right = b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL) &&
                          tp_tok_is_cap_word(tp_tok(tt, b + 1)) && !cx->off_taken[b + 1];
     if (run_left)
-        feat(&f, "run.left");
+        feat(f, "run.left");
     if (run_right)
-        feat(&f, "run.right");
+        feat(f, "run.right");
     if (!run_left && !run_right)
-        feat(&f, "run.whole");
+        feat(f, "run.whole");
     /* An honorific before the rest of its run: "Mr [Smith] said", "[Mr Smith] said". */
     if (!run_right && (an > a || (a > 0 && !(ta->flags & TP_TOK_NL) &&
                                   (tp_tok(tt, a - 1)->lex & TP_LEX_HONORIFIC))))
-        feat(&f, "honorific+rest-of-run");
-    if (a > 0 && is_place_prep(tt, a - 1))
-        feat(&f, "place-prep-before");
-    if (score_after(tt, b))
-        feat(&f, "score-after");
+        feat(f, "honorific+rest-of-run");
+    if (a > 0 && (cx->words[a - 1] & W_PLACE))
+        feat(f, "place-prep-before");
+    if (score_after(cx, b))
+        feat(f, "score-after");
     if (a > 1 && (tp_tok(tt, a - 1)->flags & TP_TOK_DIGIT) && !(ta->flags & TP_TOK_NL))
-        feat(&f, "score-before");
-    if ((b + 1 < n && tp_tok_key_in(tt, b + 1, versus)) ||
-        (a > 0 && tp_tok_key_in(tt, a - 1, versus)))
-        feat(&f, "versus");
-    if (b + 2 < n && strcmp(key(tt, b + 1), "-") == 0 && strcmp(key(tt, b + 2), "based") == 0)
-        feat(&f, "x-based");
-    if (b + 1 < n && strcmp(key(tt, b + 1), "'s") == 0)
-        feat(&f, "possessive");
+        feat(f, "score-before");
+    if ((b + 1 < n && (cx->words[b + 1] & W_VERSUS)) || (a > 0 && (cx->words[a - 1] & W_VERSUS)))
+        feat(f, "versus");
+    if (b + 2 < n && (cx->words[b + 1] & W_HYPHEN) && (cx->words[b + 2] & W_BASED))
+        feat(f, "x-based");
+    if (b + 1 < n && (cx->words[b + 1] & W_POSS))
+        feat(f, "possessive");
     /* ", Region" after the name, or the name after "Town, ". */
-    if (b + 2 < n && strcmp(key(tt, b + 1), ",") == 0) {
+    if (b + 2 < n && (cx->words[b + 1] & W_COMMA)) {
         for (guint m = tp_match_begin(cx->matches, b + 2); m < tp_match_begin(cx->matches, b + 3);
              m++) {
             const TpGazMatch *gm = &g_array_index(cx->matches->matches, TpGazMatch, m);
             const TpGazEntry *e = value_entry(gaz, gm->value);
             if (e->type == TP_ENTITY_PLACE) {
-                featf(&f, "comma-place-after=%s",
-                      e->kind ? tp_gazetteer_str(gaz, e->kind) : "place");
+                featcat(f,
+                        "comma-place-after=", e->kind ? tp_gazetteer_str(gaz, e->kind) : "place");
                 break;
             }
         }
     }
-    if (a >= 2 && strcmp(key(tt, a - 1), ",") == 0) {
+    if (a >= 2 && (cx->words[a - 1] & W_COMMA)) {
         gboolean found = FALSE;
         for (guint i = a >= 8 ? a - 8 : 0; i <= a - 2 && !found; i++) {
             for (guint m = tp_match_begin(cx->matches, i);
@@ -689,10 +808,10 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             }
         }
         if (found)
-            feat(&f, "after-place-comma");
+            feat(f, "after-place-comma");
     }
-    if (a > 0 && strcmp(key(tt, a - 1), "(") == 0 && b + 1 < n && strcmp(key(tt, b + 1), ")") == 0)
-        feat(&f, "in-brackets");
+    if (a > 0 && (cx->words[a - 1] & W_LPAREN) && b + 1 < n && (cx->words[b + 1] & W_RPAREN))
+        feat(f, "in-brackets");
 
     /* ---- gazetteers and lexicons ---- */
     TpClass best = TP_CLASS_NONE;
@@ -704,31 +823,31 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         const TpGazValue *v = tp_gazetteer_value(gaz, c->value[k]);
         const TpGazEntry *e = value_entry(gaz, c->value[k]);
         const char *cn = class_names[k];
-        featcat(&f, "gaz=", cn, NULL, NULL);
-        featf(&f, "gaz=%s|prior=%s", cn, prior_bucket(c->prior[k]));
+        featcat(f, "gaz=", cn);
+        featcat(f, "gaz=", cn, "|prior=", prior_bucket(c->prior[k]));
         if (e->kind && k == TP_CLASS_PLACE)
-            featf(&f, "gaz=%s|kind=%s", cn, tp_gazetteer_str(gaz, e->kind));
+            featcat(f, "gaz=", cn, "|kind=", tp_gazetteer_str(gaz, e->kind));
         if (v->flags & TP_ALIAS_COMMON)
-            featf(&f, "gaz=%s|common%s", cn, (ta->flags & TP_TOK_LINECAPS) ? "|caps" : "");
+            featcat(f, "gaz=", cn, "|common", (ta->flags & TP_TOK_LINECAPS) ? "|caps" : "");
         if (v->flags & TP_ALIAS_EXACT)
-            featf(&f, "gaz=%s|exact", cn);
+            featcat(f, "gaz=", cn, "|exact");
         if (!(v->flags & TP_ALIAS_NAME))
-            featf(&f, "gaz=%s|alias", cn);
+            featcat(f, "gaz=", cn, "|alias");
         /* What the context says of a reading may favour any class ("Chicago 5"). */
-        featcat(&f, "gctx=", cn, "|p1=", p1);
-        featcat(&f, "gctx=", cn, "|n1=", n1);
+        featcat(f, "gctx=", cn, "|p1=", p1);
+        featcat(f, "gctx=", cn, "|n1=", n1);
         if (ta->flags & TP_TOK_LINECAPS)
-            featf(&f, "gctx=%s|caps-line", cn);
+            featcat(f, "gctx=", cn, "|caps-line");
         if (ta->flags & TP_TOK_SENT)
-            featf(&f, "gctx=%s|sent-start", cn);
+            featcat(f, "gctx=", cn, "|sent-start");
         if (!run_left && !run_right)
-            featf(&f, "gctx=%s|run.whole", cn);
+            featcat(f, "gctx=", cn, "|run.whole");
         if (best == TP_CLASS_NONE || c->prior[k] > c->prior[best])
             best = (TpClass)k;
     }
-    featf(&f, "gaz.readings=%u", n_read);
+    featcat(f, "gaz.readings=", digit(n_read));
     if (best != TP_CLASS_NONE && n_read > 1)
-        featf(&f, "gaz.best=%s", class_names[best]);
+        featcat(f, "gaz.best=", class_names[best]);
     /* Readings inside the span and around it, each kind once. */
     guint32 in_seen = 0, within_seen = 0;
     for (guint i = a; i <= b; i++) {
@@ -743,8 +862,8 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             if (in_seen & bit)
                 continue;
             in_seen |= bit;
-            featf(&f, "gaz.in=%s|%s", k == TP_CLASS_NONE ? "office" : class_names[k],
-                  (const char *const[]){"first", "last", "mid"}[w]);
+            static const char *const where[] = {"first", "last", "mid"};
+            featcat(f, "gaz.in=", k == TP_CLASS_NONE ? "office" : class_names[k], "|", where[w]);
         }
     }
     for (guint i = a >= 6 ? a - 6 : 0; i <= a; i++) {
@@ -756,14 +875,14 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             TpClass k = type_class(value_entry(gaz, gm->value)->type);
             if (k != TP_CLASS_NONE && !(within_seen & (1u << k))) {
                 within_seen |= 1u << k;
-                featf(&f, "gaz.within=%s", class_names[k]);
+                featcat(f, "gaz.within=", class_names[k]);
             }
         }
     }
     gboolean caps = (ta->flags & TP_TOK_LINECAPS) != 0;
-    lex_feats(&f, "lex.first=", tn->lex, caps);
+    lex_feats(f, "lex.first=", tn->lex, caps);
     if (b > an)
-        lex_feats(&f, "lex.last=", tb->lex, caps);
+        lex_feats(f, "lex.last=", tb->lex, caps);
     gboolean all_common = TRUE, head_inside = FALSE;
     for (guint i = an; i <= b; i++) {
         const TpToken *t = tp_tok(tt, i);
@@ -775,11 +894,11 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
             head_inside = TRUE;
     }
     if (all_common)
-        feat(&f, (ta->flags & TP_TOK_LINECAPS) ? "lex.all-common|caps" : "lex.all-common");
+        feat(f, (ta->flags & TP_TOK_LINECAPS) ? "lex.all-common|caps" : "lex.all-common");
     if (head_inside)
-        feat(&f, "lex.orghead-inside");
+        feat(f, "lex.orghead-inside");
     if ((tn->lex & TP_LEX_GIVEN_NAME) && b > an && (tb->lex & TP_LEX_SURNAME))
-        feat(&f, "lex.given+surname");
+        feat(f, "lex.given+surname");
     if (words == 1 && !(tn->lex & TP_LEX_DEMONYM)) {
         /* "Ukrainians": the plural of a demonym the lexicon lists. */
         const char *kk = key(tt, an);
@@ -787,59 +906,131 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
         if (kl > 3 && kk[kl - 1] == 's') {
             g_autofree char *sing = g_strndup(kk, kl - 1);
             if (tp_gazetteer_lexicon(gaz, sing) & TP_LEX_DEMONYM)
-                feat(&f, "lex.plural-demonym");
+                feat(f, "lex.plural-demonym");
         }
     }
     if (words == 1 && (tn->flags & TP_TOK_ALLCAPS) && !(tn->flags & TP_TOK_LINECAPS))
-        featf(&f, "acronym=%u", MIN((guint)g_utf8_strlen(key(tt, an), -1), 5u));
+        featcat(f, "acronym=", digit(MIN((guint)g_utf8_strlen(key(tt, an), -1), 5u)));
 
     /* ---- the document ---- */
-    const DocSurface *s = g_array_index(doc->surface_of, gpointer, ci);
+    const DocSurface *s =
+        &g_array_index(doc->store, DocSurface, g_array_index(doc->surface_of, guint, ci));
     guint32 own = g_array_index(doc->cue_bits, guint32, ci);
     if (s->n > 1)
-        feat(&f, "doc.repeated");
+        feat(f, "doc.repeated");
     for (int k = 0; k < DOC_N; k++) {
         guint others = s->with[k] - ((own >> k) & 1);
         if (others > 0)
-            featf(&f, "doc.other=%s", doc_cue_names[k]);
+            featcat(f, "doc.other=", doc_cue_names[k]);
     }
     if (words == 1) {
         /* A longer form earlier whose last word this is: "John Healey" ... "Healey". */
         const char *kk = key(tt, an);
-        const DocLonger *l = g_hash_table_lookup(doc->longer, kk);
+        guint li = GPOINTER_TO_UINT(g_hash_table_lookup(doc->longer, kk));
+        const DocLonger *l = li ? &g_array_index(doc->longer_store, DocLonger, li - 1) : NULL;
         if (l && l->min_last < a)
-            feat(&f, "doc.longer-earlier");
+            feat(f, "doc.longer-earlier");
         if (l && l->min_person_last < a)
-            feat(&f, "doc.longer-earlier=person-like");
+            feat(f, "doc.longer-earlier=person-like");
         /* An acronym defined in brackets: "Organization (NATO)". */
         if ((tn->flags & TP_TOK_ALLCAPS) && g_hash_table_contains(doc->acronyms, kk))
-            feat(&f, "doc.acronym-defined");
+            feat(f, "doc.acronym-defined");
     }
-    return f.n;
+    return f->n;
+}
+
+guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArray *cands, guint ci,
+                       GString *out) {
+    g_string_truncate(out, 0);
+    Feats f = {out, 0, NULL, NULL, 0};
+    return cand_features(cx, doc, cands, ci, &f);
 }
 
 /* ---- the model ---- */
 
 #define MODEL_HEADER "# tagpipe-entities 1"
 
+/* The features' weights in an open-addressing table (linear probing, at
+ * most half full) keyed by a hash of the name and compared by length and
+ * bytes: a lookup costs one hash of bytes already in cache and, mostly, one
+ * comparison, where GHashTable's g_str_hash and g_str_equal each walked the
+ * string and chased a pointer (tests/unit/test_candidates.c checks it
+ * against a GHashTable). */
+typedef struct {
+    const char *name; /* in `text`; NULL: an empty slot */
+    guint32 len;
+    guint32 hash; /* the high half of the name's hash */
+    const double *w;
+} FeatSlot;
+
 struct TpEntityModel {
-    GHashTable *weights; /* feature (in `text`) -> double[TP_CLASS_N] (in `block`) */
-    char *text;          /* the model file, cut into lines and columns */
-    double *block;       /* every feature's weights */
+    FeatSlot *slots;
+    guint32 mask; /* slots - 1, a power of two */
+    guint n_feat;
+    char *text;    /* the model file, cut into lines and columns */
+    double *block; /* every feature's weights */
     double scale;
 };
 
 void tp_entity_model_free(TpEntityModel *model) {
     if (model == NULL)
         return;
-    g_hash_table_destroy(model->weights);
+    g_free(model->slots);
     g_free(model->text);
     g_free(model->block);
     g_free(model);
 }
 
 guint tp_entity_model_n_features(const TpEntityModel *model) {
-    return g_hash_table_size(model->weights);
+    return model->n_feat;
+}
+
+/* A hash of the short strings features are (8 bytes a step),
+ * inlined where XXH64's call and byte loop were most of a lookup; the
+ * table compares names in full, so the hash only spreads them. */
+static inline guint64 feat_hash(const char *s, gsize len) {
+    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ len;
+    gsize n = len;
+    const char *p = s;
+    guint64 v;
+    for (; n > 8; p += 8, n -= 8) {
+        memcpy(&v, p, 8);
+        h = (h ^ v) * G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
+        h ^= h >> 31;
+    }
+    /* The last 1 to 8 bytes without a byte loop: the final eight (which may
+     * overlap those before), two fours, or three single bytes. */
+    if (len >= 8) {
+        memcpy(&v, s + len - 8, 8);
+    } else if (len >= 4) {
+        guint32 lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + len - 4, 4);
+        v = lo | (guint64)hi << 32;
+    } else if (len > 0) {
+        v = (guint64)(guchar)s[0] | (guint64)(guchar)s[len / 2] << 8 |
+            (guint64)(guchar)s[len - 1] << 16;
+    } else {
+        v = 0;
+    }
+    h = (h ^ v) * G_GUINT64_CONSTANT(0x94D049BB133111EB);
+    h ^= h >> 29;
+    h *= G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
+    return h ^ (h >> 32);
+}
+
+/* The slot of feature `s` (`len` bytes): its own, or the empty one where it would go. */
+static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, guint64 h) {
+    guint32 hi = (guint32)(h >> 32);
+    for (guint32 i = (guint32)h & m->mask;; i = (i + 1) & m->mask) {
+        FeatSlot *sl = &m->slots[i];
+        if (sl->name == NULL || (sl->hash == hi && sl->len == len && memcmp(sl->name, s, len) == 0))
+            return sl;
+    }
+}
+
+static const double *model_weights(const TpEntityModel *m, const char *s, gsize len) {
+    return model_slot(m, s, len, feat_hash(s, len))->w;
 }
 
 static gboolean parse_double(const char *s, double *out) {
@@ -874,7 +1065,11 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
         return NULL;
     }
     TpEntityModel *m = g_new0(TpEntityModel, 1);
-    m->weights = g_hash_table_new(g_str_hash, g_str_equal);
+    guint32 n_slots = 16;
+    while (n_slots < 2 * lines->len)
+        n_slots *= 2;
+    m->slots = g_new0(FeatSlot, n_slots);
+    m->mask = n_slots - 1;
     /* One allocation for all weights (at most one feature per line), and the
      * names stay in the cut copy of the file. */
     m->block = g_new(double, (gsize)lines->len *TP_CLASS_N);
@@ -928,13 +1123,17 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
                 goto bad_number;
         }
         const char *fname = cols[1];
-        if (g_hash_table_contains(m->weights, fname)) {
+        gsize flen = strlen(fname);
+        guint64 h = feat_hash(fname, flen);
+        FeatSlot *sl = model_slot(m, fname, flen, h);
+        if (sl->name != NULL) {
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: feature '%s' given twice", name,
                         i + 1, cols[1]);
             goto fail;
         }
-        g_hash_table_insert(m->weights, (gpointer)fname, w);
+        *sl = (FeatSlot){fname, (guint32)flen, (guint32)(h >> 32), w};
         n_feat++;
+        m->n_feat = n_feat;
         continue;
     bad_number:
         g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: bad number", name, i + 1);
@@ -942,10 +1141,10 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
     }
     if (!classes_ok)
         goto bad_classes;
-    if (declared != (gint64)g_hash_table_size(m->weights)) {
+    if (declared != (gint64)m->n_feat) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
                     "%s: 'features' says %" G_GINT64_FORMAT " but the file has %u", name, declared,
-                    g_hash_table_size(m->weights));
+                    m->n_feat);
         goto fail;
     }
     m->text = g_steal_pointer(&copy);
@@ -966,22 +1165,41 @@ TpEntityModel *tp_entity_model_load(const char *path, GError **error) {
     return tp_entity_model_parse(path, text, len, error);
 }
 
-void tp_entity_model_score(const TpEntityModel *model, const char *features, guint n, TpCand *c) {
-    for (int k = 0; k < TP_CLASS_N; k++)
-        c->score[k] = 0.0;
-    const char *p = features;
-    for (guint i = 0; i < n; i++) {
-        const double *w = g_hash_table_lookup(model->weights, p);
-        if (w)
-            for (int k = 0; k < TP_CLASS_N; k++)
-                c->score[k] += w[k];
-        p += strlen(p) + 1;
-    }
+/* The best class other than none, and its margin over none. */
+static void decide(TpCand *c) {
     c->cls = TP_CLASS_PERSON;
     for (int k = 2; k < TP_CLASS_N; k++)
         if (c->score[k] > c->score[c->cls])
             c->cls = (TpClass)k;
     c->margin = c->score[c->cls] - c->score[TP_CLASS_NONE];
+}
+
+void tp_entity_model_score(const TpEntityModel *model, const char *features, guint n, TpCand *c) {
+    for (int k = 0; k < TP_CLASS_N; k++)
+        c->score[k] = 0.0;
+    const char *p = features;
+    for (guint i = 0; i < n; i++) {
+        gsize len = strlen(p);
+        const double *w = model_weights(model, p, len);
+        if (w)
+            for (int k = 0; k < TP_CLASS_N; k++)
+                c->score[k] += w[k];
+        p += len + 1;
+    }
+    decide(c);
+}
+
+void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands, guint ci,
+                   const TpEntityModel *model, GString *scratch) {
+    TpCand *c = &g_array_index(cands, TpCand, ci);
+    /* Summed in feature order, as tp_entity_model_score does: the same doubles. */
+    double score[TP_CLASS_N] = {0.0};
+    g_string_truncate(scratch, 0);
+    Feats f = {scratch, 0, model, score, 0};
+    cand_features(cx, doc, cands, ci, &f);
+    for (int k = 0; k < TP_CLASS_N; k++)
+        c->score[k] = score[k];
+    decide(c);
 }
 
 double tp_entity_model_confidence(const TpEntityModel *model, double margin) {

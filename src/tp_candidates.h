@@ -50,6 +50,7 @@ typedef struct {
     const TpTokens *tt;          /* interned (tp_gazetteer_lexicon_tokens) */
     const TpMatchIndex *matches; /* every gazetteer match, by first token */
     const guint8 *off_taken;     /* tokens of offices */
+    const guint32 *words;        /* per token: what the word lists say (tp_cand_words) */
 } TpCandContext;
 
 /* Append to `out` (TpCand, ordered by first token, then last) every span
@@ -64,6 +65,9 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
 typedef struct TpCandDoc TpCandDoc;
 TpCandDoc *tp_cand_doc_new(void);
 void tp_cand_doc_free(TpCandDoc *doc);
+/* What the candidates' word lists say of each token of `tt`, for
+ * TpCandContext.words; valid until the next call with `doc`. */
+const guint32 *tp_cand_words(TpCandDoc *doc, const TpTokens *tt);
 void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *cands);
 
 /* Replace `out` with the features of candidate `i` of `cands`, each a
@@ -82,6 +86,11 @@ void tp_entity_model_free(TpEntityModel *model);
 guint tp_entity_model_n_features(const TpEntityModel *model);
 /* Score `n` features (as from tp_cand_features) into c->score, c->cls, c->margin. */
 void tp_entity_model_score(const TpEntityModel *model, const char *features, guint n, TpCand *c);
+/* Score candidate `i` of `cands` as tp_cand_features() then
+ * tp_entity_model_score() would, to the same doubles, without keeping its
+ * features (`scratch` holds one at a time). */
+void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands, guint i,
+                   const TpEntityModel *model, GString *scratch);
 /* Confidence in [0,1] of a margin, by the model's scale. */
 double tp_entity_model_confidence(const TpEntityModel *model, double margin);
 

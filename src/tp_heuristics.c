@@ -238,11 +238,15 @@ const char *tp_local_id(GStringChunk *strings, TpEntityType type, const char *na
     g_string_append_c(id, '/');
     gboolean dash = FALSE;
     for (const char *p = key->str; *p; p = g_utf8_next_char(p)) {
-        gunichar ch = g_utf8_get_char(p);
-        if (g_unichar_isalnum(ch)) {
+        /* tp_uchar and tp_uisalnum: GLib's answers with an ASCII fast path. */
+        gunichar ch = tp_uchar(p);
+        if (tp_uisalnum(ch)) {
             if (dash)
                 g_string_append_c(id, '-');
-            g_string_append_unichar(id, ch);
+            if (ch < 0x80)
+                g_string_append_c(id, (char)ch);
+            else
+                g_string_append_unichar(id, ch);
             dash = FALSE;
         } else if (id->str[id->len - 1] != '/') {
             dash = TRUE;

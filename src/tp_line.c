@@ -62,11 +62,23 @@ typedef struct {
 static gboolean put_key(MemberWriter *w, const char *key) {
     if (w->keep && !g_strv_contains(w->keep, key))
         return FALSE;
-    g_string_append_c(w->out, w->first ? '{' : ',');
+    /* `{"key":` or `,"key":` in one append: four were most of its time. */
+    char buf[64];
+    gsize n = strlen(key);
+    if (n + 4 <= sizeof buf) {
+        buf[0] = w->first ? '{' : ',';
+        buf[1] = '"';
+        memcpy(buf + 2, key, n);
+        buf[n + 2] = '"';
+        buf[n + 3] = ':';
+        g_string_append_len(w->out, buf, (gssize)(n + 4));
+    } else {
+        g_string_append_c(w->out, w->first ? '{' : ',');
+        g_string_append_c(w->out, '"');
+        g_string_append(w->out, key);
+        g_string_append(w->out, "\":");
+    }
     w->first = FALSE;
-    g_string_append_c(w->out, '"');
-    g_string_append(w->out, key);
-    g_string_append(w->out, "\":");
     return TRUE;
 }
 
@@ -76,8 +88,16 @@ static void put_member(MemberWriter *w, const char *key, const char *value) {
 }
 
 static void put_offset(MemberWriter *w, const char *key, gsize value) {
-    if (put_key(w, key))
-        g_string_append_printf(w->out, "%" G_GSIZE_FORMAT, value);
+    if (!put_key(w, key))
+        return;
+    /* The digits by hand: printf was a tenth of the emission's time. */
+    char digits[24];
+    gsize at = sizeof digits;
+    do {
+        digits[--at] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    g_string_append_len(w->out, digits + at, (gssize)(sizeof digits - at));
 }
 
 /* One entity object, members in the contract's order. */

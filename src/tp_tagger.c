@@ -542,7 +542,8 @@ static const char *span_name(TpTagger *t, const char *text, guint a, guint b) {
 /* Every span that could be a name, with its features prepared. */
 static void find_candidates(TpTagger *t, const char *text, const TpMatchIndex *all,
                             TpCandContext *cx) {
-    *cx = (TpCandContext){t->k, text, &t->tt, all, t->off_taken->data};
+    *cx = (TpCandContext){
+        t->k, text, &t->tt, all, t->off_taken->data, tp_cand_words(t->cand_doc, &t->tt)};
     g_array_set_size(t->heuristics, 0);
     tp_heuristics_bylines(text, &t->tt, t->strings, t->heuristics);
     tp_cands_build(cx, t->heuristics, t->spans);
@@ -572,11 +573,8 @@ static void fitted_names(TpTagger *t, const char *text, const TpMatchIndex *all)
     const TpEntityModel *model = t->k->entities;
     TpCandContext cx;
     find_candidates(t, text, all, &cx);
-    for (guint i = 0; i < t->spans->len; i++) {
-        TpCand *c = &g_array_index(t->spans, TpCand, i);
-        guint nf = tp_cand_features(&cx, t->cand_doc, t->spans, i, t->features);
-        tp_entity_model_score(model, t->features->str, nf, c);
-    }
+    for (guint i = 0; i < t->spans->len; i++)
+        tp_cand_score(&cx, t->cand_doc, t->spans, i, model, t->features);
     tp_cands_resolve(t->spans, t->taken, t->tt.toks->len);
     g_array_set_size(t->cands, 0);
     for (guint i = 0; i < t->spans->len; i++) {

@@ -54,6 +54,10 @@ static inline gboolean tp_uisspace(gunichar c) {
     return c < 0x80 ? (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
                     : g_unichar_isspace(c);
 }
+/* g_ascii_tolower without a call (inlined where keys are folded byte by byte). */
+static inline gchar tp_ascii_tolower(gchar c) {
+    return c >= 'A' && c <= 'Z' ? (gchar)(c - 'A' + 'a') : c;
+}
 /* A letter, digit or combining mark; ASCII has no marks. */
 static inline gboolean tp_uisword(gunichar c) {
     return c < 0x80 ? g_ascii_isalnum((char)c) : (g_unichar_isalnum(c) || g_unichar_ismark(c));

@@ -713,15 +713,16 @@ void tp_topic_add_entity(TpTopicScratch *s, TpEntityType type, const char *kind,
      * "e:organization" for one without, "h:person" for a name known only
      * from the text (a Title Case headline reads as a row of such names, so
      * they must not share the weight of known people), "i:org/nato". */
+    /* Assigned and appended, not printf'd: this runs for every entity. */
     if (kind)
-        g_string_printf(s->buf, "k:%s", kind);
+        g_string_append(g_string_assign(s->buf, "k:"), kind);
     else if (id && g_str_has_prefix(id, "local:"))
-        g_string_printf(s->buf, "h:%s", tp_entity_type_name(type));
+        g_string_append(g_string_assign(s->buf, "h:"), tp_entity_type_name(type));
     else
-        g_string_printf(s->buf, "e:%s", tp_entity_type_name(type));
+        g_string_append(g_string_assign(s->buf, "e:"), tp_entity_type_name(type));
     count_feature(s, s->buf->str);
     if (id) {
-        g_string_printf(s->buf, "i:%s", id);
+        g_string_append(g_string_assign(s->buf, "i:"), id);
         count_feature(s, s->buf->str);
     }
 }

@@ -275,6 +275,56 @@ static void test_good_model(void) {
     tp_entity_model_free(m);
 }
 
+/* The model's own feature table (tp_candidates.c) against a GHashTable of the
+ * same file: every feature of the shipped model, and near misses of each
+ * (a prefix, one byte more, one byte changed), score what the GHashTable says. */
+static void test_model_table(void) {
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(SRCDIR "/models/entities.model", &text, &len, NULL));
+    g_autoptr(GError) error = NULL;
+    TpEntityModel *m = tp_entity_model_parse("m", text, len, &error);
+    g_assert_no_error(error);
+    g_autoptr(GHashTable) ref = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+    for (guint i = 0; lines[i]; i++) {
+        g_auto(GStrv) cols = g_strsplit(lines[i], "\t", -1);
+        if (g_strv_length(cols) != 2 + TP_CLASS_N || strcmp(cols[0], "w") != 0)
+            continue;
+        double *w = g_new(double, TP_CLASS_N);
+        for (guint c = 0; c < TP_CLASS_N; c++)
+            w[c] = g_ascii_strtod(cols[c + 2], NULL);
+        g_hash_table_insert(ref, g_strdup(cols[1]), w);
+    }
+    g_assert_cmpuint(g_hash_table_size(ref), ==, tp_entity_model_n_features(m));
+    g_assert_cmpuint(g_hash_table_size(ref), >, 1000);
+    g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func(g_free);
+    GHashTableIter it;
+    gpointer name;
+    g_hash_table_iter_init(&it, ref);
+    while (g_hash_table_iter_next(&it, &name, NULL)) {
+        const char *s = name;
+        gsize n = strlen(s);
+        g_ptr_array_add(probes, g_strdup(s));
+        g_ptr_array_add(probes, g_strndup(s, n / 2));
+        g_ptr_array_add(probes, g_strconcat(s, "x", NULL));
+        char *changed = g_strdup(s);
+        if (n > 0)
+            changed[n - 1] ^= 1;
+        g_ptr_array_add(probes, changed);
+    }
+    g_ptr_array_add(probes, g_strdup(""));
+    for (guint i = 0; i < probes->len; i++) {
+        const char *s = g_ptr_array_index(probes, i);
+        const double *w = g_hash_table_lookup(ref, s);
+        TpCand c = {0};
+        tp_entity_model_score(m, s, 1, &c);
+        for (guint j = 0; j < TP_CLASS_N; j++)
+            g_assert_cmpfloat(c.score[j], ==, w ? w[j] : 0.0);
+    }
+    tp_entity_model_free(m);
+}
+
 /* ---- the trainer ---- */
 
 static char *fit(TpEntityTrainAlgorithm algorithm, guint64 seed) {
@@ -348,6 +398,7 @@ int main(int argc, char **argv) {
     for (guint i = 0; i < G_N_ELEMENTS(bad_models); i++)
         g_test_add_data_func(bad_models[i].path, &bad_models[i], test_bad_model);
     g_test_add_func("/model/load/good", test_good_model);
+    g_test_add_func("/model/table", test_model_table);
     g_test_add_func("/trainer/determinism", test_trainer_determinism);
     g_test_add_func("/trainer/class-bound", test_trainer_class_bound);
     int rc = g_test_run();

@@ -78,10 +78,37 @@ static void test_score(void) {
     g_assert_cmpstr(mine->str, ==, "1.0");
 }
 
+/* The score as GLib formats it (what tp_emit_score did before its fast path). */
+static void score_by_glib(GString *out, double x) {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd(buf, sizeof(buf), "%.3g", round(x * 1000.0) / 1000.0);
+    g_string_append(out, buf);
+    if (strchr(buf, '.') == NULL && strchr(buf, 'e') == NULL)
+        g_string_append(out, ".0");
+}
+
+static void test_score_glib(void) {
+    g_autoptr(GString) mine = g_string_new(NULL);
+    g_autoptr(GString) glib = g_string_new(NULL);
+    g_autoptr(GRand) rng = g_rand_new_with_seed(9);
+    for (int i = 0; i < 200000; i++) {
+        double x = i < 3000   ? (i - 1000) / 1000.0
+                   : i < 6000 ? (i - 4000) / 1000.0 + 0.0005
+                   : i < 9000 ? nextafter((i - 7000) / 1000.0 + 0.0005, -1.0)
+                              : g_rand_double_range(rng, -0.5, 1.5);
+        g_string_truncate(mine, 0);
+        g_string_truncate(glib, 0);
+        tp_emit_score(mine, x);
+        score_by_glib(glib, x);
+        g_assert_cmpstr(mine->str, ==, glib->str);
+    }
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/emit/string/random", test_string_random);
     g_test_add_func("/emit/string/escapes", test_string_escapes);
     g_test_add_func("/emit/score", test_score);
+    g_test_add_func("/emit/score/glib", test_score_glib);
     return g_test_run();
 }

@@ -157,6 +157,50 @@ static void test_shape(void) {
     g_assert_cmpstr(out->str, ==, "NATO"); /* case is kept */
 }
 
+/* GLib's normalizations after unification, as tp_text_fold did them for
+ * every non-ASCII text (no letter of fold_letter's list in the cases). */
+static char *fold_by_glib(const char *s) {
+    g_autoptr(GString) unified = g_string_new(NULL);
+    tp_text_shape(unified, s, strlen(s));
+    g_autofree char *nfkc = g_utf8_normalize(unified->str, -1, G_NORMALIZE_NFKC);
+    g_autofree char *folded = g_utf8_casefold(nfkc, -1);
+    g_autofree char *nfd = g_utf8_normalize(folded, -1, G_NORMALIZE_NFD);
+    g_autoptr(GString) bare = g_string_new(NULL);
+    for (const char *p = nfd; *p; p = g_utf8_next_char(p))
+        if (!g_unichar_ismark(g_utf8_get_char(p)))
+            g_string_append_unichar(bare, g_utf8_get_char(p));
+    return g_utf8_normalize(bare->str, -1, G_NORMALIZE_NFC);
+}
+
+/* Texts that are ASCII once quotes and dashes are unified take the ASCII
+ * path: the same keys as GLib's normalizations give. */
+static void test_fold_unified_ascii(void) {
+    static const char *const cases[] = {"\u201cKyiv\u201d",
+                                        "\u2014",
+                                        "O\u2019Brien",
+                                        "\u2018S",
+                                        "\u00abLe Monde\u00bb",
+                                        "\u20135",
+                                        "\u2212",
+                                        "\u2033",
+                                        "A\u2010B\u2011C",
+                                        "\uff0d",
+                                        "\u00b4",
+                                        "\u02bcOK",
+                                        "\u2032\u201e",
+                                        "\u2015\u2012\u201f",
+                                        "\ufe58\ufe63",
+                                        "\u00e9",
+                                        "\u00c9cole",
+                                        "\u201cZ\u00fcrich\u201d"};
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GString) mine = g_string_new(NULL);
+        tp_text_fold(mine, cases[i], strlen(cases[i]));
+        g_autofree char *glib = fold_by_glib(cases[i]);
+        g_assert_cmpstr(mine->str, ==, glib);
+    }
+}
+
 /* The tokenizer's ASCII fast paths give GLib's answers: every ASCII code
  * point, and some beyond it (where they call GLib themselves). */
 static void test_fast_ctype(void) {
@@ -176,6 +220,9 @@ static void test_fast_ctype(void) {
         g_unichar_to_utf8(u, buf);
         g_assert_cmpuint(tp_uchar(buf), ==, g_utf8_get_char(buf));
     }
+    /* Every byte: tp_text_fold's ASCII path lowers with tp_ascii_tolower. */
+    for (int b = 0; b < 256; b++)
+        g_assert_cmpint(tp_ascii_tolower((gchar)b), ==, g_ascii_tolower((gchar)b));
 }
 
 /* tp_read_lines() splits as g_strsplit(text, "\n", -1) does, then drops one
@@ -261,5 +308,6 @@ int main(int argc, char **argv) {
     g_test_add_func("/text/shape", test_shape);
     g_test_add_func("/text/fast-ctype", test_fast_ctype);
     g_test_add_func("/text/located-errors", test_located_errors);
+    g_test_add_func("/text/fold/unified-ascii", test_fold_unified_ascii);
     return g_test_run();
 }
