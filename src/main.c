@@ -240,6 +240,7 @@ typedef struct {
     char *problem;         /* why the line was not tagged, or NULL */
     gboolean whole_input;  /* the problem is the input's, not a line's */
     gboolean line_dropped; /* the line's bytes were not kept: nothing to pass */
+    gboolean pretty;       /* unparsable, and looks like a line of pretty-printed JSON */
     gboolean blank;
     CliErrorKind kind;            /* of `problem` */
     guint n_by_type[CLI_N_TYPES]; /* entities written, for --stats */
@@ -268,7 +269,7 @@ typedef struct {
     GAsyncQueue *queue;   /* jobs for the workers; a NULL-line job ends a worker */
     gint n_untagged;      /* atomic */
     gint field_seen;      /* atomic: some line had one of the selected fields */
-    gint hinted;          /* atomic: the pretty-printed JSON hint was given */
+    gboolean hinted;      /* the writer gave the pretty-printed JSON hint */
     CliReport *report;    /* the writer's */
     guint64 bytes_before; /* the reader's: bytes of the inputs before this one */
     gboolean line_flush;  /* flush after each line: --unbuffered, or stdout is a terminal */
@@ -322,14 +323,10 @@ static void process_job(TpTagger *tagger, Run *run, Job *job) {
     g_autoptr(GError) error = NULL;
     if (!tp_tagger_tag_line(tagger, job->line, job->len, &run->lopt, job->out, &error)) {
         job->kind = cli_error_kind(error->code, error->message);
-        if (job->kind == CLI_ERR_JSON && looks_pretty_printed(job->line, job->len) &&
-            g_atomic_int_compare_and_exchange(&run->hinted, 0, 1))
-            job->problem = g_strdup_printf("%s; the input looks like pretty-printed JSON, and "
-                                           "tagpipe reads one object per line: try "
-                                           "'jq -c . FILE | tagpipe'",
-                                           error->message);
-        else
-            job->problem = g_strdup(error->message);
+        /* The hint goes on the first such line in input order: the writer
+         * adds it (workers finish in any order). */
+        job->pretty = job->kind == CLI_ERR_JSON && looks_pretty_printed(job->line, job->len);
+        job->problem = g_strdup(error->message);
     } else {
         count_members(job, tagger, run, opt_stats);
         if (opt_explain_topics) {
@@ -361,6 +358,15 @@ static void job_free(Job *job) {
 
 /* Report and write one finished job; FALSE when the run must stop. */
 static gboolean emit_job(Run *run, Job *job) {
+    if (job->pretty && !run->hinted) {
+        run->hinted = TRUE;
+        char *hinted = g_strdup_printf("%s; the input looks like pretty-printed JSON, and "
+                                       "tagpipe reads one object per line: try "
+                                       "'jq -c . FILE | tagpipe'",
+                                       job->problem);
+        g_free(job->problem);
+        job->problem = hinted;
+    }
     if (job->problem) {
         cli_report_problem(run->report, job->whole_input ? CLI_ERR_INPUT : job->kind, job->source,
                            job->whole_input ? 0 : job->lineno, job->problem);

@@ -102,6 +102,17 @@ tp "$tmp/pretty.json"
 [ "$(grep -c "jq -c . FILE | tagpipe" "$tmp/err")" -eq 1 ] || bad "pretty-printed JSON: expected one hint: $(cat "$tmp/err")"
 head -n 1 "$tmp/err" | grep -q "^tagpipe: $tmp/pretty.json:1: invalid JSON: .*pretty-printed" ||
     bad "pretty-printed JSON: the hint is not on line 1's message"
+# With many workers the hint is still on line 1's message: the ordered
+# writer gives it, not whichever worker fails first (it went to line 4 under
+# load once, when the workers did).
+python3 -c 'import sys
+for i in range(300): sys.stdout.write("{\n  \"text\": \"Kyiv\"\n}\n")' > "$tmp/pretty-many.json"
+for run in 1 2 3 4 5; do
+    tp --threads 4 --max-messages 0 "$tmp/pretty-many.json"
+    head -n 1 "$tmp/err" | grep -q "^tagpipe: $tmp/pretty-many.json:1: invalid JSON: .*pretty-printed" ||
+        bad "pretty-printed JSON, 4 threads, run $run: the hint is not on line 1's message"
+    [ "$(grep -c "jq -c . FILE | tagpipe" "$tmp/err")" -eq 1 ] || bad "pretty-printed JSON, 4 threads: not one hint"
+done
 
 # ---- control bytes in a bad line are escaped in its message ----
 printf '{"a":1\033[31m}\n' > "$tmp/ctl.jsonl"
