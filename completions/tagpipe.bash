@@ -10,7 +10,7 @@ _tagpipe() {
         opts="--output --epochs --trainer --lr --l2 --seed --gazetteers --dump --quiet --help"
     elif [[ ${COMP_WORDS[1]} == train ]]; then
         opts="--label-field --field --one-of --weight-field --dev --output --taxonomy --epochs
-              --lr --l2 --min-count --seed --calibrate-folds --prune --stemmer --stopwords
+              --lr --l2 --min-count --seed --average --calibrate-folds --prune --stemmer --stopwords
               --exclude --gazetteers --models --gazetteer --comment --quiet --help"
     elif [[ ${COMP_WORDS[1]} == html ]]; then
         opts="--field --offsets --title --help"
@@ -32,7 +32,7 @@ _tagpipe() {
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --field | -f | --threads | -j | --min-score | --min-topic-score | --max-topics | \
         --label-field | -l | --weight-field | --epochs | --lr | --l2 | --min-count | --seed | \
-        --calibrate-folds | --prune | --stemmer | --exclude | --comment | --title | \
+        --average | --calibrate-folds | --prune | --stemmer | --exclude | --comment | --title | \
         --max-line-bytes | --max-entities | --line-offset | --max-messages)
         return ;;
     esac

@@ -26,6 +26,7 @@ typedef struct {
     gboolean one_of;              /* a document's labels are alternatives, one of them right */
     const char *const *stopwords; /* words left out of the features, or NULL */
     const char *const *exclude;   /* prefixes of features left out ("e:", "b:"), or NULL */
+    guint average; /* fits averaged, with seeds seed .. seed + average - 1 (1: one) */
 } TpTrainOptions;
 
 /* A topic as the model file names it: KEY, CODE (or NULL), LABEL, parent KEY (or NULL). */

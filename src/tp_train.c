@@ -30,6 +30,13 @@
  * To keep the file small, each feature's weights are then centered on their
  * median, small ones dropped and the rest fitted again (see fit()).
  *
+ * With `average` above 1, that fit is repeated with as many document orders
+ * (seeds seed, seed + 1, ...) and the weights and biases are averaged: the
+ * model scores with the mean of their logits, a seed ensemble (bagging
+ * without resampling) that takes out most of what one document order adds
+ * by chance, at the price of the fitting time and the union of the kept
+ * weights.
+ *
  * Scores are calibrated by temperature scaling (Guo et al. 2017): held-out
  * scores from k-fold cross-validation on the training documents fix one
  * temperature T, and the final model's weights are divided by T.
@@ -82,6 +89,7 @@ void tp_train_options_init(TpTrainOptions *o) {
         .calibrate_folds = 5,
         .prune = 0.005,
         .one_of = FALSE,
+        .average = 1,
     };
 }
 
@@ -383,8 +391,8 @@ static gboolean has_label(const Data *d, guint i, guint32 k) {
 
 /* Fit `p` on the documents `docs[0..n)`, changing only the weights that
  * `mask` (if not NULL) marks. */
-static void fit_masked(const Data *d, const TpTrainOptions *o, const guint32 *docs, guint n,
-                       Params *p, const guint8 *mask) {
+static void fit_masked(const Data *d, const TpTrainOptions *o, guint64 seed, const guint32 *docs,
+                       guint n, Params *p, const guint8 *mask) {
     guint K = d->n_topics;
     /* Document frequency within these documents, for the lazy L2 penalty. */
     g_autofree guint32 *df = g_new0(guint32, d->n_feats ? d->n_feats : 1);
@@ -398,7 +406,7 @@ static void fit_masked(const Data *d, const TpTrainOptions *o, const guint32 *do
     g_autofree double *pr = g_new(double, K);
     g_autofree double *q = g_new(double, K);
     g_autofree double *g = g_new(double, K);
-    guint64 state = rng_seed(o->seed);
+    guint64 state = rng_seed(seed);
     const double eta = o->learning_rate, eps = 1e-8;
     double total_weight = 0.0;
     for (guint a = 0; a < n; a++)
@@ -449,8 +457,9 @@ static int cmp_float(const void *a, const void *b) {
  * median (a softmax does not change when one feature's weights all move by
  * the same amount), drop those below `prune`, and fit the rest again so that
  * they make up for the dropped ones. */
-static void fit(const Data *d, const TpTrainOptions *o, const guint32 *docs, guint n, Params *p) {
-    fit_masked(d, o, docs, n, p, NULL);
+static void fit_one(const Data *d, const TpTrainOptions *o, guint64 seed, const guint32 *docs,
+                    guint n, Params *p) {
+    fit_masked(d, o, seed, docs, n, p, NULL);
     guint K = d->n_topics;
     gsize nw = (gsize)d->n_feats * K;
     g_autofree float *sorted = g_new(float, K);
@@ -472,7 +481,38 @@ static void fit(const Data *d, const TpTrainOptions *o, const guint32 *docs, gui
         return;
     memset(p->gw, 0, nw * sizeof(float));
     memset(p->gb, 0, K * sizeof(double));
-    fit_masked(d, o, docs, n, p, mask);
+    fit_masked(d, o, seed, docs, n, p, mask);
+}
+
+/* fit_one() with o->average document orders, their weights and biases averaged. */
+static void fit(const Data *d, const TpTrainOptions *o, const guint32 *docs, guint n, Params *p) {
+    guint R = MAX(o->average, 1);
+    fit_one(d, o, o->seed, docs, n, p);
+    if (R == 1)
+        return;
+    guint K = d->n_topics;
+    gsize nw = (gsize)d->n_feats * K;
+    /* Sums in double: float sums of a few small weights would round differently by order. */
+    g_autofree double *sw = g_new(double, nw ? nw : 1);
+    g_autofree double *sb = g_new(double, K);
+    for (gsize j = 0; j < nw; j++)
+        sw[j] = p->w[j];
+    for (guint k = 0; k < K; k++)
+        sb[k] = p->b[k];
+    for (guint r = 1; r < R; r++) {
+        Params q;
+        params_init(&q, d);
+        fit_one(d, o, o->seed + r, docs, n, &q);
+        for (gsize j = 0; j < nw; j++)
+            sw[j] += q.w[j];
+        for (guint k = 0; k < K; k++)
+            sb[k] += q.b[k];
+        params_clear(&q);
+    }
+    for (gsize j = 0; j < nw; j++)
+        p->w[j] = (float)(sw[j] / R);
+    for (guint k = 0; k < K; k++)
+        p->b[k] = sb[k] / R;
 }
 
 /* Held-out loss of the scores `logits` (n x K) of documents `docs` at temperature `temp`. */
@@ -595,6 +635,11 @@ static void write_model(const TpTrainer *t, const Data *d, const Params *p,
     append_weight(out, o->l2);
     g_string_append_printf(out, "), min-count %u, seed %" G_GUINT64_FORMAT ", labels %s;\n",
                            o->min_count, o->seed, o->one_of ? "one-of" : "all-of");
+    if (o->average > 1)
+        g_string_append_printf(out,
+                               "# weights averaged over %u fits, seeds %" G_GUINT64_FORMAT
+                               " to %" G_GUINT64_FORMAT " (the order of the documents);\n",
+                               o->average, o->seed, o->seed + o->average - 1);
     g_string_append(out, "# scores divided by the temperature ");
     append_weight(out, temp);
     if (o->calibrate_folds >= 2)

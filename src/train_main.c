@@ -41,6 +41,7 @@ static double opt_l2 = -1.0;
 static int opt_min_count = -1;
 static gint64 opt_seed = 1;
 static int opt_folds = -1;
+static int opt_average = -1;
 static double opt_prune = -1.0;
 static gboolean opt_one_of = FALSE;
 static char *opt_gazetteer_dir = NULL;
@@ -73,6 +74,8 @@ static const GOptionEntry option_entries[] = {
     {"min-count", 0, 0, G_OPTION_ARG_INT, &opt_min_count,
      "Features of at least N lines (default 2)", "N"},
     {"seed", 0, 0, G_OPTION_ARG_INT64, &opt_seed, "Line order and folds' seed (default 1)", "N"},
+    {"average", 0, 0, G_OPTION_ARG_INT, &opt_average,
+     "Average N fits, seeds SEED to SEED+N-1 (default 1)", "N"},
     {"calibrate-folds", 0, 0, G_OPTION_ARG_INT, &opt_folds,
      "Calibrate on N folds; 0: do not (default 5)", "N"},
     {"prune", 0, 0, G_OPTION_ARG_DOUBLE, &opt_prune, "Leave out weights below X (default 0.005)",
@@ -407,6 +410,8 @@ int train_main(int argc, char **argv) {
         cli_usage_error("--min-count must be at least 1");
     if (opt_folds != -1 && (opt_folds == 1 || opt_folds < 0 || opt_folds > 100))
         cli_usage_error("--calibrate-folds must be 0 or between 2 and 100");
+    if (opt_average != -1 && (opt_average < 1 || opt_average > 100))
+        cli_usage_error("--average must be between 1 and 100");
     if (opt_prune != -1.0 && !(opt_prune >= 0.0 && opt_prune < 100.0))
         cli_usage_error("--prune must be between 0 and 100");
     if (opt_seed < 0)
@@ -433,6 +438,8 @@ int train_main(int argc, char **argv) {
         o.calibrate_folds = (guint)opt_folds;
     if (opt_prune != -1.0)
         o.prune = opt_prune;
+    if (opt_average != -1)
+        o.average = (guint)opt_average;
     if (opt_stemmer)
         o.stemmer = opt_stemmer;
     o.seed = (guint64)opt_seed;

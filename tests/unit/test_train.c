@@ -89,6 +89,26 @@ static void test_determinism(void) {
     tp_knowledge_free(k);
 }
 
+/* --average N: the same bytes on every run, not one fit's, the header says
+ * so, and the mean still beats chance. */
+static double accuracy(TpKnowledge *k, const char *model_text, guint n, guint32 data_seed);
+
+static void test_average(void) {
+    TpKnowledge *k = knowledge();
+    TpTrainOptions o;
+    small_options(&o, 7);
+    g_autofree char *one = train(k, &o, 120, 1, NULL);
+    o.average = 3;
+    g_autofree char *a = train(k, &o, 120, 1, NULL);
+    g_autofree char *b = train(k, &o, 120, 1, NULL);
+    g_assert_cmpstr(a, ==, b);
+    g_assert_cmpstr(a, !=, one);
+    g_assert_nonnull(strstr(a, "# weights averaged over 3 fits, seeds 7 to 9"));
+    g_assert_null(strstr(one, "averaged"));
+    g_assert_cmpfloat(accuracy(k, a, 200, 3), >, 0.75);
+    tp_knowledge_free(k);
+}
+
 /* Accuracy of the top topic on fresh documents, tagged as tagpipe tags. */
 static double accuracy(TpKnowledge *k, const char *model_text, guint n, guint32 data_seed) {
     g_autoptr(GError) error = NULL;
@@ -222,6 +242,7 @@ int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/train/determinism", test_determinism);
     g_test_add_func("/train/small-run", test_small_run);
+    g_test_add_func("/train/average", test_average);
     g_test_add_func("/train/topics-and-one-of", test_topics_and_one_of);
     g_test_add_func("/train/bad-input", test_bad_input);
     return g_test_run();
