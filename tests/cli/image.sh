@@ -10,6 +10,7 @@ set -eu
 . "$SRCDIR/tests/lib/cli.sh"
 
 # ---- round trip on the golden inputs (fixed test data) ----
+echo "image.sh: round trip on the golden inputs (fixed test data)"
 "$TAGPIPE" compile --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models" \
     -o "$tmp/test.image" 2> "$tmp/err" || bad "compile of the test data failed: $(cat "$tmp/err")"
 [ -s "$tmp/test.image" ] || bad "compile wrote no image"
@@ -40,6 +41,7 @@ for dir in "$SRCDIR"/tests/golden/*/; do
 done
 
 # ---- the shipped data, text against image, byte for byte ----
+echo "image.sh: the shipped data, text against image, byte for byte"
 "$TAGPIPE" compile -o "$tmp/shipped.image" 2> "$tmp/err" ||
     bad "compile of the shipped data failed: $(cat "$tmp/err")"
 "$TAGPIPE" --gazetteers "$SRCDIR/gazetteers" --models "$SRCDIR/models" \
@@ -53,6 +55,7 @@ cmp -s "$tmp/text.out" "$tmp/image.out" || bad "examples/news.jsonl: image outpu
 grep -q "^total	place	[1-9][0-9]* entries" "$tmp/list" || bad "--list-gazetteers lists no places"
 
 # ---- bad images: refused, exit 3, a message that says what is wrong ----
+echo "image.sh: bad images: refused, exit 3, a message that says what is wrong"
 line='{"text":"Mr Trump met NATO chiefs in Kyiv."}'
 refused() { # NAME WHAT: the image $tmp/bad.image is refused with WHAT in the message
     status=0
@@ -95,6 +98,7 @@ grep -q "broken.tsv:2: malformed id" "$tmp/err" || bad "compile of a bad file sa
 [ ! -e "$tmp/never.image" ] || bad "compile of a bad file wrote an image"
 
 # ---- user gazetteers through the cache ----
+echo "image.sh: user gazetteers through the cache"
 XDG_CACHE_HOME=$tmp/cache
 export XDG_CACHE_HOME
 user=$tmp/user.tsv
@@ -139,6 +143,7 @@ grep -q "warning: .*IMAGE: size mismatch.*compiling it again" "$tmp/err" ||
 grep -q '"id":"place/quux"' "$tmp/out" || bad "a corrupted cache entry: wrong tags"
 run_user
 [ ! -s "$tmp/err" ] || bad "the entry compiled again is still bad: $(cat "$tmp/err")"
+echo "image.sh: the stat memo of the content key"
 # The content key is memoised by the file's stat (in the cache folder), once
 # the file is more than two seconds old: then a same-size edit whose mtime is
 # set back must still miss (its ctime moved), and the memo is used (a memo
