@@ -274,6 +274,10 @@ typedef struct {
     guint64 bytes_before; /* the reader's: bytes of the inputs before this one */
     gboolean line_flush;  /* flush after each line: --unbuffered, or stdout is a terminal */
     int write_errno;      /* 0 or the errno of the failed write */
+    /* Test hook (TAGPIPE_TEST_FLUSH_DELAY_US): the writer sleeps this long
+     * after an idle flush, with the lock free, which widens the window a
+     * lost wake-up once hung in (tests/cli/runner.sh). */
+    gulong test_flush_delay_us;
 } Run;
 
 /* A blank line (white space only) passes through as it is. */
@@ -428,14 +432,19 @@ static gpointer writer_main(gpointer data) {
             g_mutex_unlock(&run->lock);
             gboolean flushed = run->stop || fflush(stdout) == 0;
             int err = errno;
+            if (run->test_flush_delay_us > 0)
+                g_usleep(run->test_flush_delay_us);
             g_mutex_lock(&run->lock);
             if (!flushed && !run->stop) {
                 run->write_errno = err ? err : EIO;
                 run->stop = TRUE;
                 g_cond_broadcast(&run->cond_space);
             }
+            /* The end of input may have been broadcast while the lock was
+             * free: waiting for it again would wait for ever. */
             job = run->next_out < run->next_in ? run->ring[run->next_out % run->cap] : NULL;
-            if (job == NULL || !job->done)
+            if ((job == NULL || !job->done) &&
+                !(run->input_ended && run->next_out == run->next_in))
                 g_cond_wait(&run->cond_done, &run->lock);
             continue;
         }
@@ -743,6 +752,8 @@ int main(int argc, char **argv) {
     run.report = cli_report_new(progress, opt_stats, (guint)opt_max_messages, inputs_size());
     /* Jansson's hash seed is set once, before any thread parses (its docs). */
     json_object_seed(0);
+    const char *delay = g_getenv("TAGPIPE_TEST_FLUSH_DELAY_US");
+    run.test_flush_delay_us = delay ? (gulong)g_ascii_strtoull(delay, NULL, 10) : 0;
     run.cap = (guint64)threads * JOBS_PER_THREAD;
     run.ring = g_new0(Job *, run.cap);
     run.queue = g_async_queue_new();

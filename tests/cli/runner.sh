@@ -49,4 +49,18 @@ for n in 1 2; do
         bad "--threads $n: expected one tagged line, got: $(cat "$tmp/live.$n")"
 done
 
+
+# ---- the end of input, broadcast while the writer flushes, is not lost ----
+# The writer flushed with the lock free after writing the last line; the
+# reader's "input ended" came in that window and the writer then waited for a
+# wake-up that had already gone (a hang, seen in CI and in a shell loop). The
+# hook stretches the window to 0.6 s; the input ends 0.4 s in, inside it.
+for n in 1 2; do
+    status=0
+    { printf '%s\n' '{"text":"Kyiv"}'; sleep 0.4; } |
+        TAGPIPE_TEST_FLUSH_DELAY_US=600000 timeout -k 5 20 "$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" \
+            --models "$TESTDATA/models" --threads "$n" > "$tmp/race.$n" 2>&1 || status=$?
+    [ "$status" -eq 0 ] || bad "end of input during an idle flush, --threads $n: exit $status (124: hung)"
+    grep -q '"Kyiv"' "$tmp/race.$n" || bad "end of input during an idle flush, --threads $n: line not written"
+done
 finish
