@@ -443,8 +443,7 @@ static gpointer writer_main(gpointer data) {
             /* The end of input may have been broadcast while the lock was
              * free: waiting for it again would wait for ever. */
             job = run->next_out < run->next_in ? run->ring[run->next_out % run->cap] : NULL;
-            if ((job == NULL || !job->done) &&
-                !(run->input_ended && run->next_out == run->next_in))
+            if ((job == NULL || !job->done) && !(run->input_ended && run->next_out == run->next_in))
                 g_cond_wait(&run->cond_done, &run->lock);
             continue;
         }
