@@ -44,7 +44,16 @@ static const TpLexWord *lexword_at(const TpKnowledge *k, const TpTokens *tt, gui
  * minister", "foreign affairs"); its length in tokens in *out_span. */
 static const TpLexWord *class_at(const TpKnowledge *k, const TpTokens *tt, guint i, guint32 cls,
                                  guint *out_span, GString *buf) {
+    /* A word token's interned `lex` holds all the lexicon classes of its key,
+     * so it tells without a lookup whether a phrase can start there
+     * (TP_LEX_PHRASE) and whether the word alone can be of class `cls`: most
+     * calls need no string built and no lookup. Other tokens keep only their
+     * function-word classes in `lex`, so they are looked up as before. */
+    gboolean known = tt->interned && i < tt->toks->len && (tp_tok(tt, i)->flags & TP_TOK_WORD);
+    guint32 lex = known ? tp_tok(tt, i)->lex : G_MAXUINT32;
     for (guint span = 2; span >= 1; span--) {
+        if (!(lex & (span == 2 ? TP_LEX_PHRASE : cls)))
+            continue;
         const TpLexWord *w = lexword_at(k, tt, i, span, buf);
         if (w && (w->classes & cls)) {
             *out_span = span;
