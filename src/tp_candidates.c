@@ -404,6 +404,34 @@ static gboolean score_after(const TpCandContext *cx, guint b) {
              ((cx->words[b + 2] & W_PERCENT) || (tp_tok(tt, b + 2)->flags & TP_TOK_LOWER)));
 }
 
+/* One side of a result "X N Y N" on one line, each name capitalized: 1 for
+ * the first side, 2 for the second, 0 for neither. The pattern, not the
+ * bigrams around a side, says "two teams and their scores". */
+static guint score_row_side(const TpCandContext *cx, guint a, guint b) {
+    const TpTokens *tt = cx->tt;
+    guint n = tt->toks->len;
+    if (!score_after(cx, b))
+        return 0;
+    if (a > 1 && (tp_tok(tt, a - 1)->flags & TP_TOK_DIGIT) && !(tp_tok(tt, a)->flags & TP_TOK_NL) &&
+        !(tp_tok(tt, a - 1)->flags & TP_TOK_NL) &&
+        (tp_tok(tt, a - 2)->flags & (TP_TOK_CAP | TP_TOK_ALLCAPS)))
+        return 2;
+    /* the other name starts after the score and ends, within four words, at one */
+    if (b + 2 >= n || !(tp_tok(tt, b + 2)->flags & (TP_TOK_CAP | TP_TOK_ALLCAPS)) ||
+        (tp_tok(tt, b + 2)->flags & TP_TOK_NL))
+        return 0;
+    for (guint j = b + 2; j < n && j <= b + 5; j++) {
+        const TpToken *t = tp_tok(tt, j);
+        if (j > b + 2 && (t->flags & TP_TOK_NL))
+            return 0;
+        if (score_after(cx, j))
+            return 1;
+        if (!(t->flags & (TP_TOK_CAP | TP_TOK_ALLCAPS)))
+            return 0;
+    }
+    return 0;
+}
+
 static guint32 occurrence_cues(const TpCandContext *cx, const TpCand *c) {
     const TpTokens *tt = cx->tt;
     guint n = tt->toks->len;
@@ -687,8 +715,9 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     }
     if (ta->flags & TP_TOK_SENT) {
         feat(f, "sent-start");
-        /* "On Saturday Arsenal": an ordinary word opening the sentence opens the span. */
-        if ((ta->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)) && b > a)
+        /* "On Saturday Arsenal": an ordinary word opening the sentence opens the
+         * span. An honorific is no such word ("Mr Jones said"). */
+        if ((ta->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)) && b > a && an == a)
             feat(f, "sent-start-ordinary-first");
     }
     if (ta->flags & TP_TOK_LINECAPS)
@@ -777,6 +806,9 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         feat(f, "place-prep-before");
     if (score_after(cx, b))
         feat(f, "score-after");
+    guint side = score_row_side(cx, a, b);
+    if (side)
+        feat(f, side == 1 ? "score-row=first" : "score-row=second");
     if (a > 1 && (tp_tok(tt, a - 1)->flags & TP_TOK_DIGIT) && !(ta->flags & TP_TOK_NL))
         feat(f, "score-before");
     if ((b + 1 < n && (cx->words[b + 1] & W_VERSUS)) || (a > 0 && (cx->words[a - 1] & W_VERSUS)))
