@@ -3,6 +3,7 @@
  * and the one resolution that keeps the best non-overlapping set. */
 
 #include "tp_candidates.h"
+#include "tp_image.h"
 #include "tp_tunables.h"
 
 #include <math.h>
@@ -987,29 +988,39 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
  * bytes: a lookup costs one hash of bytes already in cache and, mostly, one
  * comparison, where GHashTable's g_str_hash and g_str_equal each walked the
  * string and chased a pointer (tests/unit/test_candidates.c checks it
- * against a GHashTable). */
+ * against a GHashTable). The table, the names and the weights are flat
+ * arrays, owned when parsed from the text and borrowed from a knowledge
+ * image, where the model is these three sections and nothing is parsed at
+ * start-up (parsing the text was a third of the start-up's instructions,
+ * most of them in strtod). */
 typedef struct {
-    const char *name; /* in `text`; NULL: an empty slot */
+    guint32 name; /* pool offset; 0: an empty slot */
     guint32 len;
-    guint32 hash; /* the high half of the name's hash */
-    const double *w;
+    guint32 hash; /* the high half of the name's feat_hash */
+    guint32 w;    /* the feature's index: its weights at w * TP_CLASS_N */
 } FeatSlot;
 
+typedef struct {
+    guint32 n_feat;
+    guint32 n_slots;
+    double scale;
+} FeatMeta;
+
 struct TpEntityModel {
-    FeatSlot *slots;
-    guint32 mask; /* slots - 1, a power of two */
+    TpVec slots; /* FeatSlot, a power of two */
+    guint32 mask;
+    TpPool names;
+    TpVec weights; /* double, TP_CLASS_N per feature */
     guint n_feat;
-    char *text;    /* the model file, cut into lines and columns */
-    double *block; /* every feature's weights */
     double scale;
 };
 
 void tp_entity_model_free(TpEntityModel *model) {
     if (model == NULL)
         return;
-    g_free(model->slots);
-    g_free(model->text);
-    g_free(model->block);
+    tp_vec_clear(&model->slots);
+    tp_vec_clear(&model->names.bytes);
+    tp_vec_clear(&model->weights);
     g_free(model);
 }
 
@@ -1019,7 +1030,8 @@ guint tp_entity_model_n_features(const TpEntityModel *model) {
 
 /* A hash of the short strings features are (8 bytes a step),
  * inlined where XXH64's call and byte loop were most of a lookup; the
- * table compares names in full, so the hash only spreads them. */
+ * table compares names in full, so the hash only spreads them. It places
+ * the slots of an image's table: part of the image format. */
 static inline guint64 feat_hash(const char *s, gsize len) {
     guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ len;
     gsize n = len;
@@ -1051,18 +1063,27 @@ static inline guint64 feat_hash(const char *s, gsize len) {
     return h ^ (h >> 32);
 }
 
-/* The slot of feature `s` (`len` bytes): its own, or the empty one where it would go. */
+/* The slot of feature `s` (`len` bytes): its own, or the empty one where it
+ * would go, or NULL when a (borrowed) table has no empty slot on the way. */
 static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, guint64 h) {
     guint32 hi = (guint32)(h >> 32);
-    for (guint32 i = (guint32)h & m->mask;; i = (i + 1) & m->mask) {
-        FeatSlot *sl = &m->slots[i];
-        if (sl->name == NULL || (sl->hash == hi && sl->len == len && memcmp(sl->name, s, len) == 0))
+    FeatSlot *slots = m->slots.data;
+    const char *names = m->names.bytes.data;
+    guint32 i = (guint32)h & m->mask;
+    for (guint32 step = 0; step <= m->mask; step++, i = (i + 1) & m->mask) {
+        FeatSlot *sl = &slots[i];
+        if (sl->name == 0 ||
+            (sl->hash == hi && sl->len == len && memcmp(names + sl->name, s, len) == 0))
             return sl;
     }
+    return NULL;
 }
 
 static const double *model_weights(const TpEntityModel *m, const char *s, gsize len) {
-    return model_slot(m, s, len, feat_hash(s, len))->w;
+    const FeatSlot *sl = model_slot(m, s, len, feat_hash(s, len));
+    if (sl == NULL || sl->name == 0)
+        return NULL;
+    return (const double *)m->weights.data + (gsize)sl->w * TP_CLASS_N;
 }
 
 static gboolean parse_double(const char *s, double *out) {
@@ -1077,9 +1098,8 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "%s: not UTF-8 text", name);
         return NULL;
     }
-    /* Lines and columns cut in place in one copy: this runs at every start
-     * (the model is text in the image too), and g_strsplit's allocations
-     * per line were most of its time. */
+    /* Lines and columns cut in place in one copy (g_strsplit's allocations
+     * per line were most of its time). */
     g_autofree char *copy = g_strndup(contents, len);
     g_autoptr(GPtrArray) lines = g_ptr_array_new();
     for (char *p = copy, *end = copy + len; len > 0;) {
@@ -1100,11 +1120,13 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
     guint32 n_slots = 16;
     while (n_slots < 2 * lines->len)
         n_slots *= 2;
-    m->slots = g_new0(FeatSlot, n_slots);
+    m->slots = (TpVec){g_new0(FeatSlot, n_slots), n_slots, n_slots};
     m->mask = n_slots - 1;
-    /* One allocation for all weights (at most one feature per line), and the
-     * names stay in the cut copy of the file. */
-    m->block = g_new(double, (gsize)lines->len *TP_CLASS_N);
+    /* Room for a feature per line; the names are unique (checked), so the
+     * pool needs no dedup table. */
+    m->weights = (TpVec){g_new(double, (gsize)lines->len *TP_CLASS_N), 0, lines->len * TP_CLASS_N};
+    m->names.bytes = (TpVec){g_new(char, len + 1), 1, (guint32)len + 1};
+    ((char *)m->names.bytes.data)[0] = '\0';
     guint n_feat = 0;
     m->scale = 1.0;
     gint64 declared = -1;
@@ -1149,23 +1171,31 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
                         "%s:%u: expected 'w', a feature and %d weights", name, i + 1, TP_CLASS_N);
             goto fail;
         }
-        double *w = m->block + (gsize)n_feat * TP_CLASS_N;
+        double *w = (double *)m->weights.data + (gsize)n_feat * TP_CLASS_N;
         for (guint k = 0; k < TP_CLASS_N; k++) {
             if (!parse_double(cols[k + 2], &w[k]))
                 goto bad_number;
         }
         const char *fname = cols[1];
         gsize flen = strlen(fname);
+        if (flen == 0) {
+            g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: empty feature name", name, i + 1);
+            goto fail;
+        }
         guint64 h = feat_hash(fname, flen);
         FeatSlot *sl = model_slot(m, fname, flen, h);
-        if (sl->name != NULL) {
+        if (sl->name != 0) {
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: feature '%s' given twice", name,
                         i + 1, cols[1]);
             goto fail;
         }
-        *sl = (FeatSlot){fname, (guint32)flen, (guint32)(h >> 32), w};
+        guint32 off = m->names.bytes.len;
+        memcpy((char *)m->names.bytes.data + off, fname, flen + 1);
+        m->names.bytes.len += (guint32)flen + 1;
+        *sl = (FeatSlot){off, (guint32)flen, (guint32)(h >> 32), n_feat};
         n_feat++;
         m->n_feat = n_feat;
+        m->weights.len = n_feat * TP_CLASS_N;
         continue;
     bad_number:
         g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: bad number", name, i + 1);
@@ -1179,7 +1209,6 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
                     m->n_feat);
         goto fail;
     }
-    m->text = g_steal_pointer(&copy);
     return m;
 bad_classes:
     g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
@@ -1195,6 +1224,60 @@ TpEntityModel *tp_entity_model_load(const char *path, GError **error) {
     if (text == NULL)
         return NULL;
     return tp_entity_model_parse(path, text, len, error);
+}
+
+void tp_entity_model_write(const TpEntityModel *model, TpImageWriter *w) {
+    FeatMeta meta = {model->n_feat, model->slots.len, model->scale};
+    tp_image_writer_add_copy(w, TP_SEC_ENTITY_META, &meta, sizeof meta);
+    tp_image_writer_add_vec(w, TP_SEC_ENTITY_SLOTS, &model->slots, sizeof(FeatSlot));
+    tp_image_writer_add_vec(w, TP_SEC_ENTITY_NAMES, &model->names.bytes, 1);
+    tp_image_writer_add_vec(w, TP_SEC_ENTITY_WEIGHTS, &model->weights, sizeof(double));
+}
+
+TpEntityModel *tp_entity_model_from_image(const TpImage *img, gboolean *present, GError **error) {
+    gsize len;
+    *present = tp_image_section(img, TP_SEC_ENTITY_META, &len) != NULL;
+    if (!*present)
+        return NULL;
+    TpEntityModel *m = g_new0(TpEntityModel, 1);
+    TpVec meta = {0};
+    if (!tp_image_vec(img, TP_SEC_ENTITY_META, sizeof(FeatMeta), &meta) || meta.len != 1 ||
+        !tp_image_vec(img, TP_SEC_ENTITY_SLOTS, sizeof(FeatSlot), &m->slots) ||
+        !tp_image_vec(img, TP_SEC_ENTITY_NAMES, 1, &m->names.bytes) ||
+        !tp_image_vec(img, TP_SEC_ENTITY_WEIGHTS, sizeof(double), &m->weights) ||
+        !tp_pool_valid(&m->names))
+        goto bad;
+    const FeatMeta *fm = meta.data;
+    m->n_feat = fm->n_feat;
+    m->scale = fm->scale;
+    m->mask = m->slots.len - 1;
+    /* A few thousand slots and weights: all checked here, so that a lookup
+     * trusts them (a name inside the pool, a weight index in range, finite
+     * weights; at least one slot empty, so that a probe ends). */
+    if (fm->n_slots != m->slots.len || m->slots.len == 0 || (m->slots.len & m->mask) != 0 ||
+        (guint64)m->n_feat * 2 > m->slots.len ||
+        m->weights.len != (guint64)m->n_feat * TP_CLASS_N || !isfinite(m->scale) || m->scale <= 0)
+        goto bad;
+    const double *wv = m->weights.data;
+    for (guint32 i = 0; i < m->weights.len; i++)
+        if (!isfinite(wv[i]) || fabs(wv[i]) > 1e6)
+            goto bad;
+    guint32 used = 0;
+    for (guint32 i = 0; i < m->slots.len; i++) {
+        const FeatSlot *sl = &TP_VEC_AT(m->slots, FeatSlot, i);
+        if (sl->name == 0)
+            continue;
+        used++;
+        if ((guint64)sl->name + sl->len >= m->names.bytes.len || sl->w >= m->n_feat)
+            goto bad;
+    }
+    if (used > m->n_feat)
+        goto bad;
+    return m;
+bad:
+    tp_entity_model_free(m);
+    tp_image_fail(img, error, "entity model sections malformed");
+    return NULL;
 }
 
 /* The best class other than none, and its margin over none. */

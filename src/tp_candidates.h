@@ -6,6 +6,7 @@
 #define TP_CANDIDATES_H
 
 #include "tagpipe-train.h"
+#include "tp_image.h"
 #include "tp_knowledge.h"
 #include "tp_tagger.h"
 
@@ -91,6 +92,12 @@ void tp_entity_model_score(const TpEntityModel *model, const char *features, gui
  * features (`scratch` holds one at a time). */
 void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands, guint i,
                    const TpEntityModel *model, GString *scratch);
+/* The model as image sections (its table, names and weights, as they are
+ * in memory), and back: borrowed from `img`, checked, nothing parsed.
+ * `present` says whether the image has a model at all (NULL then, and no
+ * error). */
+void tp_entity_model_write(const TpEntityModel *model, TpImageWriter *w);
+TpEntityModel *tp_entity_model_from_image(const TpImage *img, gboolean *present, GError **error);
 /* Confidence in [0,1] of a margin, by the model's scale. */
 double tp_entity_model_confidence(const TpEntityModel *model, double margin);
 

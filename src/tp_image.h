@@ -9,7 +9,7 @@
 
 /* Bump on any change of a section's layout, of a hash in tp_flat.h, or of
  * what the loaders compute: an image of another version is rejected. */
-#define TP_IMAGE_VERSION 3u
+#define TP_IMAGE_VERSION 4u
 #define TP_IMAGE_MAGIC "TPKNOWL\n"
 
 /* Section ids. Each module owns a range. */
@@ -41,8 +41,11 @@ enum {
     TP_SEC_TOPIC_PAIR_KEYS,
     TP_SEC_TOPIC_PAIR_VALS,
     TP_SEC_CUES = 0x400,
-    TP_SEC_ENTITY_MODEL = 0x480, /* the text of models/entities.model, parsed at load */
-    TP_SEC_SOURCES = 0x500,      /* TpImageSource records, then their pool */
+    TP_SEC_ENTITY_META = 0x480, /* the entity model: FeatMeta (tp_candidates.c) */
+    TP_SEC_ENTITY_SLOTS,
+    TP_SEC_ENTITY_NAMES,
+    TP_SEC_ENTITY_WEIGHTS,
+    TP_SEC_SOURCES = 0x500, /* TpImageSource records, then their pool */
     TP_SEC_SOURCES_POOL,
 };
 

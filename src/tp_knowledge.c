@@ -36,7 +36,6 @@ void tp_knowledge_free(TpKnowledge *knowledge) {
     tp_gazetteer_free(knowledge->gaz);
     tp_topic_model_free(knowledge->topics);
     tp_entity_model_free(knowledge->entities);
-    g_clear_pointer(&knowledge->entities_text, g_bytes_unref);
     tp_office_index_clear(&knowledge->offices);
     tp_knowledge_sources_free(knowledge);
     /* Last: the records above may borrow from it. */
@@ -135,37 +134,15 @@ gboolean tp_knowledge_has_entity_model(const TpKnowledge *knowledge) {
     return knowledge->entities != NULL;
 }
 
-gboolean tp_knowledge_set_entity_model_text(TpKnowledge *knowledge, const char *name, GBytes *text,
-                                            GError **error) {
-    gsize len = 0;
-    const char *data = g_bytes_get_data(text, &len);
-    TpEntityModel *m = tp_entity_model_parse(name, data, len, error);
-    if (m == NULL)
-        return FALSE;
-    tp_entity_model_free(knowledge->entities);
-    if (knowledge->entities_text)
-        g_bytes_unref(knowledge->entities_text);
-    knowledge->entities = m;
-    knowledge->entities_text = g_bytes_ref(text);
-    return TRUE;
-}
-
 gboolean tp_knowledge_load_entity_model(TpKnowledge *knowledge, const char *path, GError **error) {
     g_return_val_if_fail(knowledge != NULL, FALSE);
-    if (path == NULL) {
-        tp_entity_model_free(knowledge->entities);
-        knowledge->entities = NULL;
-        g_clear_pointer(&knowledge->entities_text, g_bytes_unref);
-        return TRUE;
-    }
-    gsize len = 0;
-    char *text = tp_read_text(path, &len, error);
-    if (text == NULL)
+    TpEntityModel *m = NULL;
+    if (path != NULL && (m = tp_entity_model_load(path, error)) == NULL)
         return FALSE;
-    g_autoptr(GBytes) bytes = g_bytes_new_take(text, len);
-    if (!tp_knowledge_set_entity_model_text(knowledge, path, bytes, error))
-        return FALSE;
-    tp_knowledge_add_source(knowledge, path);
+    tp_entity_model_free(knowledge->entities);
+    knowledge->entities = m;
+    if (path != NULL)
+        tp_knowledge_add_source(knowledge, path);
     return TRUE;
 }
 

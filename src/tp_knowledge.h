@@ -27,7 +27,6 @@ struct TpKnowledge {
     TpTopicModel *topics;    /* or NULL: every document gets an empty topic list */
     TpCues cues;             /* not loaded: no heuristic names */
     TpEntityModel *entities; /* the fitted typing (tp_candidates.h), or NULL: the cues decide */
-    GBytes *entities_text;   /* its file, kept for the image (parsed when loaded from one) */
     TpOfficeIndex offices;   /* derived from `gaz` by tp_knowledge_finish() */
     gboolean stale;          /* loaded since the last finish: `offices` is out of date */
     GMutex finish_lock;      /* taggers may be made from several threads */
@@ -45,11 +44,6 @@ void tp_knowledge_finish(const TpKnowledge *k);
 /* Put `model` in place of the bundle's topic model (the trainer's
  * collector); returns the one it held, or NULL. */
 TpTopicModel *tp_knowledge_swap_topic_model(TpKnowledge *k, TpTopicModel *model);
-
-/* Parse the entity model file `text` (named `name` in messages) into `k`,
- * keeping the text for an image. */
-gboolean tp_knowledge_set_entity_model_text(TpKnowledge *knowledge, const char *name, GBytes *text,
-                                            GError **error);
 
 /* Record `path` as a source of `k` (tp_knowledge_image.c). */
 void tp_knowledge_add_source(TpKnowledge *k, const char *path);

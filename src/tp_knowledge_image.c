@@ -2,6 +2,7 @@
 /* tp_knowledge_image.c: the knowledge bundle as one compiled image, the
  * sources it was compiled from, and the cache of images with user gazetteers. */
 
+#include "tp_candidates.h"
 #include "tp_knowledge.h"
 #include "tp_image.h"
 
@@ -80,11 +81,8 @@ gboolean tp_knowledge_save_image(const TpKnowledge *k, const char *path, GError 
     if (k->topics)
         tp_topic_model_write(k->topics, w);
     tp_cues_write(&k->cues, w);
-    if (k->entities_text) {
-        gsize len = 0;
-        const void *data = g_bytes_get_data(k->entities_text, &len);
-        tp_image_writer_add(w, TP_SEC_ENTITY_MODEL, data, len);
-    }
+    if (k->entities)
+        tp_entity_model_write(k->entities, w);
 
     /* The sources, relative to the data folder when inside it, so that an
      * installed image is checked against the installed text files. */
@@ -113,23 +111,10 @@ gboolean tp_knowledge_save_image(const TpKnowledge *k, const char *path, GError 
     return ok;
 }
 
-/* The entity model is kept as its text and parsed (a few milliseconds for
- * the shipped one): its weights live in a hash table of feature strings. */
 static gboolean load_entity_model(TpKnowledge *k, const TpImage *img, GError **error) {
-    gsize len;
-    const char *text = tp_image_section(img, TP_SEC_ENTITY_MODEL, &len);
-    if (text == NULL)
-        return TRUE;
-    if (memchr(text, '\0', len) || !g_utf8_validate_len(text, len, NULL))
-        return tp_image_fail(img, error, "entity model section is not UTF-8 text");
-    g_autoptr(GBytes) bytes = g_bytes_new_static(text, len);
-    GError *bad = NULL;
-    if (!tp_knowledge_set_entity_model_text(k, "entity model section", bytes, &bad)) {
-        gboolean r = tp_image_fail(img, error, "%s", bad->message);
-        g_error_free(bad);
-        return r;
-    }
-    return TRUE;
+    gboolean present;
+    k->entities = tp_entity_model_from_image(img, &present, error);
+    return k->entities != NULL || !present;
 }
 
 static gboolean load_sources(TpKnowledge *k, const TpImage *img, GError **error) {

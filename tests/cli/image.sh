@@ -219,4 +219,11 @@ XDG_CACHE_HOME=$tmp/user.tsv/not-a-folder
 run_user
 [ "$status" -eq 0 ] || bad "an unwritable cache: exit $status: $(cat "$tmp/err")"
 grep -q '"id":"place/quux"' "$tmp/out" || bad "an unwritable cache: wrong tags"
+
+# ---- the fuzz target's seed image is one this binary loads ----
+# (a seed of an old format is refused at once, and the fuzzer would never
+# reach the section checks: tests/fuzz/make-seed-image.sh writes a new one)
+echo "image.sh: the fuzz seed image is of this format"
+"$TAGPIPE" --image "$SRCDIR/tests/fuzz/corpus/image/small.tpimage" < /dev/null 2> "$tmp/err" \
+    || bad "the fuzz seed image is refused (rerun tests/fuzz/make-seed-image.sh): $(cat "$tmp/err")"
 finish

@@ -6,6 +6,7 @@
 #include "tp_test.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 static TpKnowledge *k;
@@ -259,6 +260,7 @@ static const BadModel bad_models[] = {
     {"/model/load/columns", GOOD_HEAD "features\t1\nw\tbias\t1\t0\t0\n", TP_ERROR_PARSE},
     {"/model/load/twice", GOOD_HEAD "features\t2\nw\tbias\t1\t0\t0\t0\nw\tbias\t1\t0\t0\t0\n",
      TP_ERROR_PARSE},
+    {"/model/load/empty-name", GOOD_HEAD "features\t1\nw\t\t1\t0\t0\t0\n", TP_ERROR_PARSE},
     {"/model/load/count", GOOD_HEAD "features\t2\nw\tbias\t1\t0\t0\t0\n", TP_ERROR_FORMAT},
 };
 
@@ -324,15 +326,102 @@ static void test_model_table(void) {
         g_ptr_array_add(probes, changed);
     }
     g_ptr_array_add(probes, g_strdup(""));
-    for (guint i = 0; i < probes->len; i++) {
-        const char *s = g_ptr_array_index(probes, i);
-        const double *w = g_hash_table_lookup(ref, s);
-        TpCand c = {0};
-        tp_entity_model_score(m, s, 1, &c);
-        for (guint j = 0; j < TP_CLASS_N; j++)
-            g_assert_cmpfloat(c.score[j], ==, w ? w[j] : 0.0);
+
+    /* The same model through an image: written as sections, borrowed back. */
+    g_autofree char *dir = g_dir_make_tmp("tp-model-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "m.image", NULL);
+    TpImageWriter *w = tp_image_writer_new();
+    tp_entity_model_write(m, w);
+    g_assert_true(tp_image_writer_save(w, path, &error));
+    tp_image_writer_free(w);
+    TpImage *img = tp_image_open(path, &error);
+    g_assert_no_error(error);
+    gboolean present = FALSE;
+    TpEntityModel *mi = tp_entity_model_from_image(img, &present, &error);
+    g_assert_no_error(error);
+    g_assert_true(present);
+    g_assert_cmpuint(tp_entity_model_n_features(mi), ==, tp_entity_model_n_features(m));
+    g_assert_cmpfloat(tp_entity_model_confidence(mi, 1.5), ==, tp_entity_model_confidence(m, 1.5));
+
+    const TpEntityModel *models[] = {m, mi};
+    for (guint mk = 0; mk < G_N_ELEMENTS(models); mk++) {
+        for (guint i = 0; i < probes->len; i++) {
+            const char *s = g_ptr_array_index(probes, i);
+            const double *wr = g_hash_table_lookup(ref, s);
+            TpCand c = {0};
+            tp_entity_model_score(models[mk], s, 1, &c);
+            for (guint j = 0; j < TP_CLASS_N; j++)
+                g_assert_cmpfloat(c.score[j], ==, wr ? wr[j] : 0.0);
+        }
+    }
+    tp_entity_model_free(mi);
+    tp_image_free(img);
+    g_assert_cmpint(g_remove(path), ==, 0);
+    g_assert_cmpint(g_rmdir(dir), ==, 0);
+    tp_entity_model_free(m);
+}
+
+/* An image's entity sections are checked when loaded: each of these is
+ * refused ("entity model sections malformed"), the first one loads. The
+ * records are written as the image format has them (tp_candidates.c). */
+typedef struct {
+    guint32 name, len, hash, w;
+} SlotRec;
+typedef struct {
+    guint32 n_feat, n_slots;
+    double scale;
+} MetaRec;
+typedef struct {
+    const char *path;
+    MetaRec meta;
+    SlotRec slot; /* slot 0 of two; slot 1 is empty */
+    double weight0;
+    gboolean ok;
+} BadSections;
+
+static const BadSections bad_sections[] = {
+    {"/model/image/good", {1, 2, 1.0}, {1, 2, 7, 0}, 0.5, TRUE},
+    {"/model/image/name-past-pool", {1, 2, 1.0}, {3, 2, 7, 0}, 0.5, FALSE},
+    {"/model/image/weight-index", {1, 2, 1.0}, {1, 2, 7, 1}, 0.5, FALSE},
+    {"/model/image/weight-not-finite", {1, 2, 1.0}, {1, 2, 7, 0}, INFINITY, FALSE},
+    {"/model/image/slots-not-power-of-two", {1, 3, 1.0}, {1, 2, 7, 0}, 0.5, FALSE},
+    {"/model/image/table-full", {2, 2, 1.0}, {1, 2, 7, 0}, 0.5, FALSE},
+    {"/model/image/scale", {1, 2, 0.0}, {1, 2, 7, 0}, 0.5, FALSE},
+};
+
+static void test_image_sections(gconstpointer data) {
+    const BadSections *c = data;
+    g_autofree char *dir = g_dir_make_tmp("tp-model-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "m.image", NULL);
+    SlotRec slots[2] = {c->slot, {0, 0, 0, 0}};
+    double weights[2 * TP_CLASS_N] = {c->weight0};
+    static const char names[] = "\0ab";
+    TpImageWriter *w = tp_image_writer_new();
+    tp_image_writer_add_copy(w, TP_SEC_ENTITY_META, &c->meta, sizeof c->meta);
+    tp_image_writer_add_copy(w, TP_SEC_ENTITY_SLOTS, slots, sizeof slots);
+    tp_image_writer_add_copy(w, TP_SEC_ENTITY_NAMES, names, sizeof names);
+    tp_image_writer_add_copy(w, TP_SEC_ENTITY_WEIGHTS, weights,
+                             sizeof(double) * TP_CLASS_N * c->meta.n_feat);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(tp_image_writer_save(w, path, &error));
+    tp_image_writer_free(w);
+    TpImage *img = tp_image_open(path, &error);
+    g_assert_no_error(error);
+    gboolean present = FALSE;
+    TpEntityModel *m = tp_entity_model_from_image(img, &present, &error);
+    g_assert_true(present);
+    if (c->ok) {
+        g_assert_no_error(error);
+        g_assert_nonnull(m);
+    } else {
+        g_assert_null(m);
+        g_assert_error(error, TP_ERROR, TP_ERROR_FORMAT);
+        g_assert_nonnull(strstr(error->message, "entity model sections malformed"));
     }
     tp_entity_model_free(m);
+    tp_image_free(img);
+    g_assert_cmpint(g_remove(path), ==, 0);
+    g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
 /* ---- the trainer ---- */
@@ -409,6 +498,8 @@ int main(int argc, char **argv) {
         g_test_add_data_func(bad_models[i].path, &bad_models[i], test_bad_model);
     g_test_add_func("/model/load/good", test_good_model);
     g_test_add_func("/model/table", test_model_table);
+    for (guint i = 0; i < G_N_ELEMENTS(bad_sections); i++)
+        g_test_add_data_func(bad_sections[i].path, &bad_sections[i], test_image_sections);
     g_test_add_func("/trainer/determinism", test_trainer_determinism);
     g_test_add_func("/trainer/class-bound", test_trainer_class_bound);
     int rc = g_test_run();
