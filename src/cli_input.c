@@ -114,19 +114,28 @@ static void make_room(CliInput *in) {
     }
 }
 
+/* When the compressed bytes are used up (and the input has not ended), read
+ * more: 0 or the count read, -1 on error, -2 when interrupted. */
+static gssize refill_raw(CliInput *in, GError **error) {
+    if (in->raw_start < in->raw_end || in->raw_eof)
+        return 0;
+    gssize got = read_some(in, in->raw, CHUNK, error);
+    if (got < 0)
+        return got;
+    in->raw_start = 0;
+    in->raw_end = (gsize)got;
+    in->raw_eof = got == 0;
+    return got;
+}
+
 /* Decompress what the raw buffer holds into the line buffer, reading more raw
  * bytes when the decompressor needs them. Returns the decoded byte count (0:
  * end of the data), -1 on error, -2 when interrupted. */
 static gssize fill_gzip(CliInput *in, GError **error) {
     for (;;) {
-        if (in->raw_start == in->raw_end && !in->raw_eof) {
-            gssize got = read_some(in, in->raw, CHUNK, error);
-            if (got < 0)
-                return got;
-            in->raw_start = 0;
-            in->raw_end = (gsize)got;
-            in->raw_eof = got == 0;
-        }
+        gssize got = refill_raw(in, error);
+        if (got < 0)
+            return got;
         gsize nread = 0, nwritten = 0;
         GError *err = NULL;
         GConverterResult r = g_converter_convert(
@@ -151,14 +160,9 @@ static gssize fill_gzip(CliInput *in, GError **error) {
         }
         if (r == G_CONVERTER_FINISHED) {
             /* The end of one gzip member: another may follow, as `cat a.gz b.gz` makes. */
-            if (in->raw_start == in->raw_end && !in->raw_eof) {
-                gssize got = read_some(in, in->raw, CHUNK, error);
-                if (got < 0)
-                    return got;
-                in->raw_start = 0;
-                in->raw_end = (gsize)got;
-                in->raw_eof = got == 0;
-            }
+            got = refill_raw(in, error);
+            if (got < 0)
+                return got;
             if (in->raw_start < in->raw_end)
                 g_converter_reset(in->gz);
             else

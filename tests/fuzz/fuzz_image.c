@@ -3,32 +3,13 @@
 
 #include "tp_knowledge.h"
 #include "tp_image.h"
+#include "fuzz_tag.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void tag_once(const TpKnowledge *k) {
-    TpTagger *t = tp_tagger_new(k, NULL);
-    if (t == NULL)
-        return; /* a stemmer language that does not exist: reported, not a crash */
-    const TpEntity *ents;
-    gsize n;
-    static const char text[] = "Mr John Smith met Acme Holdings officials in Springfield. "
-                               "US defence secretary Pete Hegseth said the election was won 3-1.";
-    if (!tp_tagger_tag_text(t, text, -1, &ents, &n, NULL))
-        abort();
-    for (gsize i = 0; i < n; i++)
-        if (!(ents[i].score >= 0.0 && ents[i].score <= 1.0) || ents[i].name == NULL)
-            abort();
-    const TpTopic *topics = tp_tagger_topics(t, 0.0, 17, &n);
-    for (gsize i = 0; i < n; i++)
-        if (topics[i].label == NULL)
-            abort();
-    tp_tagger_free(t);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* A mutated byte almost always breaks the checksum, and a mismatch is
@@ -56,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     g_autoptr(GString) d = g_string_new(NULL);
     tp_knowledge_describe(k, d);
-    tag_once(k);
+    fuzz_tag_once(k);
     tp_knowledge_free(k);
     return 0;
 }

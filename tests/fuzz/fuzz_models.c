@@ -2,6 +2,7 @@
 /* fuzz_models.c: libFuzzer target: arbitrary bytes as a topic model or a cues file, then a tag. */
 
 #include "tp_knowledge.h"
+#include "fuzz_tag.h"
 
 #include <glib/gstdio.h>
 #include <stdint.h>
@@ -28,26 +29,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     return 0;
 }
 
-static void tag_once(TpKnowledge *k) {
-    TpTagger *t = tp_tagger_new(k, NULL);
-    if (t == NULL)
-        return; /* a stemmer language that does not exist: reported, not a crash */
-    const TpEntity *ents;
-    gsize n;
-    static const char text[] = "Mr John Smith met Acme Holdings officials in Springfield. "
-                               "The Ministry of Goals said the election was won 3-1.";
-    if (!tp_tagger_tag_text(t, text, -1, &ents, &n, NULL))
-        abort();
-    for (gsize i = 0; i < n; i++)
-        if (!(ents[i].score >= 0.0 && ents[i].score <= 1.0))
-            abort();
-    const TpTopic *topics = tp_tagger_topics(t, 0.0, 17, &n);
-    for (gsize i = 0; i < n; i++)
-        if (!(topics[i].score >= 0.0 && topics[i].score <= 1.0))
-            abort();
-    tp_tagger_free(t);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size == 0)
         return 0;
@@ -63,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         TpTopicModel *saved = shipped->topics;
         shipped->topics = m;
-        tag_once(shipped);
+        fuzz_tag_once(shipped);
         shipped->topics = saved;
         tp_topic_model_free(m);
     } else {
@@ -77,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 abort();
             return 0;
         }
-        tag_once(shipped);
+        fuzz_tag_once(shipped);
         shipped->cues = saved;
     }
     return 0;

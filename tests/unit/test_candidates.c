@@ -287,6 +287,21 @@ static void test_good_model(void) {
     tp_entity_model_free(m);
 }
 
+/* Save the sections of `w` (freed) as an image and map it; the file is gone
+ * again when this returns (the mapping stays). */
+static TpImage *save_and_open(TpImageWriter *w) {
+    g_autofree char *dir = g_dir_make_tmp("tp-model-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "m.image", NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(tp_image_writer_save(w, path, &error));
+    tp_image_writer_free(w);
+    TpImage *img = tp_image_open(path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(g_remove(path), ==, 0);
+    g_assert_cmpint(g_rmdir(dir), ==, 0);
+    return img;
+}
+
 /* The model's own feature table (tp_candidates.c) against a GHashTable of the
  * same file: every feature of the shipped model, and near misses of each
  * (a prefix, one byte more, one byte changed), score what the GHashTable says. */
@@ -328,14 +343,9 @@ static void test_model_table(void) {
     g_ptr_array_add(probes, g_strdup(""));
 
     /* The same model through an image: written as sections, borrowed back. */
-    g_autofree char *dir = g_dir_make_tmp("tp-model-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "m.image", NULL);
     TpImageWriter *w = tp_image_writer_new();
     tp_entity_model_write(m, w);
-    g_assert_true(tp_image_writer_save(w, path, &error));
-    tp_image_writer_free(w);
-    TpImage *img = tp_image_open(path, &error);
-    g_assert_no_error(error);
+    TpImage *img = save_and_open(w);
     gboolean present = FALSE;
     TpEntityModel *mi = tp_entity_model_from_image(img, &present, &error);
     g_assert_no_error(error);
@@ -356,8 +366,6 @@ static void test_model_table(void) {
     }
     tp_entity_model_free(mi);
     tp_image_free(img);
-    g_assert_cmpint(g_remove(path), ==, 0);
-    g_assert_cmpint(g_rmdir(dir), ==, 0);
     tp_entity_model_free(m);
 }
 
@@ -391,8 +399,6 @@ static const BadSections bad_sections[] = {
 
 static void test_image_sections(gconstpointer data) {
     const BadSections *c = data;
-    g_autofree char *dir = g_dir_make_tmp("tp-model-XXXXXX", NULL);
-    g_autofree char *path = g_build_filename(dir, "m.image", NULL);
     SlotRec slots[2] = {c->slot, {0, 0, 0, 0}};
     double weights[2 * TP_CLASS_N] = {c->weight0};
     static const char names[] = "\0ab";
@@ -402,11 +408,8 @@ static void test_image_sections(gconstpointer data) {
     tp_image_writer_add_copy(w, TP_SEC_ENTITY_NAMES, names, sizeof names);
     tp_image_writer_add_copy(w, TP_SEC_ENTITY_WEIGHTS, weights,
                              sizeof(double) * TP_CLASS_N * c->meta.n_feat);
+    TpImage *img = save_and_open(w);
     g_autoptr(GError) error = NULL;
-    g_assert_true(tp_image_writer_save(w, path, &error));
-    tp_image_writer_free(w);
-    TpImage *img = tp_image_open(path, &error);
-    g_assert_no_error(error);
     gboolean present = FALSE;
     TpEntityModel *m = tp_entity_model_from_image(img, &present, &error);
     g_assert_true(present);
@@ -420,8 +423,6 @@ static void test_image_sections(gconstpointer data) {
     }
     tp_entity_model_free(m);
     tp_image_free(img);
-    g_assert_cmpint(g_remove(path), ==, 0);
-    g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
 /* ---- the trainer ---- */
