@@ -273,6 +273,42 @@ static guint32 word_flags(const char *p, gsize len) {
     return flags;
 }
 
+/* A word of ASCII bytes only (most words of news) in one pass: word_flags'
+ * flags, its upper- and lower-case letters (for mark_line_caps), and its key
+ * (tp_text_fold's ASCII path, lower case) appended to `keys`. The general
+ * path takes five passes with a UTF-8 step each; test_text.c checks the
+ * tokens of random ASCII text against GLib's character tests and casefold. */
+static guint32 ascii_word(GString *keys, const char *p, gsize len, guint *n_upper, guint *n_lower) {
+    guint32 flags = TP_TOK_WORD;
+    /* Words start with a word character: in ASCII, a letter or a digit. */
+    unsigned char b0 = (unsigned char)p[0];
+    if (b0 >= '0' && b0 <= '9')
+        flags |= TP_TOK_DIGIT;
+    else if (b0 >= 'A' && b0 <= 'Z')
+        flags |= TP_TOK_CAP;
+    else if (b0 >= 'a' && b0 <= 'z')
+        flags |= TP_TOK_LOWER;
+    gsize at = keys->len;
+    g_string_set_size(keys, at + len);
+    char *out = keys->str + at;
+    guint up = 0, low = 0;
+    for (gsize i = 0; i < len; i++) {
+        char c = p[i];
+        if (c >= 'A' && c <= 'Z') {
+            up++;
+            c = (char)(c - 'A' + 'a');
+        } else if (c >= 'a' && c <= 'z') {
+            low++;
+        }
+        out[i] = c;
+    }
+    if (up >= 2 && low == 0)
+        flags |= TP_TOK_ALLCAPS;
+    *n_upper = up;
+    *n_lower = low;
+    return flags;
+}
+
 /* Code points in `len` bytes of valid UTF-8: the bytes that start one
  * (g_utf8_strlen's answer on valid text, without its per-character step). */
 static guint32 count_codepoints(const char *p, gsize len) {
@@ -323,6 +359,7 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
         }
 
         TpToken t = {0};
+        gboolean folded = FALSE; /* the key and the line's letters are done */
         t.start = (guint32)(p - text);
         t.start_cp = cp;
         gboolean abbrev = FALSE;
@@ -333,6 +370,18 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
             /* The possessive "'s" that scan_word split off: one token of its own. */
             t.end = (guint32)(next + 1 - text);
             cp += 2;
+        } else if (wlen > 0 && is_ascii(p, wlen)) {
+            t.end = t.start + (guint32)wlen;
+            t.key = (guint32)tt->keys->len;
+            guint nu, nl;
+            t.flags = ascii_word(tt->keys, p, wlen, &nu, &nl) | (abbrev ? TP_TOK_ABBREV : 0);
+            line_upper += nu;
+            line_lower += nl;
+            folded = TRUE;
+            if (sent_pending)
+                t.flags |= TP_TOK_SENT;
+            sent_pending = FALSE;
+            cp += (guint32)wlen;
         } else if (wlen > 0) {
             t.end = t.start + (guint32)wlen;
             t.flags = word_flags(p, wlen) | (abbrev ? TP_TOK_ABBREV : 0);
@@ -343,6 +392,18 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
         } else {
             t.end = (guint32)(next - text);
             cp++;
+            /* One punctuation character, ASCII or unified to it (curly
+             * quotes, dashes): its key as tp_text_fold gives it. */
+            char u = c < 0x80 ? (char)c : unify_punct(c);
+            if (u) {
+                t.key = (guint32)tt->keys->len;
+                g_string_append_c(tt->keys, tp_ascii_tolower(u));
+                if (tp_uisupper(c))
+                    line_upper++;
+                else if (tp_uislower(c))
+                    line_lower++;
+                folded = TRUE;
+            }
             if (ends_sentence(c)) {
                 /* "Mr. Healey": a title abbreviation's full stop ends nothing. */
                 const TpToken *prev = tt->toks->len ? tp_tok(tt, tt->toks->len - 1) : NULL;
@@ -356,16 +417,17 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
         t.flags |= pending_flags;
         pending_flags = 0;
 
-        for (const char *q = p; q < text + t.end; q = g_utf8_next_char(q)) {
-            gunichar lc = tp_uchar(q);
-            if (tp_uisupper(lc))
-                line_upper++;
-            else if (tp_uislower(lc))
-                line_lower++;
+        if (!folded) {
+            for (const char *q = p; q < text + t.end; q = g_utf8_next_char(q)) {
+                gunichar lc = tp_uchar(q);
+                if (tp_uisupper(lc))
+                    line_upper++;
+                else if (tp_uislower(lc))
+                    line_lower++;
+            }
+            t.key = (guint32)tt->keys->len;
+            tp_text_fold(tt->keys, p, t.end - t.start);
         }
-
-        t.key = (guint32)tt->keys->len;
-        tp_text_fold(tt->keys, p, t.end - t.start);
         t.key_len = (guint32)(tt->keys->len - t.key);
         g_string_append_c(tt->keys, '\0');
         g_array_append_val(tt->toks, t);

@@ -225,6 +225,95 @@ static void test_fast_ctype(void) {
         g_assert_cmpint(tp_ascii_tolower((gchar)b), ==, g_ascii_tolower((gchar)b));
 }
 
+/* The tokenizer's one-pass paths (ASCII words, one punctuation character)
+ * against GLib: on random text of ASCII letters, digits, punctuation, curly
+ * quotes, dashes, accented and Cyrillic letters and line breaks, every
+ * token's key is what tp_text_fold gives its surface (for ASCII,
+ * g_ascii_strdown), its code point offsets are g_utf8_strlen's, its case
+ * flags are GLib's character tests of its letters, and a line's LINECAPS is
+ * set when GLib counts two upper-case letters on it and no lower-case one. */
+static void test_tokens_as_glib(void) {
+    static const char *const pieces[] = {
+        "a", "B", "z", "Q",    "7",  "0",  "'",       ".",      ",",  "-", "\"", "`",
+        "(", "&", " ", " ",    " ",  "\n", "’",       "“",      "—",  "é", "É",  "Ж",
+        "ж", "s", "S", "U.S.", "Mr", "A.", "1,000.5", "O'Neil", "'s", "ǅ"};
+    GRand *rng = g_rand_new_with_seed(7);
+    TpTokens tt;
+    tp_tokens_init(&tt);
+    g_autoptr(GString) ref = g_string_new(NULL);
+    for (guint round = 0; round < 3000; round++) {
+        g_autoptr(GString) text = g_string_new(NULL);
+        guint n = g_rand_int_range(rng, 1, 40);
+        for (guint i = 0; i < n; i++)
+            g_string_append(text, pieces[g_rand_int_range(rng, 0, G_N_ELEMENTS(pieces))]);
+        tp_tokenize(&tt, text->str, text->len);
+        for (guint i = 0; i < tt.toks->len; i++) {
+            const TpToken *t = tp_tok(&tt, i);
+            const char *surface = text->str + t->start;
+            gsize len = t->end - t->start;
+            g_string_truncate(ref, 0);
+            tp_text_fold(ref, surface, len);
+            g_assert_cmpstr(tp_tok_key(&tt, t), ==, ref->str);
+            g_assert_cmpuint(t->key_len, ==, ref->len);
+            g_autofree char *lower = g_ascii_strdown(surface, (gssize)len);
+            gboolean ascii = TRUE;
+            for (gsize k = 0; k < len; k++)
+                ascii = ascii && (guchar)surface[k] < 0x80;
+            if (ascii)
+                g_assert_cmpstr(tp_tok_key(&tt, t), ==, lower);
+            g_assert_cmpuint(t->start_cp, ==, g_utf8_strlen(text->str, t->start));
+            g_assert_cmpuint(t->end_cp - t->start_cp, ==, g_utf8_strlen(surface, (gssize)len));
+            if (!(t->flags & TP_TOK_WORD))
+                continue;
+            guint up = 0, low = 0;
+            gboolean first = TRUE;
+            guint32 want = 0;
+            for (const char *q = surface; q < surface + len; q = g_utf8_next_char(q)) {
+                gunichar c = g_utf8_get_char(q);
+                gboolean upper = g_unichar_isupper(c) || g_unichar_istitle(c);
+                if (first && g_unichar_isdigit(c))
+                    want |= TP_TOK_DIGIT;
+                if (first && upper)
+                    want |= TP_TOK_CAP;
+                if (first && !upper && g_unichar_islower(c))
+                    want |= TP_TOK_LOWER;
+                up += upper;
+                low += !upper && g_unichar_islower(c);
+                if (g_unichar_isalnum(c))
+                    first = FALSE;
+            }
+            if (up >= 2 && low == 0)
+                want |= TP_TOK_ALLCAPS;
+            g_assert_cmphex(t->flags & (TP_TOK_DIGIT | TP_TOK_CAP | TP_TOK_LOWER | TP_TOK_ALLCAPS),
+                            ==, want);
+        }
+        /* LINECAPS, line by line (a line's tokens start after a break). */
+        guint line_first = 0;
+        for (guint i = 0; i <= tt.toks->len; i++) {
+            if (i < tt.toks->len && (i == 0 || !(tp_tok(&tt, i)->flags & TP_TOK_NL)))
+                continue;
+            if (i > line_first) {
+                guint up = 0, low = 0;
+                for (guint j = line_first; j < i; j++) {
+                    const TpToken *t = tp_tok(&tt, j);
+                    for (const char *q = text->str + t->start; q < text->str + t->end;
+                         q = g_utf8_next_char(q)) {
+                        gunichar c = g_utf8_get_char(q);
+                        up += g_unichar_isupper(c);
+                        low += g_unichar_islower(c);
+                    }
+                }
+                gboolean caps = up >= 2 && low == 0;
+                for (guint j = line_first; j < i; j++)
+                    g_assert_cmpint((tp_tok(&tt, j)->flags & TP_TOK_LINECAPS) != 0, ==, caps);
+            }
+            line_first = i;
+        }
+    }
+    tp_tokens_clear(&tt);
+    g_rand_free(rng);
+}
+
 /* tp_read_lines() splits as g_strsplit(text, "\n", -1) does, then drops one
  * '\r' at the end of each line. */
 static void test_read_lines(void) {
@@ -307,6 +396,7 @@ int main(int argc, char **argv) {
     g_test_add_func("/text/fold/distinct", test_fold_keeps_distinct);
     g_test_add_func("/text/shape", test_shape);
     g_test_add_func("/text/fast-ctype", test_fast_ctype);
+    g_test_add_func("/text/tokens/as-glib", test_tokens_as_glib);
     g_test_add_func("/text/located-errors", test_located_errors);
     g_test_add_func("/text/fold/unified-ascii", test_fold_unified_ascii);
     return g_test_run();
