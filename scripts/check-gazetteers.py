@@ -28,7 +28,8 @@ ID_PREFIX = {"person": "person/", "office": "office/", "place": "place/", "organ
 ID_RE = re.compile(r"^(person|office|place|org)/[^\s/][^\s]*$")
 LEX_CLASSES = {"given-name", "surname", "particle", "honorific", "title", "org-head", "org-suffix",
                "demonym", "portfolio", "office-word", "stopword", "common",
-               "connector", "place-preposition", "speech-verb", "role", "versus"}
+               "connector", "place-preposition", "speech-verb", "role", "versus",
+               "office-modifier"}
 ATTR_KEY_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "\u201c": '"',
                         "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",

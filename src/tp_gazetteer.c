@@ -480,6 +480,7 @@ static gboolean parse_lex_class(const char *s, guint32 *out) {
         {"speech-verb", TP_LEX_SPEECH_VERB},
         {"role", TP_LEX_ROLE},
         {"versus", TP_LEX_VERSUS},
+        {"office-modifier", TP_LEX_OFFICE_MODIFIER},
     };
     for (guint i = 0; i < G_N_ELEMENTS(classes); i++) {
         if (strcmp(s, classes[i].name) == 0) {

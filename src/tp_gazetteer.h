@@ -65,9 +65,11 @@ typedef enum {
     TP_LEX_SPEECH_VERB = 1 << 15, /* "said", "told" */
     TP_LEX_ROLE = 1 << 16,        /* after a possessive, makes its owner a body: "'s president" */
     TP_LEX_VERSUS = 1 << 17,      /* between the two sides of a match: "v", "beat" */
+    /* after which a bare office word is the position: "the", "former", "acting" */
+    TP_LEX_OFFICE_MODIFIER = 1 << 18,
     /* The function-word classes, which punctuation ("&", "'s") may have too. */
-    TP_LEX_FUNCTION =
-        TP_LEX_CONNECTOR | TP_LEX_PLACE_PREP | TP_LEX_SPEECH_VERB | TP_LEX_ROLE | TP_LEX_VERSUS,
+    TP_LEX_FUNCTION = TP_LEX_CONNECTOR | TP_LEX_PLACE_PREP | TP_LEX_SPEECH_VERB | TP_LEX_ROLE |
+                      TP_LEX_VERSUS | TP_LEX_OFFICE_MODIFIER,
 } TpLexClass;
 
 /* What the lexicons say of one folded word or phrase (strings as pool offsets). */

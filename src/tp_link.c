@@ -324,13 +324,12 @@ static const char *const body_words[] = {"leader", "head", "chief", "boss", NULL
 static const char *const after_possessed[] = {"said", "says", "was",  "is",  "has",
                                               "had",  "and",  "will", "who", NULL};
 
-/* Words after which a bare office word is the position itself ("the minister
- * said", "a new prime minister", "former president"). */
-static const char *const before_bare[] = {
-    "the",       "a",        "an",     "its",      "his", "her",     "their",
-    "our",       "whose",    "former", "new",      "ex",  "then",    "late",
-    "acting",    "outgoing", "ousted", "incoming", "as",  "interim", "newly",
-    "appointed", "elected",  "'s",     "’s",       NULL};
+/* Whether token t is a word after which a bare office word is the position
+ * itself ("the minister said", "a new prime minister", "former president"):
+ * the lexicon class office-modifier. */
+static gboolean modifier_at(const TpTokens *tt, guint t) {
+    return (tp_tok(tt, t)->lex & TP_LEX_OFFICE_MODIFIER) != 0;
+}
 /* and verbs of a change of state: "who became archbishop of Cincinnati" */
 static const char *const become[] = {"became", "become", "becomes", NULL};
 
@@ -407,7 +406,7 @@ static gboolean cap_word(const TpTokens *tt, guint t) {
  * ordinary word at a sentence start ("Later", "Yesterday"). */
 static gboolean opens_no_run(const TpTokens *tt, guint t) {
     const TpToken *tk = tp_tok(tt, t);
-    return word_in(tp_tok_key(tt, tk), before_bare) || (tk->lex & TP_LEX_STOPWORD) ||
+    return (tk->lex & (TP_LEX_OFFICE_MODIFIER | TP_LEX_STOPWORD)) ||
            ((tk->flags & TP_TOK_SENT) && (tk->lex & TP_LEX_COMMON) && !(tk->lex & TP_LEX_DEMONYM));
 }
 
@@ -490,13 +489,13 @@ static gboolean office_accepted(const TpKnowledge *k, const TpTokens *tt, const 
                         !(tp_tok(tt, p->end + 1)->lex & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX));
     gboolean titled = (t->flags & TP_TOK_CAP) && next_cap &&
                       (!(t->flags & TP_TOK_SENT) || name_at(k, tt, ix, p->end + 1));
-    gboolean after_det = i > 0 && (word_in(tp_tok_key(tt, tp_tok(tt, i - 1)), before_bare) ||
-                                   word_in(tp_tok_key(tt, tp_tok(tt, i - 1)), become));
+    gboolean after_det =
+        i > 0 && (modifier_at(tt, i - 1) || word_in(tp_tok_key(tt, tp_tok(tt, i - 1)), become));
     /* A party or other affiliation between: "the Conservative MP", but not a
      * word inside a longer name ("the Canton Metropolitan Statistical Area"). */
     if (!after_det && i > 1 && (tp_tok(tt, i - 1)->flags & TP_TOK_CAP) &&
         !(tp_tok(tt, i - 1)->flags & TP_TOK_SENT) && (!next_cap || name_at(k, tt, ix, p->end + 1)))
-        after_det = word_in(tp_tok_key(tt, tp_tok(tt, i - 2)), before_bare);
+        after_det = modifier_at(tt, i - 2);
     /* A lower-case title before a name ("chief prosecutor Michel Bourlet"), and
      * apposition ("Mohammed Saleh, director of the Egyptian Museum"). */
     if (name_at(k, tt, ix, p->end + 1) && !(tp_tok(tt, p->end + 1)->flags & TP_TOK_NL))
@@ -775,8 +774,7 @@ void tp_offices_link(const TpKnowledge *k, const TpTokens *tt, GArray *offices,
          * or a copula between: "Boris Yeltsin, the Russian President",
          * "X, who became archbishop", "X is the foreign minister" */
         gint j = (gint)off->first - 1;
-        while (j >= 0 && (word_in(tp_tok_key(tt, tp_tok(tt, (guint)j)), before_bare) ||
-                          key_is(tt, (guint)j, "also")))
+        while (j >= 0 && (modifier_at(tt, (guint)j) || key_is(tt, (guint)j, "also")))
             j--;
         gboolean linked = FALSE;
         if (j >= 0 && word_in(tp_tok_key(tt, tp_tok(tt, (guint)j)), copulas)) {

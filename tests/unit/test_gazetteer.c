@@ -272,6 +272,7 @@ static void test_function_words(void) {
     g_assert_true(tp_gazetteer_lexicon(gaz, "near") & TP_LEX_PLACE_PREP);
     g_assert_true(tp_gazetteer_lexicon(gaz, "beat") & TP_LEX_VERSUS);
     g_assert_true(tp_gazetteer_lexicon(gaz, "shareholders") & TP_LEX_ROLE);
+    g_assert_true(tp_gazetteer_lexicon(gaz, "former") & TP_LEX_OFFICE_MODIFIER);
     g_assert_cmpuint(tp_gazetteer_lexicon(gaz, "kyiv"), ==, 0);
     TpTokens tt;
     tp_tokens_init(&tt);
@@ -280,10 +281,11 @@ static void test_function_words(void) {
     tp_gazetteer_lexicon_tokens(gaz, &tt);
     GString *classes = g_string_new(NULL);
     for (guint i = 0; i < tt.toks->len; i++)
-        g_string_append_printf(classes, "%s:%s%s ", tp_tok_key(&tt, tp_tok(&tt, i)),
+        g_string_append_printf(classes, "%s:%s%s%s ", tp_tok_key(&tt, tp_tok(&tt, i)),
                                tp_tok_has(&tt, i, TP_LEX_CONNECTOR) ? "c" : "",
-                               tp_tok_has(&tt, i, TP_LEX_ROLE) ? "r" : "");
-    g_assert_cmpstr(classes->str, ==, "procter: &:c gamble: 's:c board:r met: smith: .: ");
+                               tp_tok_has(&tt, i, TP_LEX_ROLE) ? "r" : "",
+                               tp_tok_has(&tt, i, TP_LEX_OFFICE_MODIFIER) ? "m" : "");
+    g_assert_cmpstr(classes->str, ==, "procter: &:c gamble: 's:cm board:r met: smith: .: ");
     g_string_free(classes, TRUE);
     tp_tokens_clear(&tt);
     tp_gazetteer_free(gaz);
