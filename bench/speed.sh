@@ -7,12 +7,16 @@
 # material the repository ships. Prints each figure, then a table with the
 # targets.
 # Usage: sh bench/speed.sh [MB] (default 100); BIG_MB (default 1024) sizes the
-# streamed input of the memory figure (0 leaves it out).
+# streamed input of the memory figure (0 leaves it out); RUNS (default 3): the
+# throughput figures are the best of that many runs each (a shared machine's
+# other jobs only ever slow a run down), and the thread ratio is taken from
+# those times, not from rounded MB/s.
 set -eu
 cd "$(dirname "$0")/.."
 T=${TAGPIPE:-./build/tagpipe}
 MB=${1:-100}
 BIG_MB=${BIG_MB:-1024}
+RUNS=${RUNS:-3}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 python3 bench/corpus.py "$MB" > "$tmp/corpus.jsonl"
@@ -31,13 +35,26 @@ done | sort -n | sed -n 6p > "$tmp/startup"
 startup_ms=$(py "f'{$(cat "$tmp/startup")*1000:.0f}'")
 echo "start-up (tagpipe < /dev/null), median of 11: ${startup_ms} ms"
 
-s=$(secs jq -c . "$tmp/corpus.jsonl"); jq_mbs=$(mbs "$s"); echo "jq -c .: ${s} s, ${jq_mbs} MB/s"
+# best CMD...: the least wall time of RUNS runs (and its peak RSS in KB in $tmp/kb).
+best() {
+    b="" bkb=0
+    for _ in $(seq "$RUNS"); do
+        /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" > /dev/null 2>&1 || true
+        read -r s kb < "$tmp/t"
+        if [ -z "$b" ] || [ "$(py "int($s < $b)")" = 1 ]; then b=$s; fi
+        [ "$kb" -gt "$bkb" ] && bkb=$kb
+    done
+    echo "$bkb" > "$tmp/kb"
+    echo "$b"
+}
+s=$(best jq -c . "$tmp/corpus.jsonl"); jq_s=$s; jq_mbs=$(mbs "$s"); echo "jq -c .: ${s} s, ${jq_mbs} MB/s (best of $RUNS)"
 for j in 1 2; do
-    /usr/bin/time -f "%e %M" -o "$tmp/t" $T -j $j < "$tmp/corpus.jsonl" > /dev/null 2>&1 || true
-    read -r s kb < "$tmp/t"
+    s=$(best sh -c "exec $T -j $j < '$tmp/corpus.jsonl'")
+    kb=$(cat "$tmp/kb")
     eval "t$j=\$(mbs \$s)"
+    eval "s$j=\$s"
     eval "rss$j=$((kb / 1024))"
-    echo "tagpipe --threads $j: ${s} s, $(mbs "$s") MB/s, peak $((kb / 1024)) MB"
+    echo "tagpipe --threads $j: ${s} s, $(mbs "$s") MB/s, peak $((kb / 1024)) MB (best of $RUNS)"
 done
 
 # Peak memory does not grow with the input: BIG_MB streamed against 10 MB.
@@ -68,8 +85,8 @@ echo "office-dense 1 MB: codepoint ${cp} s, utf16 ${u16} s"
 echo
 echo "| figure | measured | target |"
 echo "| --- | ---: | ---: |"
-echo "| \`--threads 1\` MB/s / \`jq -c .\` MB/s | $(py "f'{$t1/$jq_mbs:.2f}'") ($t1 / $jq_mbs) | >= 0.45 |"
-echo "| \`--threads 2\` / \`--threads 1\` | $(py "f'{$t2/$t1:.2f}'") | >= 1.8 |"
+echo "| \`--threads 1\` MB/s / \`jq -c .\` MB/s | $(py "f'{$jq_s/$s1:.2f}'") ($t1 / $jq_mbs) | >= 0.45 |"
+echo "| \`--threads 2\` / \`--threads 1\` | $(py "f'{$s1/$s2:.2f}'") | >= 1.8 |"
 echo "| start-up \`tagpipe < /dev/null\`, median | ${startup_ms} ms | <= 20 ms |"
 echo "| peak RSS at 2 threads on the corpus | ${rss2} MB | |"
 echo "| peak RSS on $BIG_MB MB minus on 10 MB | ${grow} MB | <= 10 MB |"
