@@ -543,18 +543,51 @@ static guint words_in(const TpTokens *tt, guint a, guint b) {
     return n;
 }
 
-/* Features are written one at a time at the end of `out`. For the trainer
- * they stay there, each NUL-terminated; when scoring, each is looked up in
- * the model as soon as it is complete and then dropped, so that no list of
- * strings is kept per candidate and none is printf-formatted (the printf-like
- * helpers and GLib's string hashing were half of the entity path's time). */
+/* Features are built one at a time in a buffer on the stack. For the
+ * trainer each is then appended to `out`, NUL-terminated; when scoring, each
+ * is looked up in the model as soon as it is complete and then dropped, so
+ * that no list of strings is kept per candidate and none is printf-formatted
+ * (the printf-like helpers and GLib's string hashing were half of the entity
+ * path's time). The buffer is not a GString: keeping `out`'s length, size
+ * and NUL up to date for every part, and cutting it back after each lookup,
+ * cost as much as the lookups. */
+#define FEAT_STACK_BYTES 128
 typedef struct {
-    GString *out;
-    gsize start;                /* where the feature being written starts */
+    char *buf;                  /* the feature being written: `stack`, or `spill`'s bytes */
+    gsize len;                  /* its bytes so far */
+    gsize cap;                  /* what `buf` holds */
+    GString *out;               /* the trainer's features, or NULL when scoring */
+    GString *spill;             /* a feature longer than `stack` (a long gazetteer kind), or NULL */
     const TpEntityModel *model; /* scoring: add each feature's weights to `score` */
     double *score;
     guint n;
+    char stack[FEAT_STACK_BYTES];
 } Feats;
+
+static void feats_init(Feats *f, GString *out, GString *spill, const TpEntityModel *model,
+                       double *score) {
+    f->buf = f->stack;
+    f->len = 0;
+    f->cap = sizeof f->stack;
+    f->out = out;
+    f->spill = spill;
+    f->model = model;
+    f->score = score;
+    f->n = 0;
+}
+
+/* Room for `need` bytes: the feature so far moves to `spill` (created if
+ * need be; the caller frees one it did not pass in). Rare, so not inlined. */
+static G_GNUC_NO_INLINE void feat_grow(Feats *f, gsize need) {
+    gboolean on_stack = f->buf == f->stack;
+    if (f->spill == NULL)
+        f->spill = g_string_sized_new(need);
+    g_string_set_size(f->spill, MAX(need, 2 * f->cap));
+    if (on_stack)
+        memcpy(f->spill->str, f->stack, f->len);
+    f->buf = f->spill->str;
+    f->cap = f->spill->len;
+}
 
 /* Inlined, so that a literal part's length is a constant and its copy a few moves. */
 #if defined(__GNUC__)
@@ -563,14 +596,10 @@ typedef struct {
 #define ALWAYS_INLINE
 #endif
 static inline ALWAYS_INLINE void put_len(Feats *f, const char *s, gsize len) {
-    GString *o = f->out;
-    if (G_LIKELY(o->len + len < o->allocated_len)) {
-        memcpy(o->str + o->len, s, len);
-        o->len += len;
-        o->str[o->len] = '\0';
-    } else {
-        g_string_append_len(o, s, (gssize)len);
-    }
+    if (G_UNLIKELY(f->len + len > f->cap))
+        feat_grow(f, f->len + len);
+    memcpy(f->buf + f->len, s, len);
+    f->len += len;
 }
 
 static inline ALWAYS_INLINE void put(Feats *f, const char *s) {
@@ -579,20 +608,25 @@ static inline ALWAYS_INLINE void put(Feats *f, const char *s) {
 
 static const double *model_weights(const TpEntityModel *m, const char *s, gsize len);
 
-/* The feature written since `f->start` is complete. */
+/* The feature in `f->buf` is complete. */
 static void feat_end(Feats *f) {
     f->n++;
     if (f->model == NULL) {
-        put_len(f, "", 1);
-        f->start = f->out->len;
-        return;
+        g_string_append_len(f->out, f->buf, (gssize)f->len);
+        g_string_append_c(f->out, '\0');
+    } else {
+        const double *w = model_weights(f->model, f->buf, f->len);
+        /* Spelled out: the loop's counter cost as much as the sums (each
+         * class's sum still in feature order, so the same doubles). */
+        G_STATIC_ASSERT(TP_CLASS_N == 4);
+        if (w) {
+            f->score[0] += w[0];
+            f->score[1] += w[1];
+            f->score[2] += w[2];
+            f->score[3] += w[3];
+        }
     }
-    const double *w = model_weights(f->model, f->out->str + f->start, f->out->len - f->start);
-    if (w)
-        for (int k = 0; k < TP_CLASS_N; k++)
-            f->score[k] += w[k];
-    f->out->len = f->start;
-    f->out->str[f->start] = '\0';
+    f->len = 0;
 }
 
 /* The feature made of one to four strings, one after the other. */
@@ -975,8 +1009,12 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
 guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArray *cands, guint ci,
                        GString *out) {
     g_string_truncate(out, 0);
-    Feats f = {out, 0, NULL, NULL, 0};
-    return cand_features(cx, doc, cands, ci, &f);
+    Feats f;
+    feats_init(&f, out, NULL, NULL, NULL);
+    guint n = cand_features(cx, doc, cands, ci, &f);
+    if (f.spill)
+        g_string_free(f.spill, TRUE);
+    return n;
 }
 
 /* ---- the model ---- */
@@ -1065,7 +1103,7 @@ static inline guint64 feat_hash(const char *s, gsize len) {
 
 /* The slot of feature `s` (`len` bytes): its own, or the empty one where it
  * would go, or NULL when a (borrowed) table has no empty slot on the way. */
-static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, guint64 h) {
+static inline FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, guint64 h) {
     guint32 hi = (guint32)(h >> 32);
     FeatSlot *slots = m->slots.data;
     const char *names = m->names.bytes.data;
@@ -1073,7 +1111,7 @@ static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, gu
     for (guint32 step = 0; step <= m->mask; step++, i = (i + 1) & m->mask) {
         FeatSlot *sl = &slots[i];
         if (sl->name == 0 ||
-            (sl->hash == hi && sl->len == len && memcmp(names + sl->name, s, len) == 0))
+            (sl->hash == hi && sl->len == len && tp_bytes_equal(names + sl->name, s, len)))
             return sl;
     }
     return NULL;
@@ -1309,8 +1347,8 @@ void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands,
     TpCand *c = &g_array_index(cands, TpCand, ci);
     /* Summed in feature order, as tp_entity_model_score does: the same doubles. */
     double score[TP_CLASS_N] = {0.0};
-    g_string_truncate(scratch, 0);
-    Feats f = {scratch, 0, model, score, 0};
+    Feats f;
+    feats_init(&f, NULL, scratch, model, score);
     cand_features(cx, doc, cands, ci, &f);
     for (int k = 0; k < TP_CLASS_N; k++)
         c->score[k] = score[k];

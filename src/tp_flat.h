@@ -7,6 +7,7 @@
 #define TP_FLAT_H
 
 #include <glib.h>
+#include <string.h>
 
 /* A growable array of fixed-size records. `cap` 0 with `len` > 0 means the
  * records are borrowed (from an image) and the vector is frozen. */
@@ -106,6 +107,33 @@ static inline guint64 tp_hash_str(const char *s) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         h = (h ^ *p) * 0x100000001b3ULL;
     return tp_mix64(h);
+}
+
+/* memcmp(a, b, len) == 0, inlined for the short keys of the tables: eight
+ * bytes a step, then the last one to eight as two overlapping fours or three
+ * single bytes. A hit in a table has already matched hash and length, so
+ * the bytes are almost always equal and memcmp's call and dispatch were most
+ * of the comparison (tests/unit/test_image.c checks it against memcmp). */
+static inline gboolean tp_bytes_equal(const void *a, const void *b, gsize len) {
+    const unsigned char *p = a, *q = b;
+    guint64 x, y;
+    for (; len > 8; p += 8, q += 8, len -= 8) {
+        memcpy(&x, p, 8);
+        memcpy(&y, q, 8);
+        if (x != y)
+            return FALSE;
+    }
+    if (len >= 4) {
+        guint32 p0, p1, q0, q1;
+        memcpy(&p0, p, 4);
+        memcpy(&q0, q, 4);
+        memcpy(&p1, p + len - 4, 4);
+        memcpy(&q1, q + len - 4, 4);
+        return ((p0 ^ q0) | (p1 ^ q1)) == 0;
+    }
+    if (len == 0)
+        return TRUE;
+    return p[0] == q[0] && p[len / 2] == q[len / 2] && p[len - 1] == q[len - 1];
 }
 
 /* Checks for structures found in an image. A pool must start and end with

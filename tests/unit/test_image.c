@@ -25,6 +25,33 @@ static void test_xxh64(void) {
     g_assert_cmphex(tp_xxh64(buf, sizeof buf, 0) & 0xffffffffu, ==, 0xb66f4ed1u);
 }
 
+/* ---- tp_bytes_equal against memcmp ---- */
+
+/* Every length to 40 at every offset of two buffers, equal and with each
+ * single byte changed (the first, the last, and each of the overlapping
+ * four- and eight-byte loads). */
+static void test_bytes_equal(void) {
+    unsigned char a[64], b[64];
+    for (int i = 0; i < 64; i++)
+        a[i] = b[i] = (unsigned char)(7 + i * 13);
+    for (gsize off = 0; off < 8; off++) {
+        for (gsize len = 0; len <= 40; len++) {
+            g_assert_true(tp_bytes_equal(a + off, b + off, len));
+            for (gsize d = 0; d < len; d++) {
+                b[off + d] ^= 0x20;
+                g_assert_cmpint(tp_bytes_equal(a + off, b + off, len), ==,
+                                memcmp(a + off, b + off, len) == 0);
+                g_assert_false(tp_bytes_equal(a + off, b + off, len));
+                b[off + d] ^= 0x20;
+            }
+            /* a difference just past the end is not seen */
+            b[off + len] ^= 0x20;
+            g_assert_true(tp_bytes_equal(a + off, b + off, len));
+            b[off + len] ^= 0x20;
+        }
+    }
+}
+
 /* ---- round trip ---- */
 
 static TpKnowledge *text_knowledge(void) {
@@ -246,6 +273,7 @@ static void test_missing(void) {
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/image/xxh64", test_xxh64);
+    g_test_add_func("/image/bytes-equal", test_bytes_equal);
     g_test_add_func("/image/checksum-blocks", test_checksum_blocks);
     g_test_add_func("/image/round-trip", test_round_trip);
     g_test_add_func("/image/stale", test_stale);
