@@ -80,17 +80,22 @@ enum {
     W_THE = 1 << 15,      /* "the" */
 };
 
-/* Every word of the lists, with its bits, built once, and the longest word. */
+/* Every word of the lists, with its bits (by its number in `words`), built
+ * once, and the longest word. */
 typedef struct {
-    GHashTable *bits;
+    TpStrSet words;
+    GArray *bits; /* guint32 */
     gsize max_len;
 } WordLists;
 
 static void add_words(WordLists *wl, const char *const *words, guint32 bit) {
     for (guint i = 0; words[i]; i++) {
-        guint32 old = GPOINTER_TO_UINT(g_hash_table_lookup(wl->bits, words[i]));
-        g_hash_table_insert(wl->bits, (gpointer)words[i], GUINT_TO_POINTER(old | bit));
-        wl->max_len = MAX(wl->max_len, strlen(words[i]));
+        gsize len = strlen(words[i]);
+        guint32 num = tp_strset_add(&wl->words, words[i], len, NULL);
+        if (num >= wl->bits->len)
+            g_array_set_size(wl->bits, num + 1);
+        g_array_index(wl->bits, guint32, num) |= bit;
+        wl->max_len = MAX(wl->max_len, len);
     }
 }
 
@@ -98,7 +103,8 @@ static const WordLists *word_lists(void) {
     static gsize once = 0;
     static WordLists wl;
     if (g_once_init_enter(&once)) {
-        wl.bits = g_hash_table_new(g_str_hash, g_str_equal);
+        tp_strset_init(&wl.words);
+        wl.bits = g_array_new(FALSE, TRUE, sizeof(guint32));
         add_words(&wl, function_words, W_FUNCTION);
         add_words(&wl, versus, W_VERSUS);
         static const struct {
@@ -322,14 +328,13 @@ typedef struct {
 } DocSurface;
 
 struct TpCandDoc {
-    GHashTable *surfaces; /* folded surface -> 1 + its index in `store` */
-    GArray *store;        /* DocSurface: one allocation for the text's, not one each */
-    GArray *cue_bits;     /* guint32 per candidate */
-    GArray *surface_of;   /* guint per candidate: its surface's index in `store` */
+    TpStrSet surfaces;  /* folded surfaces, numbered as their DocSurface in `store` */
+    GArray *store;      /* DocSurface: one allocation for the text's, not one each */
+    GArray *cue_bits;   /* guint32 per candidate */
+    GArray *surface_of; /* guint per candidate: its surface's index in `store` */
     GString *scratch;
-    GStringChunk *strings;
-    GHashTable *longer;   /* last word of a longer name -> 1 + its DocLonger's index in
-                           * `longer_store` (keys: the text's tokens) */
+    TpStrSet longer;      /* last words of longer names, numbered as their DocLonger in
+                           * `longer_store` */
     GArray *longer_store; /* DocLonger */
     GHashTable *acronyms; /* acronyms defined in brackets (keys: the text's tokens) */
     GArray *words;        /* guint32 per token: W_* bits (tp_cand_words) */
@@ -343,13 +348,12 @@ typedef struct {
 
 TpCandDoc *tp_cand_doc_new(void) {
     TpCandDoc *d = g_new0(TpCandDoc, 1);
-    d->surfaces = g_hash_table_new(g_str_hash, g_str_equal);
+    tp_strset_init(&d->surfaces);
     d->store = g_array_new(FALSE, FALSE, sizeof(DocSurface));
     d->cue_bits = g_array_new(FALSE, FALSE, sizeof(guint32));
     d->surface_of = g_array_new(FALSE, FALSE, sizeof(guint));
     d->scratch = g_string_new(NULL);
-    d->strings = g_string_chunk_new(4096);
-    d->longer = g_hash_table_new(g_str_hash, g_str_equal);
+    tp_strset_init(&d->longer);
     d->longer_store = g_array_new(FALSE, FALSE, sizeof(DocLonger));
     d->acronyms = g_hash_table_new(g_str_hash, g_str_equal);
     d->words = g_array_new(FALSE, FALSE, sizeof(guint32));
@@ -359,13 +363,12 @@ TpCandDoc *tp_cand_doc_new(void) {
 void tp_cand_doc_free(TpCandDoc *doc) {
     if (doc == NULL)
         return;
-    g_hash_table_destroy(doc->surfaces);
+    tp_strset_clear(&doc->surfaces);
     g_array_free(doc->store, TRUE);
     g_array_free(doc->cue_bits, TRUE);
     g_array_free(doc->surface_of, TRUE);
     g_string_free(doc->scratch, TRUE);
-    g_string_chunk_free(doc->strings);
-    g_hash_table_destroy(doc->longer);
+    tp_strset_clear(&doc->longer);
     g_array_free(doc->longer_store, TRUE);
     g_hash_table_destroy(doc->acronyms);
     g_array_free(doc->words, TRUE);
@@ -382,9 +385,10 @@ const guint32 *tp_cand_words(TpCandDoc *doc, const TpTokens *tt) {
     guint32 *w = (guint32 *)(void *)doc->words->data;
     for (guint i = 0; i < n; i++) {
         const TpToken *t = tp_tok(tt, i);
-        w[i] = t->key_len <= wl->max_len
-                   ? GPOINTER_TO_UINT(g_hash_table_lookup(wl->bits, tp_tok_key(tt, t)))
-                   : 0;
+        guint32 num = t->key_len <= wl->max_len
+                          ? tp_strset_find(&wl->words, tp_tok_key(tt, t), t->key_len)
+                          : TP_STRSET_NONE;
+        w[i] = num != TP_STRSET_NONE ? g_array_index(wl->bits, guint32, num) : 0;
         /* The lexicon's function-word classes (lexicon/function-words.tsv). */
         w[i] |= ((t->lex & TP_LEX_SPEECH_VERB) ? W_SPEECH : 0) |
                 ((t->lex & TP_LEX_PLACE_PREP) ? W_PLACE : 0) |
@@ -460,14 +464,20 @@ static guint32 occurrence_cues(const TpCandContext *cx, const TpCand *c) {
     return bits;
 }
 
-static const char *surface_key(TpCandDoc *doc, const TpTokens *tt, const TpCand *c) {
-    g_string_truncate(doc->scratch, 0);
+/* The keys of the candidate's tokens, joined by spaces, in doc->scratch. */
+static void surface_key(TpCandDoc *doc, const TpTokens *tt, const TpCand *c) {
+    gsize len = c->last - c->first;
+    for (guint i = c->first; i <= c->last; i++)
+        len += tp_tok(tt, i)->key_len;
+    g_string_set_size(doc->scratch, len);
+    char *p = doc->scratch->str;
     for (guint i = c->first; i <= c->last; i++) {
+        const TpToken *t = tp_tok(tt, i);
         if (i > c->first)
-            g_string_append_c(doc->scratch, ' ');
-        g_string_append(doc->scratch, key(tt, i));
+            *p++ = ' ';
+        memcpy(p, tp_tok_key(tt, t), t->key_len);
+        p += t->key_len;
     }
-    return doc->scratch->str;
 }
 
 /* The initials of the capitalized words of [a, b] spell `acr` (folded)? */
@@ -476,22 +486,21 @@ static gboolean initials_match(const TpTokens *tt, guint a, guint b, const char 
 void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *cands) {
     const TpTokens *tt = cx->tt;
     guint n = tt->toks->len;
-    g_hash_table_remove_all(doc->longer);
+    tp_strset_reset(&doc->longer, cands->len);
     g_array_set_size(doc->longer_store, 0);
     g_hash_table_remove_all(doc->acronyms);
     for (guint i = 0; i < cands->len; i++) {
         const TpCand *d = &g_array_index(cands, TpCand, i);
         if (d->last == d->first || !(d->origin & (TP_CAND_RUN | TP_CAND_GAZETTEER)))
             continue;
-        const char *last = key(tt, d->last);
-        guint li = GPOINTER_TO_UINT(g_hash_table_lookup(doc->longer, last));
-        if (li == 0) {
+        const TpToken *tl = tp_tok(tt, d->last);
+        gboolean added;
+        guint li = tp_strset_add(&doc->longer, tp_tok_key(tt, tl), tl->key_len, &added);
+        if (added) {
             DocLonger none = {G_MAXUINT32, G_MAXUINT32};
             g_array_append_val(doc->longer_store, none);
-            li = doc->longer_store->len;
-            g_hash_table_insert(doc->longer, (gpointer)last, GUINT_TO_POINTER(li));
         }
-        DocLonger *l = &g_array_index(doc->longer_store, DocLonger, li - 1);
+        DocLonger *l = &g_array_index(doc->longer_store, DocLonger, li);
         l->min_last = MIN(l->min_last, d->last);
         if ((tp_tok(tt, d->first)->lex & TP_LEX_GIVEN_NAME) ||
             d->value[TP_CLASS_PERSON] != TP_CAND_NO_VALUE)
@@ -508,29 +517,26 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
         if (found)
             g_hash_table_add(doc->acronyms, (gpointer)key(tt, j));
     }
-    g_hash_table_remove_all(doc->surfaces);
+    tp_strset_reset(&doc->surfaces, cands->len);
     g_array_set_size(doc->store, 0);
-    g_string_chunk_clear(doc->strings);
     g_array_set_size(doc->cue_bits, cands->len);
     g_array_set_size(doc->surface_of, cands->len);
     for (guint i = 0; i < cands->len; i++) {
         const TpCand *c = &g_array_index(cands, TpCand, i);
         guint32 bits = occurrence_cues(cx, c);
-        const char *sk = surface_key(doc, cx->tt, c);
-        guint si = GPOINTER_TO_UINT(g_hash_table_lookup(doc->surfaces, sk));
-        if (si == 0) {
+        surface_key(doc, cx->tt, c);
+        gboolean added;
+        guint si = tp_strset_add(&doc->surfaces, doc->scratch->str, doc->scratch->len, &added);
+        if (added) {
             DocSurface none = {0};
             g_array_append_val(doc->store, none);
-            si = doc->store->len;
-            g_hash_table_insert(doc->surfaces, g_string_chunk_insert(doc->strings, sk),
-                                GUINT_TO_POINTER(si));
         }
-        DocSurface *s = &g_array_index(doc->store, DocSurface, si - 1);
+        DocSurface *s = &g_array_index(doc->store, DocSurface, si);
         s->n++;
         for (int k = 0; k < DOC_N; k++)
             s->with[k] += (bits >> k) & 1;
         g_array_index(doc->cue_bits, guint32, i) = bits;
-        g_array_index(doc->surface_of, guint, i) = si - 1;
+        g_array_index(doc->surface_of, guint, i) = si;
     }
 }
 
@@ -993,8 +999,9 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     if (words == 1) {
         /* A longer form earlier whose last word this is: "John Healey" ... "Healey". */
         const char *kk = key(tt, an);
-        guint li = GPOINTER_TO_UINT(g_hash_table_lookup(doc->longer, kk));
-        const DocLonger *l = li ? &g_array_index(doc->longer_store, DocLonger, li - 1) : NULL;
+        guint li = tp_strset_find(&doc->longer, kk, tn->key_len);
+        const DocLonger *l =
+            li != TP_STRSET_NONE ? &g_array_index(doc->longer_store, DocLonger, li) : NULL;
         if (l && l->min_last < a)
             feat(f, "doc.longer-earlier");
         if (l && l->min_person_last < a)
@@ -1034,7 +1041,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
 typedef struct {
     guint32 name; /* pool offset; 0: an empty slot */
     guint32 len;
-    guint32 hash; /* the high half of the name's feat_hash */
+    guint32 hash; /* the high half of the name's tp_hash_bytes */
     guint32 w;    /* the feature's index: its weights at w * TP_CLASS_N */
 } FeatSlot;
 
@@ -1066,41 +1073,6 @@ guint tp_entity_model_n_features(const TpEntityModel *model) {
     return model->n_feat;
 }
 
-/* A hash of the short strings features are (8 bytes a step),
- * inlined where XXH64's call and byte loop were most of a lookup; the
- * table compares names in full, so the hash only spreads them. It places
- * the slots of an image's table: part of the image format. */
-static inline guint64 feat_hash(const char *s, gsize len) {
-    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ len;
-    gsize n = len;
-    const char *p = s;
-    guint64 v;
-    for (; n > 8; p += 8, n -= 8) {
-        memcpy(&v, p, 8);
-        h = (h ^ v) * G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
-        h ^= h >> 31;
-    }
-    /* The last 1 to 8 bytes without a byte loop: the final eight (which may
-     * overlap those before), two fours, or three single bytes. */
-    if (len >= 8) {
-        memcpy(&v, s + len - 8, 8);
-    } else if (len >= 4) {
-        guint32 lo, hi;
-        memcpy(&lo, s, 4);
-        memcpy(&hi, s + len - 4, 4);
-        v = lo | (guint64)hi << 32;
-    } else if (len > 0) {
-        v = (guint64)(guchar)s[0] | (guint64)(guchar)s[len / 2] << 8 |
-            (guint64)(guchar)s[len - 1] << 16;
-    } else {
-        v = 0;
-    }
-    h = (h ^ v) * G_GUINT64_CONSTANT(0x94D049BB133111EB);
-    h ^= h >> 29;
-    h *= G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
-    return h ^ (h >> 32);
-}
-
 /* The slot of feature `s` (`len` bytes): its own, or the empty one where it
  * would go, or NULL when a (borrowed) table has no empty slot on the way. */
 static inline FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, guint64 h) {
@@ -1118,7 +1090,7 @@ static inline FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize 
 }
 
 static const double *model_weights(const TpEntityModel *m, const char *s, gsize len) {
-    const FeatSlot *sl = model_slot(m, s, len, feat_hash(s, len));
+    const FeatSlot *sl = model_slot(m, s, len, tp_hash_bytes(s, len));
     if (sl == NULL || sl->name == 0)
         return NULL;
     return (const double *)m->weights.data + (gsize)sl->w * TP_CLASS_N;
@@ -1220,7 +1192,7 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: empty feature name", name, i + 1);
             goto fail;
         }
-        guint64 h = feat_hash(fname, flen);
+        guint64 h = tp_hash_bytes(fname, flen);
         FeatSlot *sl = model_slot(m, fname, flen, h);
         if (sl->name != 0) {
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: feature '%s' given twice", name,

@@ -52,6 +52,57 @@ static void test_bytes_equal(void) {
     }
 }
 
+/* ---- TpStrSet against a GHashTable ---- */
+
+/* Rounds of random byte strings (short, from a small alphabet with NUL in
+ * it, so that many repeat) added to a TpStrSet and to a GHashTable of
+ * GBytes: the same numbers, the same finds (of the keys and of others),
+ * across growth and resets, expected sizes too small and too large. */
+static void test_strset(void) {
+    GRand *rand = g_rand_new_with_seed(7);
+    TpStrSet set;
+    tp_strset_init(&set);
+    static const guint32 rounds[][2] = {{10, 0},    {300, 300}, {2000, 5},
+                                        {50, 4000}, {0, 0},     {900, 1}};
+    for (guint r = 0; r < G_N_ELEMENTS(rounds); r++) {
+        tp_strset_reset(&set, rounds[r][1]);
+        g_autoptr(GHashTable) ref =
+            g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+        for (guint i = 0; i < rounds[r][0]; i++) {
+            char key[40];
+            gsize len = (gsize)g_rand_int_range(rand, 0, (i % 7 == 0) ? 40 : 4);
+            for (gsize j = 0; j < len; j++)
+                key[j] = "ab\0c"[g_rand_int_range(rand, 0, 4)];
+            GBytes *b = g_bytes_new(key, len);
+            gpointer num;
+            gboolean known = g_hash_table_lookup_extended(ref, b, NULL, &num);
+            g_assert_cmpuint(tp_strset_find(&set, key, len), ==,
+                             known ? GPOINTER_TO_UINT(num) : TP_STRSET_NONE);
+            gboolean added = FALSE;
+            guint32 got = tp_strset_add(&set, key, len, &added);
+            g_assert_cmpint(added, ==, !known);
+            if (known) {
+                g_assert_cmpuint(got, ==, GPOINTER_TO_UINT(num));
+                g_bytes_unref(b);
+            } else {
+                g_assert_cmpuint(got, ==, g_hash_table_size(ref));
+                g_hash_table_insert(ref, b, GUINT_TO_POINTER(got));
+            }
+        }
+        GHashTableIter it;
+        gpointer kb, num;
+        g_hash_table_iter_init(&it, ref);
+        while (g_hash_table_iter_next(&it, &kb, &num)) {
+            gsize len;
+            const char *key = g_bytes_get_data(kb, &len);
+            g_assert_cmpuint(tp_strset_find(&set, key, len), ==, GPOINTER_TO_UINT(num));
+        }
+        g_assert_cmpuint(set.n, ==, g_hash_table_size(ref));
+    }
+    tp_strset_clear(&set);
+    g_rand_free(rand);
+}
+
 /* ---- round trip ---- */
 
 static TpKnowledge *text_knowledge(void) {
@@ -274,6 +325,7 @@ int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/image/xxh64", test_xxh64);
     g_test_add_func("/image/bytes-equal", test_bytes_equal);
+    g_test_add_func("/image/strset", test_strset);
     g_test_add_func("/image/checksum-blocks", test_checksum_blocks);
     g_test_add_func("/image/round-trip", test_round_trip);
     g_test_add_func("/image/stale", test_stale);
