@@ -604,13 +604,36 @@ static G_GNUC_NO_INLINE void feat_grow(Feats *f, gsize need) {
 static inline ALWAYS_INLINE void put_len(Feats *f, const char *s, gsize len) {
     if (G_UNLIKELY(f->len + len > f->cap))
         feat_grow(f, f->len + len);
-    memcpy(f->buf + f->len, s, len);
+    tp_copy_small(f->buf + f->len, s, len);
     f->len += len;
 }
 
 static inline ALWAYS_INLINE void put(Feats *f, const char *s) {
     put_len(f, s, strlen(s));
 }
+
+/* A part of features whose length is known (a literal, a context class
+ * measured once for the several features it is in), so that writing it
+ * needs no strlen. */
+typedef struct {
+    const char *s;
+    gsize len;
+} Part;
+#define PART_INIT(lit)                                                                             \
+    { lit, sizeof(lit) - 1 }
+#define PART(lit) ((Part)PART_INIT(lit))
+
+static inline Part part(const char *s) {
+    return (Part){s, strlen(s)};
+}
+static inline Part part_len(const char *s, gsize len) {
+    return (Part){s, len};
+}
+static inline ALWAYS_INLINE void put_part(Feats *f, Part p) {
+    put_len(f, p.s, p.len);
+}
+/* A Part, or a NUL-terminated string. */
+#define PUT(f, x) _Generic((x), Part : put_part, default : put)(f, x)
 
 static const double *model_weights(const TpEntityModel *m, const char *s, gsize len);
 
@@ -635,66 +658,58 @@ static void feat_end(Feats *f) {
     f->len = 0;
 }
 
-/* The feature made of one to four strings, one after the other. */
+/* The feature made of one to four parts (Part or strings), one after the other. */
 static inline ALWAYS_INLINE void feat(Feats *f, const char *a) {
     put(f, a);
     feat_end(f);
 }
-static inline ALWAYS_INLINE void feat2(Feats *f, const char *a, const char *b) {
-    put(f, a);
-    put(f, b);
-    feat_end(f);
-}
-static inline ALWAYS_INLINE void feat3(Feats *f, const char *a, const char *b, const char *c) {
-    put(f, a);
-    put(f, b);
-    put(f, c);
-    feat_end(f);
-}
-static inline ALWAYS_INLINE void feat4(Feats *f, const char *a, const char *b, const char *c,
-                                       const char *d) {
-    put(f, a);
-    put(f, b);
-    put(f, c);
-    put(f, d);
-    feat_end(f);
-}
+#define FEAT_2(f, a, b) (PUT(f, a), PUT(f, b), feat_end(f))
+#define FEAT_3(f, a, b, c) (PUT(f, a), PUT(f, b), PUT(f, c), feat_end(f))
+#define FEAT_4(f, a, b, c, d) (PUT(f, a), PUT(f, b), PUT(f, c), PUT(f, d), feat_end(f))
 #define FEAT_PICK(_1, _2, _3, _4, name, ...) name
-#define featcat(f, ...) FEAT_PICK(__VA_ARGS__, feat4, feat3, feat2, feat)(f, __VA_ARGS__)
+#define featcat(f, ...) FEAT_PICK(__VA_ARGS__, FEAT_4, FEAT_3, FEAT_2, feat)(f, __VA_ARGS__)
 
 /* A small count as a feature value ("len=3"): what "%u" gave for 0..9. */
-static const char *digit(guint v) {
-    static const char *const digits[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
-    g_assert(v < G_N_ELEMENTS(digits));
-    return digits[v];
+static Part digit(guint v) {
+    static const char digits[] = "0123456789";
+    g_assert(v < 10);
+    return (Part){digits + v, 1};
 }
 
-static const char *prior_bucket(double p) {
-    return p < 0.35 ? "lo" : p < 0.55 ? "mid" : p < 0.75 ? "hi" : "top";
+static Part prior_bucket(double p) {
+    return p < 0.35 ? PART("lo") : p < 0.55 ? PART("mid") : p < 0.75 ? PART("hi") : PART("top");
 }
+
+/* class_names as Parts. */
+static const Part class_parts[TP_CLASS_N] = {PART_INIT("none"), PART_INIT("person"),
+                                             PART_INIT("place"), PART_INIT("organization")};
 
 static const struct {
     guint32 bit;
-    const char *name;
+    Part name;
 } lex_names[] = {
-    {TP_LEX_GIVEN_NAME, "given"},     {TP_LEX_SURNAME, "surname"}, {TP_LEX_PARTICLE, "particle"},
-    {TP_LEX_HONORIFIC, "honorific"},  {TP_LEX_TITLE, "title"},     {TP_LEX_ORG_HEAD, "orghead"},
-    {TP_LEX_ORG_SUFFIX, "orgsuffix"}, {TP_LEX_DEMONYM, "demonym"}, {TP_LEX_PORTFOLIO, "portfolio"},
-    {TP_LEX_OFFICE_WORD, "office"},   {TP_LEX_STOPWORD, "stop"},   {TP_LEX_COMMON, "common"},
+    {TP_LEX_GIVEN_NAME, PART_INIT("given")},     {TP_LEX_SURNAME, PART_INIT("surname")},
+    {TP_LEX_PARTICLE, PART_INIT("particle")},    {TP_LEX_HONORIFIC, PART_INIT("honorific")},
+    {TP_LEX_TITLE, PART_INIT("title")},          {TP_LEX_ORG_HEAD, PART_INIT("orghead")},
+    {TP_LEX_ORG_SUFFIX, PART_INIT("orgsuffix")}, {TP_LEX_DEMONYM, PART_INIT("demonym")},
+    {TP_LEX_PORTFOLIO, PART_INIT("portfolio")},  {TP_LEX_OFFICE_WORD, PART_INIT("office")},
+    {TP_LEX_STOPWORD, PART_INIT("stop")},        {TP_LEX_COMMON, PART_INIT("common")},
 };
 
 /* In an all-caps line every word looks like a name, so what the lexicons
- * say weighs differently there: those features carry "|caps". */
-static void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
+ * say weighs differently there: those features carry "|caps". Inlined, so
+ * that `where`, a literal, is written as one. */
+static inline ALWAYS_INLINE void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
     gboolean any = FALSE;
+    Part tail = caps ? PART("|caps") : PART("");
     for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
         if (l & lex_names[i].bit) {
-            featcat(f, where, lex_names[i].name, caps ? "|caps" : "");
+            featcat(f, where, lex_names[i].name, tail);
             any = TRUE;
         }
     }
     if (!any)
-        featcat(f, where, "unknown", caps ? "|caps" : "");
+        featcat(f, where, "unknown", tail);
 }
 
 static char shape_code(const TpCandContext *cx, guint i) {
@@ -704,8 +719,9 @@ static char shape_code(const TpCandContext *cx, guint i) {
         return (cx->words[i] & W_HYPHEN) ? '-' : (cx->words[i] & W_POSS) ? 's' : 'p';
     if (t->flags & TP_TOK_DIGIT)
         return 'd';
-    if ((t->flags & TP_TOK_ABBREV) ||
-        ((t->flags & TP_TOK_CAP) && g_utf8_strlen(key(tt, i), -1) == 1))
+    /* One character: g_utf8_strlen(key, -1) == 1 without its call and count. */
+    const char *k = key(tt, i);
+    if ((t->flags & TP_TOK_ABBREV) || ((t->flags & TP_TOK_CAP) && *k && !*g_utf8_next_char(k)))
         return 'i';
     if (t->flags & TP_TOK_ALLCAPS)
         return 'A';
@@ -752,7 +768,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         if (b - an + 1 > 6)
             sh[k++] = '+';
         sh[k] = '\0';
-        featcat(f, "shape=", sh);
+        featcat(f, "shape=", part_len(sh, k));
     }
     if (ta->flags & TP_TOK_SENT) {
         feat(f, "sent-start");
@@ -806,19 +822,19 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         feat(f, "not-capitalized-run");
 
     /* ---- context ---- */
-    const char *p1 = "BOUND", *p2 = "BOUND", *n1 = "BOUND", *n2 = "BOUND";
+    Part p1 = PART("BOUND"), p2 = PART("BOUND"), n1 = PART("BOUND"), n2 = PART("BOUND");
     if (a > 0 && !(ta->flags & TP_TOK_NL)) {
-        p1 = ctx_class(cx, a - 1);
+        p1 = part(ctx_class(cx, a - 1));
         if (a > 1 && !(tp_tok(tt, a - 1)->flags & TP_TOK_NL))
-            p2 = ctx_class(cx, a - 2);
+            p2 = part(ctx_class(cx, a - 2));
     }
     featcat(f, "p1=", p1);
     featcat(f, "p2=", p2);
     featcat(f, "p2p1=", p2, "|", p1);
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
-        n1 = ctx_class(cx, b + 1);
+        n1 = part(ctx_class(cx, b + 1));
         if (b + 2 < n && !(tp_tok(tt, b + 2)->flags & TP_TOK_NL))
-            n2 = ctx_class(cx, b + 2);
+            n2 = part(ctx_class(cx, b + 2));
     }
     featcat(f, "n1=", n1);
     featcat(f, "n2=", n2);
@@ -895,7 +911,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         n_read++;
         const TpGazValue *v = tp_gazetteer_value(gaz, c->value[k]);
         const TpGazEntry *e = value_entry(gaz, c->value[k]);
-        const char *cn = class_names[k];
+        Part cn = class_parts[k];
         featcat(f, "gaz=", cn);
         featcat(f, "gaz=", cn, "|prior=", prior_bucket(c->prior[k]));
         if (e->kind && k == TP_CLASS_PLACE)
@@ -920,7 +936,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     }
     featcat(f, "gaz.readings=", digit(n_read));
     if (best != TP_CLASS_NONE && n_read > 1)
-        featcat(f, "gaz.best=", class_names[best]);
+        featcat(f, "gaz.best=", class_parts[best]);
     /* Readings inside the span and around it, each kind once. */
     guint32 in_seen = 0, within_seen = 0;
     for (guint i = a; i <= b; i++) {
@@ -948,7 +964,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
             TpClass k = type_class(value_entry(gaz, gm->value)->type);
             if (k != TP_CLASS_NONE && !(within_seen & (1u << k))) {
                 within_seen |= 1u << k;
-                featcat(f, "gaz.within=", class_names[k]);
+                featcat(f, "gaz.within=", class_parts[k]);
             }
         }
     }

@@ -172,6 +172,36 @@ static inline gboolean tp_bytes_equal(const void *a, const void *b, gsize len) {
     return p[0] == q[0] && p[len / 2] == q[len / 2] && p[len - 1] == q[len - 1];
 }
 
+/* memcpy(dst, src, len), inlined for the few bytes of a part of a feature
+ * (the call was most of writing one): two overlapping loads and stores of
+ * eight bytes, or of four, or three single bytes; memcpy past 16 bytes.
+ * With a constant `len` it is the one case's moves (tests/unit/test_image.c
+ * checks it against memcpy). */
+static inline void tp_copy_small(void *dst, const void *src, gsize len) {
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (len > 16) {
+        memcpy(d, s, len);
+    } else if (len >= 8) {
+        guint64 x, y;
+        memcpy(&x, s, 8);
+        memcpy(&y, s + len - 8, 8);
+        memcpy(d, &x, 8);
+        memcpy(d + len - 8, &y, 8);
+    } else if (len >= 4) {
+        guint32 x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + len - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + len - 4, &y, 4);
+    } else if (len > 0) {
+        unsigned char x = s[0], y = s[len / 2], z = s[len - 1];
+        d[0] = x;
+        d[len / 2] = y;
+        d[len - 1] = z;
+    }
+}
+
 /* Byte strings, each numbered (0, 1, ...) in the order it was first
  * added: a scratch set of the words or names of one text, in owned memory
  * only. Open addressing with linear probing on tp_hash_bytes, at most half

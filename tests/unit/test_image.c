@@ -52,6 +52,25 @@ static void test_bytes_equal(void) {
     }
 }
 
+/* ---- tp_copy_small against memcpy ---- */
+
+/* Every length to 40 at every offset: the bytes memcpy writes, and none
+ * outside them. */
+static void test_copy_small(void) {
+    unsigned char src[64], want[80], got[80];
+    for (int i = 0; i < 64; i++)
+        src[i] = (unsigned char)(3 + i * 29);
+    for (gsize off = 0; off < 8; off++) {
+        for (gsize len = 0; len <= 40; len++) {
+            memset(want, 0xee, sizeof want);
+            memset(got, 0xee, sizeof got);
+            memcpy(want + 8 + off, src + off, len);
+            tp_copy_small(got + 8 + off, src + off, len);
+            g_assert_cmpmem(got, sizeof got, want, sizeof want);
+        }
+    }
+}
+
 /* ---- TpStrSet against a GHashTable ---- */
 
 /* Rounds of random byte strings (short, from a small alphabet with NUL in
@@ -325,6 +344,7 @@ int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/image/xxh64", test_xxh64);
     g_test_add_func("/image/bytes-equal", test_bytes_equal);
+    g_test_add_func("/image/copy-small", test_copy_small);
     g_test_add_func("/image/strset", test_strset);
     g_test_add_func("/image/checksum-blocks", test_checksum_blocks);
     g_test_add_func("/image/round-trip", test_round_trip);
