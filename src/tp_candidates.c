@@ -80,17 +80,22 @@ enum {
     W_THE = 1 << 15,      /* "the" */
 };
 
-/* Every word of the lists, with its bits, built once, and the longest word. */
+/* Every word of the lists, with its bits (by its number in `words`), built
+ * once, and the longest word. */
 typedef struct {
-    GHashTable *bits;
+    TpStrSet words;
+    GArray *bits; /* guint32 */
     gsize max_len;
 } WordLists;
 
 static void add_words(WordLists *wl, const char *const *words, guint32 bit) {
     for (guint i = 0; words[i]; i++) {
-        guint32 old = GPOINTER_TO_UINT(g_hash_table_lookup(wl->bits, words[i]));
-        g_hash_table_insert(wl->bits, (gpointer)words[i], GUINT_TO_POINTER(old | bit));
-        wl->max_len = MAX(wl->max_len, strlen(words[i]));
+        gsize len = strlen(words[i]);
+        guint32 num = tp_strset_add(&wl->words, words[i], len, NULL);
+        if (num >= wl->bits->len)
+            g_array_set_size(wl->bits, num + 1);
+        g_array_index(wl->bits, guint32, num) |= bit;
+        wl->max_len = MAX(wl->max_len, len);
     }
 }
 
@@ -98,7 +103,8 @@ static const WordLists *word_lists(void) {
     static gsize once = 0;
     static WordLists wl;
     if (g_once_init_enter(&once)) {
-        wl.bits = g_hash_table_new(g_str_hash, g_str_equal);
+        tp_strset_init(&wl.words);
+        wl.bits = g_array_new(FALSE, TRUE, sizeof(guint32));
         add_words(&wl, function_words, W_FUNCTION);
         add_words(&wl, versus, W_VERSUS);
         static const struct {
@@ -322,14 +328,13 @@ typedef struct {
 } DocSurface;
 
 struct TpCandDoc {
-    GHashTable *surfaces; /* folded surface -> 1 + its index in `store` */
-    GArray *store;        /* DocSurface: one allocation for the text's, not one each */
-    GArray *cue_bits;     /* guint32 per candidate */
-    GArray *surface_of;   /* guint per candidate: its surface's index in `store` */
+    TpStrSet surfaces;  /* folded surfaces, numbered as their DocSurface in `store` */
+    GArray *store;      /* DocSurface: one allocation for the text's, not one each */
+    GArray *cue_bits;   /* guint32 per candidate */
+    GArray *surface_of; /* guint per candidate: its surface's index in `store` */
     GString *scratch;
-    GStringChunk *strings;
-    GHashTable *longer;   /* last word of a longer name -> 1 + its DocLonger's index in
-                           * `longer_store` (keys: the text's tokens) */
+    TpStrSet longer;      /* last words of longer names, numbered as their DocLonger in
+                           * `longer_store` */
     GArray *longer_store; /* DocLonger */
     GHashTable *acronyms; /* acronyms defined in brackets (keys: the text's tokens) */
     GArray *words;        /* guint32 per token: W_* bits (tp_cand_words) */
@@ -343,13 +348,12 @@ typedef struct {
 
 TpCandDoc *tp_cand_doc_new(void) {
     TpCandDoc *d = g_new0(TpCandDoc, 1);
-    d->surfaces = g_hash_table_new(g_str_hash, g_str_equal);
+    tp_strset_init(&d->surfaces);
     d->store = g_array_new(FALSE, FALSE, sizeof(DocSurface));
     d->cue_bits = g_array_new(FALSE, FALSE, sizeof(guint32));
     d->surface_of = g_array_new(FALSE, FALSE, sizeof(guint));
     d->scratch = g_string_new(NULL);
-    d->strings = g_string_chunk_new(4096);
-    d->longer = g_hash_table_new(g_str_hash, g_str_equal);
+    tp_strset_init(&d->longer);
     d->longer_store = g_array_new(FALSE, FALSE, sizeof(DocLonger));
     d->acronyms = g_hash_table_new(g_str_hash, g_str_equal);
     d->words = g_array_new(FALSE, FALSE, sizeof(guint32));
@@ -359,13 +363,12 @@ TpCandDoc *tp_cand_doc_new(void) {
 void tp_cand_doc_free(TpCandDoc *doc) {
     if (doc == NULL)
         return;
-    g_hash_table_destroy(doc->surfaces);
+    tp_strset_clear(&doc->surfaces);
     g_array_free(doc->store, TRUE);
     g_array_free(doc->cue_bits, TRUE);
     g_array_free(doc->surface_of, TRUE);
     g_string_free(doc->scratch, TRUE);
-    g_string_chunk_free(doc->strings);
-    g_hash_table_destroy(doc->longer);
+    tp_strset_clear(&doc->longer);
     g_array_free(doc->longer_store, TRUE);
     g_hash_table_destroy(doc->acronyms);
     g_array_free(doc->words, TRUE);
@@ -382,9 +385,10 @@ const guint32 *tp_cand_words(TpCandDoc *doc, const TpTokens *tt) {
     guint32 *w = (guint32 *)(void *)doc->words->data;
     for (guint i = 0; i < n; i++) {
         const TpToken *t = tp_tok(tt, i);
-        w[i] = t->key_len <= wl->max_len
-                   ? GPOINTER_TO_UINT(g_hash_table_lookup(wl->bits, tp_tok_key(tt, t)))
-                   : 0;
+        guint32 num = t->key_len <= wl->max_len
+                          ? tp_strset_find(&wl->words, tp_tok_key(tt, t), t->key_len)
+                          : TP_STRSET_NONE;
+        w[i] = num != TP_STRSET_NONE ? g_array_index(wl->bits, guint32, num) : 0;
         /* The lexicon's function-word classes (lexicon/function-words.tsv). */
         w[i] |= ((t->lex & TP_LEX_SPEECH_VERB) ? W_SPEECH : 0) |
                 ((t->lex & TP_LEX_PLACE_PREP) ? W_PLACE : 0) |
@@ -460,14 +464,20 @@ static guint32 occurrence_cues(const TpCandContext *cx, const TpCand *c) {
     return bits;
 }
 
-static const char *surface_key(TpCandDoc *doc, const TpTokens *tt, const TpCand *c) {
-    g_string_truncate(doc->scratch, 0);
+/* The keys of the candidate's tokens, joined by spaces, in doc->scratch. */
+static void surface_key(TpCandDoc *doc, const TpTokens *tt, const TpCand *c) {
+    gsize len = c->last - c->first;
+    for (guint i = c->first; i <= c->last; i++)
+        len += tp_tok(tt, i)->key_len;
+    g_string_set_size(doc->scratch, len);
+    char *p = doc->scratch->str;
     for (guint i = c->first; i <= c->last; i++) {
+        const TpToken *t = tp_tok(tt, i);
         if (i > c->first)
-            g_string_append_c(doc->scratch, ' ');
-        g_string_append(doc->scratch, key(tt, i));
+            *p++ = ' ';
+        memcpy(p, tp_tok_key(tt, t), t->key_len);
+        p += t->key_len;
     }
-    return doc->scratch->str;
 }
 
 /* The initials of the capitalized words of [a, b] spell `acr` (folded)? */
@@ -476,22 +486,21 @@ static gboolean initials_match(const TpTokens *tt, guint a, guint b, const char 
 void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *cands) {
     const TpTokens *tt = cx->tt;
     guint n = tt->toks->len;
-    g_hash_table_remove_all(doc->longer);
+    tp_strset_reset(&doc->longer, cands->len);
     g_array_set_size(doc->longer_store, 0);
     g_hash_table_remove_all(doc->acronyms);
     for (guint i = 0; i < cands->len; i++) {
         const TpCand *d = &g_array_index(cands, TpCand, i);
         if (d->last == d->first || !(d->origin & (TP_CAND_RUN | TP_CAND_GAZETTEER)))
             continue;
-        const char *last = key(tt, d->last);
-        guint li = GPOINTER_TO_UINT(g_hash_table_lookup(doc->longer, last));
-        if (li == 0) {
+        const TpToken *tl = tp_tok(tt, d->last);
+        gboolean added;
+        guint li = tp_strset_add(&doc->longer, tp_tok_key(tt, tl), tl->key_len, &added);
+        if (added) {
             DocLonger none = {G_MAXUINT32, G_MAXUINT32};
             g_array_append_val(doc->longer_store, none);
-            li = doc->longer_store->len;
-            g_hash_table_insert(doc->longer, (gpointer)last, GUINT_TO_POINTER(li));
         }
-        DocLonger *l = &g_array_index(doc->longer_store, DocLonger, li - 1);
+        DocLonger *l = &g_array_index(doc->longer_store, DocLonger, li);
         l->min_last = MIN(l->min_last, d->last);
         if ((tp_tok(tt, d->first)->lex & TP_LEX_GIVEN_NAME) ||
             d->value[TP_CLASS_PERSON] != TP_CAND_NO_VALUE)
@@ -508,29 +517,26 @@ void tp_cand_doc_prepare(TpCandDoc *doc, const TpCandContext *cx, const GArray *
         if (found)
             g_hash_table_add(doc->acronyms, (gpointer)key(tt, j));
     }
-    g_hash_table_remove_all(doc->surfaces);
+    tp_strset_reset(&doc->surfaces, cands->len);
     g_array_set_size(doc->store, 0);
-    g_string_chunk_clear(doc->strings);
     g_array_set_size(doc->cue_bits, cands->len);
     g_array_set_size(doc->surface_of, cands->len);
     for (guint i = 0; i < cands->len; i++) {
         const TpCand *c = &g_array_index(cands, TpCand, i);
         guint32 bits = occurrence_cues(cx, c);
-        const char *sk = surface_key(doc, cx->tt, c);
-        guint si = GPOINTER_TO_UINT(g_hash_table_lookup(doc->surfaces, sk));
-        if (si == 0) {
+        surface_key(doc, cx->tt, c);
+        gboolean added;
+        guint si = tp_strset_add(&doc->surfaces, doc->scratch->str, doc->scratch->len, &added);
+        if (added) {
             DocSurface none = {0};
             g_array_append_val(doc->store, none);
-            si = doc->store->len;
-            g_hash_table_insert(doc->surfaces, g_string_chunk_insert(doc->strings, sk),
-                                GUINT_TO_POINTER(si));
         }
-        DocSurface *s = &g_array_index(doc->store, DocSurface, si - 1);
+        DocSurface *s = &g_array_index(doc->store, DocSurface, si);
         s->n++;
         for (int k = 0; k < DOC_N; k++)
             s->with[k] += (bits >> k) & 1;
         g_array_index(doc->cue_bits, guint32, i) = bits;
-        g_array_index(doc->surface_of, guint, i) = si - 1;
+        g_array_index(doc->surface_of, guint, i) = si;
     }
 }
 
@@ -543,18 +549,51 @@ static guint words_in(const TpTokens *tt, guint a, guint b) {
     return n;
 }
 
-/* Features are written one at a time at the end of `out`. For the trainer
- * they stay there, each NUL-terminated; when scoring, each is looked up in
- * the model as soon as it is complete and then dropped, so that no list of
- * strings is kept per candidate and none is printf-formatted (the printf-like
- * helpers and GLib's string hashing were half of the entity path's time). */
+/* Features are built one at a time in a buffer on the stack. For the
+ * trainer each is then appended to `out`, NUL-terminated; when scoring, each
+ * is looked up in the model as soon as it is complete and then dropped, so
+ * that no list of strings is kept per candidate and none is printf-formatted
+ * (the printf-like helpers and GLib's string hashing were half of the entity
+ * path's time). The buffer is not a GString: keeping `out`'s length, size
+ * and NUL up to date for every part, and cutting it back after each lookup,
+ * cost as much as the lookups. */
+#define FEAT_STACK_BYTES 128
 typedef struct {
-    GString *out;
-    gsize start;                /* where the feature being written starts */
+    char *buf;                  /* the feature being written: `stack`, or `spill`'s bytes */
+    gsize len;                  /* its bytes so far */
+    gsize cap;                  /* what `buf` holds */
+    GString *out;               /* the trainer's features, or NULL when scoring */
+    GString *spill;             /* a feature longer than `stack` (a long gazetteer kind), or NULL */
     const TpEntityModel *model; /* scoring: add each feature's weights to `score` */
     double *score;
     guint n;
+    char stack[FEAT_STACK_BYTES];
 } Feats;
+
+static void feats_init(Feats *f, GString *out, GString *spill, const TpEntityModel *model,
+                       double *score) {
+    f->buf = f->stack;
+    f->len = 0;
+    f->cap = sizeof f->stack;
+    f->out = out;
+    f->spill = spill;
+    f->model = model;
+    f->score = score;
+    f->n = 0;
+}
+
+/* Room for `need` bytes: the feature so far moves to `spill` (created if
+ * need be; the caller frees one it did not pass in). Rare, so not inlined. */
+static G_GNUC_NO_INLINE void feat_grow(Feats *f, gsize need) {
+    gboolean on_stack = f->buf == f->stack;
+    if (f->spill == NULL)
+        f->spill = g_string_sized_new(need);
+    g_string_set_size(f->spill, MAX(need, 2 * f->cap));
+    if (on_stack)
+        memcpy(f->spill->str, f->stack, f->len);
+    f->buf = f->spill->str;
+    f->cap = f->spill->len;
+}
 
 /* Inlined, so that a literal part's length is a constant and its copy a few moves. */
 #if defined(__GNUC__)
@@ -563,98 +602,114 @@ typedef struct {
 #define ALWAYS_INLINE
 #endif
 static inline ALWAYS_INLINE void put_len(Feats *f, const char *s, gsize len) {
-    GString *o = f->out;
-    if (G_LIKELY(o->len + len < o->allocated_len)) {
-        memcpy(o->str + o->len, s, len);
-        o->len += len;
-        o->str[o->len] = '\0';
-    } else {
-        g_string_append_len(o, s, (gssize)len);
-    }
+    if (G_UNLIKELY(f->len + len > f->cap))
+        feat_grow(f, f->len + len);
+    tp_copy_small(f->buf + f->len, s, len);
+    f->len += len;
 }
 
 static inline ALWAYS_INLINE void put(Feats *f, const char *s) {
     put_len(f, s, strlen(s));
 }
 
+/* A part of features whose length is known (a literal, a context class
+ * measured once for the several features it is in), so that writing it
+ * needs no strlen. */
+typedef struct {
+    const char *s;
+    gsize len;
+} Part;
+#define PART_INIT(lit)                                                                             \
+    { lit, sizeof(lit) - 1 }
+#define PART(lit) ((Part)PART_INIT(lit))
+
+static inline Part part(const char *s) {
+    return (Part){s, strlen(s)};
+}
+static inline Part part_len(const char *s, gsize len) {
+    return (Part){s, len};
+}
+static inline ALWAYS_INLINE void put_part(Feats *f, Part p) {
+    put_len(f, p.s, p.len);
+}
+/* A Part, or a NUL-terminated string. */
+#define PUT(f, x) _Generic((x), Part : put_part, default : put)(f, x)
+
 static const double *model_weights(const TpEntityModel *m, const char *s, gsize len);
 
-/* The feature written since `f->start` is complete. */
+/* The feature in `f->buf` is complete. */
 static void feat_end(Feats *f) {
     f->n++;
     if (f->model == NULL) {
-        put_len(f, "", 1);
-        f->start = f->out->len;
-        return;
+        g_string_append_len(f->out, f->buf, (gssize)f->len);
+        g_string_append_c(f->out, '\0');
+    } else {
+        const double *w = model_weights(f->model, f->buf, f->len);
+        /* Spelled out: the loop's counter cost as much as the sums (each
+         * class's sum still in feature order, so the same doubles). */
+        G_STATIC_ASSERT(TP_CLASS_N == 4);
+        if (w) {
+            f->score[0] += w[0];
+            f->score[1] += w[1];
+            f->score[2] += w[2];
+            f->score[3] += w[3];
+        }
     }
-    const double *w = model_weights(f->model, f->out->str + f->start, f->out->len - f->start);
-    if (w)
-        for (int k = 0; k < TP_CLASS_N; k++)
-            f->score[k] += w[k];
-    f->out->len = f->start;
-    f->out->str[f->start] = '\0';
+    f->len = 0;
 }
 
-/* The feature made of one to four strings, one after the other. */
+/* The feature made of one to four parts (Part or strings), one after the other. */
 static inline ALWAYS_INLINE void feat(Feats *f, const char *a) {
     put(f, a);
     feat_end(f);
 }
-static inline ALWAYS_INLINE void feat2(Feats *f, const char *a, const char *b) {
-    put(f, a);
-    put(f, b);
-    feat_end(f);
-}
-static inline ALWAYS_INLINE void feat3(Feats *f, const char *a, const char *b, const char *c) {
-    put(f, a);
-    put(f, b);
-    put(f, c);
-    feat_end(f);
-}
-static inline ALWAYS_INLINE void feat4(Feats *f, const char *a, const char *b, const char *c,
-                                       const char *d) {
-    put(f, a);
-    put(f, b);
-    put(f, c);
-    put(f, d);
-    feat_end(f);
-}
+#define FEAT_2(f, a, b) (PUT(f, a), PUT(f, b), feat_end(f))
+#define FEAT_3(f, a, b, c) (PUT(f, a), PUT(f, b), PUT(f, c), feat_end(f))
+#define FEAT_4(f, a, b, c, d) (PUT(f, a), PUT(f, b), PUT(f, c), PUT(f, d), feat_end(f))
 #define FEAT_PICK(_1, _2, _3, _4, name, ...) name
-#define featcat(f, ...) FEAT_PICK(__VA_ARGS__, feat4, feat3, feat2, feat)(f, __VA_ARGS__)
+#define featcat(f, ...) FEAT_PICK(__VA_ARGS__, FEAT_4, FEAT_3, FEAT_2, feat)(f, __VA_ARGS__)
 
 /* A small count as a feature value ("len=3"): what "%u" gave for 0..9. */
-static const char *digit(guint v) {
-    static const char *const digits[] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
-    g_assert(v < G_N_ELEMENTS(digits));
-    return digits[v];
+static Part digit(guint v) {
+    static const char digits[] = "0123456789";
+    g_assert(v < 10);
+    return (Part){digits + v, 1};
 }
 
-static const char *prior_bucket(double p) {
-    return p < 0.35 ? "lo" : p < 0.55 ? "mid" : p < 0.75 ? "hi" : "top";
+static Part prior_bucket(double p) {
+    return p < 0.35 ? PART("lo") : p < 0.55 ? PART("mid") : p < 0.75 ? PART("hi") : PART("top");
 }
+
+/* class_names as Parts. */
+static const Part class_parts[TP_CLASS_N] = {PART_INIT("none"), PART_INIT("person"),
+                                             PART_INIT("place"), PART_INIT("organization")};
 
 static const struct {
     guint32 bit;
-    const char *name;
+    Part name;
 } lex_names[] = {
-    {TP_LEX_GIVEN_NAME, "given"},     {TP_LEX_SURNAME, "surname"}, {TP_LEX_PARTICLE, "particle"},
-    {TP_LEX_HONORIFIC, "honorific"},  {TP_LEX_TITLE, "title"},     {TP_LEX_ORG_HEAD, "orghead"},
-    {TP_LEX_ORG_SUFFIX, "orgsuffix"}, {TP_LEX_DEMONYM, "demonym"}, {TP_LEX_PORTFOLIO, "portfolio"},
-    {TP_LEX_OFFICE_WORD, "office"},   {TP_LEX_STOPWORD, "stop"},   {TP_LEX_COMMON, "common"},
+    {TP_LEX_GIVEN_NAME, PART_INIT("given")},     {TP_LEX_SURNAME, PART_INIT("surname")},
+    {TP_LEX_PARTICLE, PART_INIT("particle")},    {TP_LEX_HONORIFIC, PART_INIT("honorific")},
+    {TP_LEX_TITLE, PART_INIT("title")},          {TP_LEX_ORG_HEAD, PART_INIT("orghead")},
+    {TP_LEX_ORG_SUFFIX, PART_INIT("orgsuffix")}, {TP_LEX_DEMONYM, PART_INIT("demonym")},
+    {TP_LEX_PORTFOLIO, PART_INIT("portfolio")},  {TP_LEX_OFFICE_WORD, PART_INIT("office")},
+    {TP_LEX_STOPWORD, PART_INIT("stop")},        {TP_LEX_COMMON, PART_INIT("common")},
 };
 
 /* In an all-caps line every word looks like a name, so what the lexicons
- * say weighs differently there: those features carry "|caps". */
-static void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
+ * say weighs differently there: those features carry "|caps". Inlined, so
+ * that `where`, a literal, is written as one. */
+static inline ALWAYS_INLINE void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
     gboolean any = FALSE;
+    Part tail = caps ? PART("|caps") : PART("");
     for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
         if (l & lex_names[i].bit) {
-            featcat(f, where, lex_names[i].name, caps ? "|caps" : "");
+            featcat(f, where, lex_names[i].name, tail);
             any = TRUE;
         }
     }
     if (!any)
-        featcat(f, where, "unknown", caps ? "|caps" : "");
+        featcat(f, where, "unknown", tail);
 }
 
 static char shape_code(const TpCandContext *cx, guint i) {
@@ -664,8 +719,9 @@ static char shape_code(const TpCandContext *cx, guint i) {
         return (cx->words[i] & W_HYPHEN) ? '-' : (cx->words[i] & W_POSS) ? 's' : 'p';
     if (t->flags & TP_TOK_DIGIT)
         return 'd';
-    if ((t->flags & TP_TOK_ABBREV) ||
-        ((t->flags & TP_TOK_CAP) && g_utf8_strlen(key(tt, i), -1) == 1))
+    /* One character: g_utf8_strlen(key, -1) == 1 without its call and count. */
+    const char *k = key(tt, i);
+    if ((t->flags & TP_TOK_ABBREV) || ((t->flags & TP_TOK_CAP) && *k && !*g_utf8_next_char(k)))
         return 'i';
     if (t->flags & TP_TOK_ALLCAPS)
         return 'A';
@@ -712,7 +768,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         if (b - an + 1 > 6)
             sh[k++] = '+';
         sh[k] = '\0';
-        featcat(f, "shape=", sh);
+        featcat(f, "shape=", part_len(sh, k));
     }
     if (ta->flags & TP_TOK_SENT) {
         feat(f, "sent-start");
@@ -766,19 +822,19 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         feat(f, "not-capitalized-run");
 
     /* ---- context ---- */
-    const char *p1 = "BOUND", *p2 = "BOUND", *n1 = "BOUND", *n2 = "BOUND";
+    Part p1 = PART("BOUND"), p2 = PART("BOUND"), n1 = PART("BOUND"), n2 = PART("BOUND");
     if (a > 0 && !(ta->flags & TP_TOK_NL)) {
-        p1 = ctx_class(cx, a - 1);
+        p1 = part(ctx_class(cx, a - 1));
         if (a > 1 && !(tp_tok(tt, a - 1)->flags & TP_TOK_NL))
-            p2 = ctx_class(cx, a - 2);
+            p2 = part(ctx_class(cx, a - 2));
     }
     featcat(f, "p1=", p1);
     featcat(f, "p2=", p2);
     featcat(f, "p2p1=", p2, "|", p1);
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
-        n1 = ctx_class(cx, b + 1);
+        n1 = part(ctx_class(cx, b + 1));
         if (b + 2 < n && !(tp_tok(tt, b + 2)->flags & TP_TOK_NL))
-            n2 = ctx_class(cx, b + 2);
+            n2 = part(ctx_class(cx, b + 2));
     }
     featcat(f, "n1=", n1);
     featcat(f, "n2=", n2);
@@ -855,7 +911,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         n_read++;
         const TpGazValue *v = tp_gazetteer_value(gaz, c->value[k]);
         const TpGazEntry *e = value_entry(gaz, c->value[k]);
-        const char *cn = class_names[k];
+        Part cn = class_parts[k];
         featcat(f, "gaz=", cn);
         featcat(f, "gaz=", cn, "|prior=", prior_bucket(c->prior[k]));
         if (e->kind && k == TP_CLASS_PLACE)
@@ -880,7 +936,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     }
     featcat(f, "gaz.readings=", digit(n_read));
     if (best != TP_CLASS_NONE && n_read > 1)
-        featcat(f, "gaz.best=", class_names[best]);
+        featcat(f, "gaz.best=", class_parts[best]);
     /* Readings inside the span and around it, each kind once. */
     guint32 in_seen = 0, within_seen = 0;
     for (guint i = a; i <= b; i++) {
@@ -908,7 +964,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
             TpClass k = type_class(value_entry(gaz, gm->value)->type);
             if (k != TP_CLASS_NONE && !(within_seen & (1u << k))) {
                 within_seen |= 1u << k;
-                featcat(f, "gaz.within=", class_names[k]);
+                featcat(f, "gaz.within=", class_parts[k]);
             }
         }
     }
@@ -959,8 +1015,9 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     if (words == 1) {
         /* A longer form earlier whose last word this is: "John Healey" ... "Healey". */
         const char *kk = key(tt, an);
-        guint li = GPOINTER_TO_UINT(g_hash_table_lookup(doc->longer, kk));
-        const DocLonger *l = li ? &g_array_index(doc->longer_store, DocLonger, li - 1) : NULL;
+        guint li = tp_strset_find(&doc->longer, kk, tn->key_len);
+        const DocLonger *l =
+            li != TP_STRSET_NONE ? &g_array_index(doc->longer_store, DocLonger, li) : NULL;
         if (l && l->min_last < a)
             feat(f, "doc.longer-earlier");
         if (l && l->min_person_last < a)
@@ -975,8 +1032,12 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
 guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArray *cands, guint ci,
                        GString *out) {
     g_string_truncate(out, 0);
-    Feats f = {out, 0, NULL, NULL, 0};
-    return cand_features(cx, doc, cands, ci, &f);
+    Feats f;
+    feats_init(&f, out, NULL, NULL, NULL);
+    guint n = cand_features(cx, doc, cands, ci, &f);
+    if (f.spill)
+        g_string_free(f.spill, TRUE);
+    return n;
 }
 
 /* ---- the model ---- */
@@ -996,7 +1057,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
 typedef struct {
     guint32 name; /* pool offset; 0: an empty slot */
     guint32 len;
-    guint32 hash; /* the high half of the name's feat_hash */
+    guint32 hash; /* the high half of the name's tp_hash_bytes */
     guint32 w;    /* the feature's index: its weights at w * TP_CLASS_N */
 } FeatSlot;
 
@@ -1028,44 +1089,9 @@ guint tp_entity_model_n_features(const TpEntityModel *model) {
     return model->n_feat;
 }
 
-/* A hash of the short strings features are (8 bytes a step),
- * inlined where XXH64's call and byte loop were most of a lookup; the
- * table compares names in full, so the hash only spreads them. It places
- * the slots of an image's table: part of the image format. */
-static inline guint64 feat_hash(const char *s, gsize len) {
-    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ len;
-    gsize n = len;
-    const char *p = s;
-    guint64 v;
-    for (; n > 8; p += 8, n -= 8) {
-        memcpy(&v, p, 8);
-        h = (h ^ v) * G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
-        h ^= h >> 31;
-    }
-    /* The last 1 to 8 bytes without a byte loop: the final eight (which may
-     * overlap those before), two fours, or three single bytes. */
-    if (len >= 8) {
-        memcpy(&v, s + len - 8, 8);
-    } else if (len >= 4) {
-        guint32 lo, hi;
-        memcpy(&lo, s, 4);
-        memcpy(&hi, s + len - 4, 4);
-        v = lo | (guint64)hi << 32;
-    } else if (len > 0) {
-        v = (guint64)(guchar)s[0] | (guint64)(guchar)s[len / 2] << 8 |
-            (guint64)(guchar)s[len - 1] << 16;
-    } else {
-        v = 0;
-    }
-    h = (h ^ v) * G_GUINT64_CONSTANT(0x94D049BB133111EB);
-    h ^= h >> 29;
-    h *= G_GUINT64_CONSTANT(0xBF58476D1CE4E5B9);
-    return h ^ (h >> 32);
-}
-
 /* The slot of feature `s` (`len` bytes): its own, or the empty one where it
  * would go, or NULL when a (borrowed) table has no empty slot on the way. */
-static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, guint64 h) {
+static inline FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, guint64 h) {
     guint32 hi = (guint32)(h >> 32);
     FeatSlot *slots = m->slots.data;
     const char *names = m->names.bytes.data;
@@ -1073,14 +1099,14 @@ static FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize len, gu
     for (guint32 step = 0; step <= m->mask; step++, i = (i + 1) & m->mask) {
         FeatSlot *sl = &slots[i];
         if (sl->name == 0 ||
-            (sl->hash == hi && sl->len == len && memcmp(names + sl->name, s, len) == 0))
+            (sl->hash == hi && sl->len == len && tp_bytes_equal(names + sl->name, s, len)))
             return sl;
     }
     return NULL;
 }
 
 static const double *model_weights(const TpEntityModel *m, const char *s, gsize len) {
-    const FeatSlot *sl = model_slot(m, s, len, feat_hash(s, len));
+    const FeatSlot *sl = model_slot(m, s, len, tp_hash_bytes(s, len));
     if (sl == NULL || sl->name == 0)
         return NULL;
     return (const double *)m->weights.data + (gsize)sl->w * TP_CLASS_N;
@@ -1182,7 +1208,7 @@ TpEntityModel *tp_entity_model_parse(const char *name, const char *contents, gsi
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: empty feature name", name, i + 1);
             goto fail;
         }
-        guint64 h = feat_hash(fname, flen);
+        guint64 h = tp_hash_bytes(fname, flen);
         FeatSlot *sl = model_slot(m, fname, flen, h);
         if (sl->name != 0) {
             g_set_error(error, TP_ERROR, TP_ERROR_PARSE, "%s:%u: feature '%s' given twice", name,
@@ -1309,8 +1335,8 @@ void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands,
     TpCand *c = &g_array_index(cands, TpCand, ci);
     /* Summed in feature order, as tp_entity_model_score does: the same doubles. */
     double score[TP_CLASS_N] = {0.0};
-    g_string_truncate(scratch, 0);
-    Feats f = {scratch, 0, model, score, 0};
+    Feats f;
+    feats_init(&f, NULL, scratch, model, score);
     cand_features(cx, doc, cands, ci, &f);
     for (int k = 0; k < TP_CLASS_N; k++)
         c->score[k] = score[k];

@@ -89,7 +89,7 @@ guint tp_entity_model_n_features(const TpEntityModel *model);
 void tp_entity_model_score(const TpEntityModel *model, const char *features, guint n, TpCand *c);
 /* Score candidate `i` of `cands` as tp_cand_features() then
  * tp_entity_model_score() would, to the same doubles, without keeping its
- * features (`scratch` holds one at a time). */
+ * features (`scratch` holds one too long for the stack). */
 void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands, guint i,
                    const TpEntityModel *model, GString *scratch);
 /* The model as image sections (its table, names and weights, as they are

@@ -197,3 +197,88 @@ gboolean tp_strmap_valid(TpStrMap *m, guint32 val_bound) {
 gboolean tp_u64map_valid(const TpU64Map *m) {
     return power_of_two_or_zero(m->keys.len) && m->keys.len == m->vals.len;
 }
+
+/* ---- TpStrSet ---- */
+
+#define STRSET_MIN_SLOTS 16
+
+/* A table of `size` empty slots, and room for the slots of the at most
+ * size / 2 keys it may hold. */
+static void strset_alloc(TpStrSet *s, guint32 size) {
+    s->slots = g_new0(TpStrSetSlot, size);
+    s->slot_of = g_new(guint32, size / 2);
+    s->mask = size - 1;
+}
+
+void tp_strset_init(TpStrSet *s) {
+    memset(s, 0, sizeof *s);
+    strset_alloc(s, STRSET_MIN_SLOTS);
+}
+
+void tp_strset_clear(TpStrSet *s) {
+    g_free(s->slots);
+    g_free(s->slot_of);
+    g_free(s->keys);
+    memset(s, 0, sizeof *s);
+}
+
+void tp_strset_reset(TpStrSet *s, guint32 expected) {
+    guint32 want = STRSET_MIN_SLOTS;
+    while (want < 2 * (guint64)expected + 2)
+        want *= 2;
+    if (want > s->mask + 1) {
+        g_free(s->slots);
+        g_free(s->slot_of);
+        strset_alloc(s, want);
+    } else {
+        /* Not a memset of the whole table: it stays as big as the longest text's. */
+        for (guint32 i = 0; i < s->n; i++)
+            s->slots[s->slot_of[i]] = (TpStrSetSlot){0};
+    }
+    s->n = 0;
+    s->keys_len = 0;
+}
+
+static void strset_grow(TpStrSet *s) {
+    TpStrSetSlot *old = s->slots;
+    guint32 old_size = s->mask + 1;
+    g_free(s->slot_of);
+    strset_alloc(s, old_size * 2);
+    for (guint32 i = 0; i < old_size; i++) {
+        if (old[i].num == 0)
+            continue;
+        guint64 h = tp_hash_bytes(s->keys + old[i].off, old[i].len);
+        guint32 j = (guint32)h & s->mask;
+        while (s->slots[j].num)
+            j = (j + 1) & s->mask;
+        s->slots[j] = old[i];
+        s->slot_of[old[i].num - 1] = j;
+    }
+    g_free(old);
+}
+
+guint32 tp_strset_add(TpStrSet *s, const char *key, gsize len, gboolean *out_added) {
+    guint64 h = tp_hash_bytes(key, len);
+    TpStrSetSlot *sl = (TpStrSetSlot *)tp_strset_slot(s, key, len, h);
+    if (sl->num) {
+        if (out_added)
+            *out_added = FALSE;
+        return sl->num - 1;
+    }
+    if (2 * ((guint64)s->n + 1) > s->mask + 1) {
+        strset_grow(s);
+        sl = (TpStrSetSlot *)tp_strset_slot(s, key, len, h);
+    }
+    if (s->keys_len + len > s->keys_cap) {
+        s->keys_cap = MAX(2 * s->keys_cap, s->keys_len + len + 256);
+        s->keys = g_realloc(s->keys, s->keys_cap);
+    }
+    g_assert(s->keys_len + len < G_MAXUINT32);
+    memcpy(s->keys + s->keys_len, key, len);
+    *sl = (TpStrSetSlot){(guint32)(h >> 32), (guint32)s->keys_len, (guint32)len, s->n + 1};
+    s->slot_of[s->n] = (guint32)(sl - s->slots);
+    s->keys_len += len;
+    if (out_added)
+        *out_added = TRUE;
+    return s->n++;
+}

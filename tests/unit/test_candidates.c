@@ -302,6 +302,49 @@ static TpImage *save_and_open(TpImageWriter *w) {
     return img;
 }
 
+/* A feature longer than the feature builder's stack buffer (a user's
+ * gazetteer may give a place any kind) is written whole for the trainer and
+ * scored whole: the model below makes a person only of its weight. */
+static void test_long_feature(void) {
+    g_autofree char *kind = g_strnfill(300, 'k');
+    g_autofree char *gaz = g_strdup_printf("# tagpipe-gazetteer 1\n"
+                                           "place\tplace/test-zzyzx\tZzyzxville\t-\t"
+                                           "country=US;kind=%s;prior=0.5;source=test\n",
+                                           kind);
+    g_autofree char *feature = g_strconcat("gaz=place|kind=", kind, NULL);
+    g_autofree char *model = g_strdup_printf(GOOD_HEAD "features\t2\nw\tbias\t1\t0\t0\t0\n"
+                                                       "w\t%s\t0\t5\t0\t0\n",
+                                             feature);
+    g_autofree char *gaz_path = tp_test_write_tmp("tp-gaz-XXXXXX.tsv", gaz, -1);
+    g_autofree char *model_path = tp_test_write_tmp("tp-model-XXXXXX.model", model, -1);
+    g_autoptr(GError) error = NULL;
+    TpKnowledge *kl = tp_knowledge_new();
+    g_assert_true(tp_knowledge_load_dir(kl, SRCDIR "/gazetteers", &error));
+    g_assert_true(tp_knowledge_load_file(kl, gaz_path, &error));
+    g_assert_true(tp_knowledge_load_entity_model(kl, model_path, &error));
+    g_assert_no_error(error);
+
+    const char *text = "Then Zzyzxville was quiet.";
+    Probe p = {5, 15, g_ptr_array_new_with_free_func(g_free), FALSE};
+    TpTagger *t = tp_tagger_new(kl, NULL);
+    g_assert_true(tp_tagger_collect_candidates(t, text, -1, probe_one, &p, NULL));
+    g_assert_true(p.found);
+    g_assert_true(has(p.features, feature));
+    /* the features after it are whole too */
+    g_assert_true(has(p.features, "gctx=place|p1=SentCommon"));
+    g_ptr_array_free(p.features, TRUE);
+
+    const TpEntity *es = NULL;
+    gsize n = 0;
+    g_assert_true(tp_tagger_tag_text(t, text, -1, &es, &n, NULL));
+    g_assert_cmpuint(n, ==, 1);
+    g_assert_cmpint(es[0].type, ==, TP_ENTITY_PERSON);
+    tp_tagger_free(t);
+    tp_knowledge_free(kl);
+    g_assert_cmpint(g_unlink(gaz_path), ==, 0);
+    g_assert_cmpint(g_unlink(model_path), ==, 0);
+}
+
 /* The model's own feature table (tp_candidates.c) against a GHashTable of the
  * same file: every feature of the shipped model, and near misses of each
  * (a prefix, one byte more, one byte changed), score what the GHashTable says. */
@@ -499,6 +542,7 @@ int main(int argc, char **argv) {
         g_test_add_data_func(bad_models[i].path, &bad_models[i], test_bad_model);
     g_test_add_func("/model/load/good", test_good_model);
     g_test_add_func("/model/table", test_model_table);
+    g_test_add_func("/model/long-feature", test_long_feature);
     for (guint i = 0; i < G_N_ELEMENTS(bad_sections); i++)
         g_test_add_data_func(bad_sections[i].path, &bad_sections[i], test_image_sections);
     g_test_add_func("/trainer/determinism", test_trainer_determinism);

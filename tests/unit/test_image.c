@@ -25,6 +25,103 @@ static void test_xxh64(void) {
     g_assert_cmphex(tp_xxh64(buf, sizeof buf, 0) & 0xffffffffu, ==, 0xb66f4ed1u);
 }
 
+/* ---- tp_bytes_equal against memcmp ---- */
+
+/* Every length to 40 at every offset of two buffers, equal and with each
+ * single byte changed (the first, the last, and each of the overlapping
+ * four- and eight-byte loads). */
+static void test_bytes_equal(void) {
+    unsigned char a[64], b[64];
+    for (int i = 0; i < 64; i++)
+        a[i] = b[i] = (unsigned char)(7 + i * 13);
+    for (gsize off = 0; off < 8; off++) {
+        for (gsize len = 0; len <= 40; len++) {
+            g_assert_true(tp_bytes_equal(a + off, b + off, len));
+            for (gsize d = 0; d < len; d++) {
+                b[off + d] ^= 0x20;
+                g_assert_cmpint(tp_bytes_equal(a + off, b + off, len), ==,
+                                memcmp(a + off, b + off, len) == 0);
+                g_assert_false(tp_bytes_equal(a + off, b + off, len));
+                b[off + d] ^= 0x20;
+            }
+            /* a difference just past the end is not seen */
+            b[off + len] ^= 0x20;
+            g_assert_true(tp_bytes_equal(a + off, b + off, len));
+            b[off + len] ^= 0x20;
+        }
+    }
+}
+
+/* ---- tp_copy_small against memcpy ---- */
+
+/* Every length to 40 at every offset: the bytes memcpy writes, and none
+ * outside them. */
+static void test_copy_small(void) {
+    unsigned char src[64], want[80], got[80];
+    for (int i = 0; i < 64; i++)
+        src[i] = (unsigned char)(3 + i * 29);
+    for (gsize off = 0; off < 8; off++) {
+        for (gsize len = 0; len <= 40; len++) {
+            memset(want, 0xee, sizeof want);
+            memset(got, 0xee, sizeof got);
+            memcpy(want + 8 + off, src + off, len);
+            tp_copy_small(got + 8 + off, src + off, len);
+            g_assert_cmpmem(got, sizeof got, want, sizeof want);
+        }
+    }
+}
+
+/* ---- TpStrSet against a GHashTable ---- */
+
+/* Rounds of random byte strings (short, from a small alphabet with NUL in
+ * it, so that many repeat) added to a TpStrSet and to a GHashTable of
+ * GBytes: the same numbers, the same finds (of the keys and of others),
+ * across growth and resets, expected sizes too small and too large. */
+static void test_strset(void) {
+    GRand *rand = g_rand_new_with_seed(7);
+    TpStrSet set;
+    tp_strset_init(&set);
+    static const guint32 rounds[][2] = {{10, 0},    {300, 300}, {2000, 5},
+                                        {50, 4000}, {0, 0},     {900, 1}};
+    for (guint r = 0; r < G_N_ELEMENTS(rounds); r++) {
+        tp_strset_reset(&set, rounds[r][1]);
+        g_autoptr(GHashTable) ref =
+            g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+        for (guint i = 0; i < rounds[r][0]; i++) {
+            char key[40];
+            gsize len = (gsize)g_rand_int_range(rand, 0, (i % 7 == 0) ? 40 : 4);
+            for (gsize j = 0; j < len; j++)
+                key[j] = "ab\0c"[g_rand_int_range(rand, 0, 4)];
+            GBytes *b = g_bytes_new(key, len);
+            gpointer num;
+            gboolean known = g_hash_table_lookup_extended(ref, b, NULL, &num);
+            g_assert_cmpuint(tp_strset_find(&set, key, len), ==,
+                             known ? GPOINTER_TO_UINT(num) : TP_STRSET_NONE);
+            gboolean added = FALSE;
+            guint32 got = tp_strset_add(&set, key, len, &added);
+            g_assert_cmpint(added, ==, !known);
+            if (known) {
+                g_assert_cmpuint(got, ==, GPOINTER_TO_UINT(num));
+                g_bytes_unref(b);
+            } else {
+                g_assert_cmpuint(got, ==, g_hash_table_size(ref));
+                g_hash_table_insert(ref, b, GUINT_TO_POINTER(got));
+            }
+        }
+        GHashTableIter it;
+        gpointer kb, num;
+        g_hash_table_iter_init(&it, ref);
+        while (g_hash_table_iter_next(&it, &kb, &num)) {
+            gsize len;
+            const char *key = g_bytes_get_data(kb, &len);
+            g_assert_cmpuint(tp_strset_find(&set, key, len), ==, GPOINTER_TO_UINT(num));
+        }
+        g_assert_cmpuint(set.n, ==, g_hash_table_size(ref));
+    }
+    tp_strset_clear(&set);
+    g_rand_free(rand);
+}
+
 /* ---- round trip ---- */
 
 static TpKnowledge *text_knowledge(void) {
@@ -246,6 +343,9 @@ static void test_missing(void) {
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/image/xxh64", test_xxh64);
+    g_test_add_func("/image/bytes-equal", test_bytes_equal);
+    g_test_add_func("/image/copy-small", test_copy_small);
+    g_test_add_func("/image/strset", test_strset);
     g_test_add_func("/image/checksum-blocks", test_checksum_blocks);
     g_test_add_func("/image/round-trip", test_round_trip);
     g_test_add_func("/image/stale", test_stale);
