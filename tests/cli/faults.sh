@@ -55,6 +55,10 @@ done
 # ---- the same signal twice at once (as `timeout` sends it: to the child, then
 # to its process group) is one stop: whole lines, exit 130 ----
 for n in 1 2; do
+    # Emptied first: wait_output must not see the last run's output and
+    # signal before this tagpipe has started (a background job ignores
+    # SIGINT until it has: the run then went on to the end of `yes`).
+    : > "$tmp/out"
     timeout 120 yes '{"text":"Talks in Kyiv went on."}' > "$tmp/fifo" &
     ypid=$!
     "$TAGPIPE" --gazetteers "$TESTDATA/gazetteers" --models "$TESTDATA/models" --threads "$n" \
