@@ -88,6 +88,10 @@ struct TpTopicScratch {
     GHashTable *memo; /* word (stemmer's input, or raw bytes) -> index + 1 into words */
     GArray *words;    /* WordMemo */
     GStringChunk *memo_strings;
+    /* The same memo by the token's interned id (tp_gazetteer_lexicon_tokens),
+     * for words the gazetteers' vocabulary has: guint32 per id, index + 1
+     * into words, 0 not yet seen; an array read before the string hash. */
+    GArray *by_id;
 };
 
 typedef enum { WORD_STOP, WORD_NO_STEM, WORD_STEM } WordKind;
@@ -486,6 +490,7 @@ TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
         s->memo = g_hash_table_new(g_str_hash, g_str_equal);
         s->words = g_array_new(FALSE, FALSE, sizeof(WordMemo));
         s->memo_strings = g_string_chunk_new(1 << 16);
+        s->by_id = g_array_new(FALSE, TRUE, sizeof(guint32));
     }
     return s;
 }
@@ -494,6 +499,7 @@ static void memo_clear(TpTopicScratch *s) {
     g_hash_table_remove_all(s->memo);
     g_array_set_size(s->words, 0);
     g_string_chunk_clear(s->memo_strings);
+    g_array_set_size(s->by_id, 0);
 }
 
 void tp_topic_scratch_free(TpTopicScratch *s) {
@@ -517,6 +523,7 @@ void tp_topic_scratch_free(TpTopicScratch *s) {
         g_hash_table_destroy(s->memo);
         g_array_free(s->words, TRUE);
         g_string_chunk_free(s->memo_strings);
+        g_array_free(s->by_id, TRUE);
     }
     g_free(s);
 }
@@ -593,8 +600,20 @@ static gint32 feature_index(const TpTopicScratch *s, const char *feat) {
 
 /* What token `t` gives (its stem id and unigram feature), from the memo or
  * worked out and remembered. */
+/* Note `index1` (index + 1 into words) as the memo of interned id `id`. */
+static void memo_by_id(TpTopicScratch *s, guint32 id, guint32 index1) {
+    if (id >= s->by_id->len)
+        g_array_set_size(s->by_id, id + 1); /* zero-filled: not yet seen */
+    g_array_index(s->by_id, guint32, id) = index1;
+}
+
 static const WordMemo *word_memo(TpTopicScratch *s, const char *text, const TpTokens *tt,
                                  const TpToken *t) {
+    /* The key is the token's folded key (one interned id per key) unless
+     * the stemmer keeps diacritics. */
+    guint32 id = !s->keep_diacritics && tt->interned ? t->gaz_id : G_MAXUINT32;
+    if (id < s->by_id->len && g_array_index(s->by_id, guint32, id))
+        return &g_array_index(s->words, WordMemo, g_array_index(s->by_id, guint32, id) - 1);
     const char *key = tp_tok_key(tt, t);
     if (s->keep_diacritics) {
         g_string_assign(s->buf, "");
@@ -602,8 +621,11 @@ static const WordMemo *word_memo(TpTopicScratch *s, const char *text, const TpTo
         key = s->buf->str;
     }
     gpointer v = g_hash_table_lookup(s->memo, key);
-    if (v)
+    if (v) {
+        if (id != G_MAXUINT32)
+            memo_by_id(s, id, GPOINTER_TO_UINT(v));
         return &g_array_index(s->words, WordMemo, GPOINTER_TO_UINT(v) - 1);
+    }
     WordMemo w = {.kind = WORD_NO_STEM, .stem = NO_STEM_ID, .feature = -1};
     char *stored = g_string_chunk_insert(s->memo_strings, key);
     stem_input(s, text, tt, t);
@@ -618,12 +640,14 @@ static const WordMemo *word_memo(TpTopicScratch *s, const char *text, const TpTo
         g_string_append_len(s->buf, (const char *)stem, stem_len);
         w.kind = WORD_STEM;
         w.feature = feature_index(s, s->buf->str);
-        const guint32 *id = tp_strmap_get(&s->m->stem_ids, &s->m->pool, s->buf->str + 2);
-        if (id)
-            w.stem = *id;
+        const guint32 *stem_id = tp_strmap_get(&s->m->stem_ids, &s->m->pool, s->buf->str + 2);
+        if (stem_id)
+            w.stem = *stem_id;
     }
     g_array_append_val(s->words, w);
     g_hash_table_insert(s->memo, stored, GUINT_TO_POINTER(s->words->len));
+    if (id != G_MAXUINT32)
+        memo_by_id(s, id, s->words->len);
     return &g_array_index(s->words, WordMemo, s->words->len - 1);
 }
 

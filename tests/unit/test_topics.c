@@ -319,6 +319,44 @@ static char *line_topics(TpTagger *t, const char *line, const char *const *field
     return g_string_free(s, FALSE);
 }
 
+/* The per-thread memo of what each word gives (by string and by interned
+ * token id) never changes a score: each text scores the same in a tagger
+ * that has seen the texts before it (in other cases and spellings) as in a
+ * fresh one. */
+static void test_memo_same_scores(void) {
+    TpKnowledge *k = shipped();
+    g_autoptr(GError) error = NULL;
+    static const char *const texts[] = {
+        "Kyiv talks: the minister said the election would go ahead.",
+        "KYIV TALKS: THE MINISTER SAID THE ELECTION WOULD GO AHEAD.",
+        "kyiv, ministers, elections and the football league.",
+        "The football league met in Kyiv; the Minister resigned.",
+        "Erdoğan and Zelenskyy’s ministers met in Kyiv.",
+    };
+    TpTagger *warm = tp_tagger_new(k, &error);
+    for (guint i = 0; i < G_N_ELEMENTS(texts); i++) {
+        TpTagger *cold = tp_tagger_new(k, &error);
+        TpTagger *both[] = {warm, cold};
+        const TpTopic *ts[2];
+        gsize nt[2];
+        for (guint j = 0; j < 2; j++) {
+            const TpEntity *es;
+            gsize n;
+            tp_tagger_reset(both[j]);
+            g_assert_true(tp_tagger_tag_text(both[j], texts[i], -1, &es, &n, &error));
+            ts[j] = tp_tagger_topics(both[j], 0.0, 17, &nt[j]);
+        }
+        g_assert_cmpuint(nt[0], ==, nt[1]);
+        g_assert_cmpuint(nt[0], >, 0);
+        for (gsize j = 0; j < nt[0]; j++) {
+            g_assert_cmpstr(ts[0][j].label, ==, ts[1][j].label);
+            g_assert_cmpfloat(ts[0][j].score, ==, ts[1][j].score);
+        }
+        tp_tagger_free(cold);
+    }
+    tp_tagger_free(warm);
+}
+
 static void test_shipped_examples(void) {
     TpKnowledge *k = shipped();
     g_autoptr(GError) error = NULL;
@@ -422,6 +460,7 @@ int main(int argc, char **argv) {
     g_test_add_func("/topics/scores/range-and-order", test_scores);
     g_test_add_func("/topics/scores/thresholds", test_thresholds);
     g_test_add_func("/topics/shipped/examples", test_shipped_examples);
+    g_test_add_func("/topics/shipped/memo-same-scores", test_memo_same_scores);
     g_test_add_func("/topics/shipped/headlines", test_shipped_headlines);
     return g_test_run();
 }
