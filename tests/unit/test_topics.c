@@ -355,6 +355,7 @@ static void test_memo_same_scores(void) {
         tp_tagger_free(cold);
     }
     tp_tagger_free(warm);
+    tp_knowledge_free(k);
 }
 
 static void test_shipped_examples(void) {
