@@ -114,6 +114,60 @@ static const FeatureCase feature_cases[] = {
      "lex.plural-demonym", TRUE},
 };
 
+/* ---- candidate generation ---- */
+
+typedef struct {
+    GArray *spans; /* guint32 pairs: start, end */
+    gboolean byline_run, byline_not_run;
+} AllSpans;
+
+static void collect_span(guint32 start_cp, guint32 name_start_cp, guint32 end_cp,
+                         const char *features, guint n, gpointer data) {
+    (void)name_start_cp;
+    AllSpans *all = data;
+    guint32 se[2] = {start_cp, end_cp};
+    g_array_append_vals(all->spans, se, 2);
+    gboolean byline = FALSE, not_run = FALSE;
+    for (guint i = 0; i < n; i++, features += strlen(features) + 1) {
+        byline |= strcmp(features, "byline") == 0;
+        not_run |= strcmp(features, "not-capitalized-run") == 0;
+    }
+    if (byline) {
+        all->byline_run |= !not_run;
+        all->byline_not_run |= not_run;
+    }
+}
+
+/* Gazetteer readings, capitalized runs and bylines are merged into one list
+ * ordered by (start, end), each span once with the origins of all its
+ * sources: "Henry Moore" is a byline and a capitalized run, "Paris" a
+ * gazetteer name and a run, "paris" (lower case) no run at all. */
+static void test_cands_merged(void) {
+    const char *text = "By Henry Moore\nPrime Minister Keir Starmer met Donald Trump in Paris, "
+                       "then New York Times reporters in Kyiv.";
+    AllSpans all = {g_array_new(FALSE, FALSE, sizeof(guint32)), FALSE, FALSE};
+    TpTagger *t = tp_tagger_new(k, NULL);
+    g_assert_true(tp_tagger_collect_candidates(t, text, -1, collect_span, &all, NULL));
+    tp_tagger_free(t);
+    guint32 *se = (guint32 *)all.spans->data;
+    guint n = all.spans->len / 2;
+    g_assert_cmpuint(n, >=, 10);
+    for (guint i = 1; i < n; i++) {
+        gboolean after = se[2 * i] > se[2 * i - 2] ||
+                         (se[2 * i] == se[2 * i - 2] && se[2 * i + 1] > se[2 * i - 1]);
+        if (!after)
+            g_error("candidate %u (%u-%u) is not after %u-%u", i, se[2 * i], se[2 * i + 1],
+                    se[2 * i - 2], se[2 * i - 1]);
+    }
+    g_assert_true(all.byline_run);
+    g_assert_false(all.byline_not_run);
+    g_array_free(all.spans, TRUE);
+    g_autoptr(GPtrArray) paris = features_of(text, "Paris");
+    g_assert_nonnull(paris);
+    g_assert_true(has(paris, "gaz=place"));
+    g_assert_false(has(paris, "not-capitalized-run"));
+}
+
 static void run_feature_case(gconstpointer data) {
     const FeatureCase *c = data;
     g_autoptr(GPtrArray) fs = features_of(c->text, c->span);
@@ -534,6 +588,7 @@ int main(int argc, char **argv) {
     g_assert_true(tp_knowledge_load_entity_model(k, SRCDIR "/models/entities.model", &error));
     for (guint i = 0; i < G_N_ELEMENTS(feature_cases); i++)
         g_test_add_data_func(feature_cases[i].path, &feature_cases[i], run_feature_case);
+    g_test_add_func("/candidates/merged", test_cands_merged);
     g_test_add_func("/features/doc/longer-acronym-same", test_doc_features);
     g_test_add_func("/features/no-lexical-identity", test_no_lexical_identity);
     for (guint i = 0; i < G_N_ELEMENTS(tag_cases); i++)
