@@ -68,8 +68,8 @@ FLOOR = 0.1  # TP_TOPIC_FLOOR of include/tagpipe.h: the best topic's own thresho
 # lines are visited) are averaged: one order's chance ups and downs (about
 # +-0.4 points of top-1 between seeds on each -dev file) mostly cancel.
 AVERAGE = 3
-TRAIN_ARGS = ["--epochs", "10", "--lr", "0.2", "--l2", "3e-6", "--min-count", "3",
-              "--prune", "0.3", "--calibrate-folds", "5", "--average", str(AVERAGE)]
+EPOCHS, LR, L2 = "10", "0.2", "3e-6"  # overridden by --epochs, --lr, --l2
+TRAIN_ARGS = ["--min-count", "3", "--prune", "0.3", "--calibrate-folds", "5", "--average", str(AVERAGE)]
 
 
 def sha256(path):
@@ -348,7 +348,20 @@ def main():
     ap.add_argument("--output", default=os.path.join(ROOT, "models", "topics.model"))
     ap.add_argument("--data", help="read the -train.jsonl files from DIR instead "
                     "(to validate the settings on a part of them held out)")
+    ap.add_argument("--epochs", default=EPOCHS, help=f"training epochs (default {EPOCHS})")
+    ap.add_argument("--lr", default=LR, help=f"learning rate (default {LR})")
+    ap.add_argument("--l2", default=L2, help=f"L2 penalty (default {L2})")
+    ap.add_argument("--news-weight", action="append", default=[], metavar="SOURCE=W",
+                    help="weight of one line of SOURCE (wikinews, agnews, bbc; default "
+                    + ", ".join(f"{k} {v}" for k, v in NEWS_WEIGHT.items()) + ")")
     args = ap.parse_args()
+    for nw in args.news_weight:
+        src, _, w = nw.partition("=")
+        if src not in NEWS_WEIGHT:
+            ap.error(f"--news-weight: no source {src!r}")
+        NEWS_WEIGHT[src] = float(w)
+    train_args = ["--epochs", str(args.epochs), "--lr", str(args.lr), "--l2", str(args.l2)]
+    train_args += TRAIN_ARGS
 
     taxonomy_path = os.path.join(ROOT, "models", "iptc-topics.tsv")
     global TAXONOMY
@@ -470,7 +483,7 @@ def main():
                "--gazetteers", gaz_dir, "--models", os.path.join(ROOT, "models"),
                "--stopwords", os.path.join(ROOT, "models", "stopwords-english.txt"),
                "--seed", str(SEED), "--output", os.path.join(tmp, "topics.model")]
-        cmd += TRAIN_ARGS
+        cmd += train_args
         for c in comments:
             cmd += ["--comment", c]
         cmd.append(train)
