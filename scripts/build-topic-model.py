@@ -68,7 +68,8 @@ FLOOR = 0.1  # TP_TOPIC_FLOOR of include/tagpipe.h: the best topic's own thresho
 # lines are visited) are averaged: one order's chance ups and downs (about
 # +-0.4 points of top-1 between seeds on each -dev file) mostly cancel.
 AVERAGE = 3
-EPOCHS, LR, L2 = "10", "0.2", "3e-6"  # overridden by --epochs, --lr, --l2
+EPOCHS, LR, L2 = "10", "0.1", "3e-6"  # overridden by --epochs, --lr, --l2; lr chosen on
+# held-out training data (scripts/split-heldout.py, see models/SOURCES.md)
 TRAIN_ARGS = ["--min-count", "3", "--prune", "0.3", "--calibrate-folds", "5", "--average", str(AVERAGE)]
 
 
