@@ -79,6 +79,9 @@ enum {
     W_OF = 1 << 14,       /* "of", "for" */
     W_THE = 1 << 15,      /* "the" */
 };
+/* Above the bits, the word's number in WordLists.words plus one (0: none):
+ * what names a function word in a feature's key. */
+#define W_NUM_SHIFT 24
 
 /* Every word of the lists, with its bits (by its number in `words`), built
  * once, and the longest word. */
@@ -116,54 +119,110 @@ static const WordLists *word_lists(void) {
                        {"the", W_THE}};
         for (guint i = 0; i < G_N_ELEMENTS(singles); i++)
             add_words(&wl, (const char *const[]){singles[i].word, NULL}, singles[i].bit);
+        g_assert(wl.bits->len < (1u << (32 - W_NUM_SHIFT)) - 1);
         g_once_init_leave(&once, 1);
     }
     return &wl;
 }
 
-/* The class of context token `i`, as a short string. */
-static const char *ctx_class(const TpCandContext *cx, guint i) {
+/* The class of a context token is named by a number (for the features'
+ * keys, see "the memo" below): CTX_* for a class, CTX_WORD plus its number
+ * for a function word, CTX_SHORT with the bytes and length of a short
+ * punctuation key; below 1 << CTX_BITS. Its string: ctx_part(). */
+enum {
+    CTX_BOUND = 1,
+    CTX_PUNCT,
+    CTX_DIG2,
+    CTX_DIG4,
+    CTX_DIGN,
+    CTX_HON,
+    CTX_OFFICE,
+    CTX_TITLE,
+    CTX_SPEECH,
+    CTX_DEMONYM,
+    CTX_SENT_COMMON,
+    CTX_ORGHEAD,
+    CTX_GIVEN,
+    CTX_CAPS,
+    CTX_CAP,
+    CTX_STOP,
+    CTX_COMMON,
+    CTX_LOW,
+    CTX_N,
+    CTX_WORD = 32,
+    CTX_SHORT = 1 << 26,
+};
+#define CTX_BITS 27
+
+static const char *const ctx_names[CTX_N] = {
+    [CTX_BOUND] = "BOUND",
+    [CTX_PUNCT] = "PUNCT",
+    [CTX_DIG2] = "DIG2",
+    [CTX_DIG4] = "DIG4",
+    [CTX_DIGN] = "DIGN",
+    [CTX_HON] = "HON",
+    [CTX_OFFICE] = "OFFICE",
+    [CTX_TITLE] = "TITLE",
+    [CTX_SPEECH] = "SPEECH",
+    [CTX_DEMONYM] = "DEMONYM",
+    [CTX_SENT_COMMON] = "SentCommon",
+    [CTX_ORGHEAD] = "ORGHEAD",
+    [CTX_GIVEN] = "GIVEN",
+    [CTX_CAPS] = "CAPS",
+    [CTX_CAP] = "Cap",
+    [CTX_STOP] = "stop",
+    [CTX_COMMON] = "common",
+    [CTX_LOW] = "low",
+};
+
+static guint32 ctx_class_id(const TpCandContext *cx, guint i) {
     const TpTokens *tt = cx->tt;
     const TpToken *t = tp_tok(tt, i);
     guint32 kind = cx->words[i];
     if (kind & W_FUNCTION)
-        return key(tt, i);
+        return CTX_WORD + (kind >> W_NUM_SHIFT) - 1;
     if (!(t->flags & TP_TOK_WORD)) {
-        const char *k = key(tt, i);
-        if (strlen(k) <= 3)
-            return k;
-        return "PUNCT";
+        /* Up to a NUL: a text's "\u0000" is in its keys. */
+        const guchar *k = (const guchar *)key(tt, i);
+        gsize len = strlen((const char *)k);
+        if (len <= 3) {
+            guint32 id = CTX_SHORT | ((guint32)len << 24);
+            for (gsize j = 0; j < len; j++)
+                id |= (guint32)k[j] << (8 * j);
+            return id;
+        }
+        return CTX_PUNCT;
     }
     if (t->flags & TP_TOK_DIGIT) {
         gsize len = t->end - t->start;
-        return len <= 2 ? "DIG2" : len <= 4 ? "DIG4" : "DIGN";
+        return len <= 2 ? CTX_DIG2 : len <= 4 ? CTX_DIG4 : CTX_DIGN;
     }
     guint32 l = t->lex;
     if (l & TP_LEX_HONORIFIC)
-        return "HON";
+        return CTX_HON;
     if (cx->off_taken[i])
-        return "OFFICE";
+        return CTX_OFFICE;
     if (l & TP_LEX_TITLE)
-        return "TITLE";
+        return CTX_TITLE;
     if (kind & W_SPEECH)
-        return "SPEECH";
+        return CTX_SPEECH;
     if (l & TP_LEX_DEMONYM)
-        return "DEMONYM";
+        return CTX_DEMONYM;
     if (tp_tok_is_cap_word(t)) {
         /* "Later", "On" opening a sentence: an ordinary word, capitalized. */
         if ((t->flags & TP_TOK_SENT) && (l & (TP_LEX_COMMON | TP_LEX_STOPWORD)))
-            return "SentCommon";
+            return CTX_SENT_COMMON;
         if (l & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX))
-            return "ORGHEAD";
+            return CTX_ORGHEAD;
         if (l & TP_LEX_GIVEN_NAME)
-            return "GIVEN";
-        return (t->flags & TP_TOK_ALLCAPS) ? "CAPS" : "Cap";
+            return CTX_GIVEN;
+        return (t->flags & TP_TOK_ALLCAPS) ? CTX_CAPS : CTX_CAP;
     }
     if (l & TP_LEX_STOPWORD)
-        return "stop";
+        return CTX_STOP;
     if (l & TP_LEX_COMMON)
-        return "common";
-    return "low";
+        return CTX_COMMON;
+    return CTX_LOW;
 }
 
 /* ---- candidates ---- */
@@ -430,7 +489,9 @@ const guint32 *tp_cand_words(TpCandDoc *doc, const TpTokens *tt) {
         guint32 num = t->key_len <= wl->max_len
                           ? tp_strset_find(&wl->words, tp_tok_key(tt, t), t->key_len)
                           : TP_STRSET_NONE;
-        w[i] = num != TP_STRSET_NONE ? g_array_index(wl->bits, guint32, num) : 0;
+        w[i] = num != TP_STRSET_NONE
+                   ? g_array_index(wl->bits, guint32, num) | ((num + 1) << W_NUM_SHIFT)
+                   : 0;
         /* The lexicon's function-word classes (lexicon/function-words.tsv). */
         w[i] |= ((t->lex & TP_LEX_SPEECH_VERB) ? W_SPEECH : 0) |
                 ((t->lex & TP_LEX_PLACE_PREP) ? W_PLACE : 0) |
@@ -608,12 +669,14 @@ typedef struct {
     GString *spill;             /* a feature longer than `stack` (a long gazetteer kind), or NULL */
     const TpEntityModel *model; /* scoring: add each feature's weights to `score` */
     double *score;
+    TpFeatMemo *memo;     /* scoring: the weights of features already met, or NULL */
+    const double *last_w; /* the weights feat_end found (NULL: none) */
     guint n;
     char stack[FEAT_STACK_BYTES];
 } Feats;
 
 static void feats_init(Feats *f, GString *out, GString *spill, const TpEntityModel *model,
-                       double *score) {
+                       double *score, TpFeatMemo *memo) {
     f->buf = f->stack;
     f->len = 0;
     f->cap = sizeof f->stack;
@@ -621,6 +684,8 @@ static void feats_init(Feats *f, GString *out, GString *spill, const TpEntityMod
     f->spill = spill;
     f->model = model;
     f->score = score;
+    f->memo = memo;
+    f->last_w = NULL;
     f->n = 0;
 }
 
@@ -680,6 +745,201 @@ static inline ALWAYS_INLINE void put_part(Feats *f, Part p) {
 static inline ALWAYS_INLINE const double *model_weights(const TpEntityModel *m, const char *s,
                                                         gsize len);
 
+/* Spelled out: the loop's counter cost as much as the sums (each class's
+ * sum still in feature order, so the same doubles). */
+static inline ALWAYS_INLINE void add_weights(Feats *f, const double *w) {
+    G_STATIC_ASSERT(TP_CLASS_N == 4);
+    if (w) {
+        f->score[0] += w[0];
+        f->score[1] += w[1];
+        f->score[2] += w[2];
+        f->score[3] += w[3];
+    }
+}
+
+/* ---- the memo ----
+ *
+ * Most of the features of a candidate are one of a few thousand: a
+ * template ("p2p1=") and values from small sets (context classes, shapes,
+ * classes, counts). When scoring, each feature is named by a 64-bit key, the
+ * template's number (FeatSite) in the top byte and its values below, and
+ * the memo keeps each key's weights once its string has been built and
+ * looked up: a feature met before costs one probe of an integer table, not
+ * its string written, hashed and compared (that was three quarters of the
+ * features' time). The string stays the one definition of the feature: a
+ * key is only ever given the weights of the string built at its site, from
+ * the values the key holds, so the memo cannot change a score, and the
+ * trainer (no memo) sees the same strings as ever. Per tagger, so never
+ * shared between threads; bounded (MEMO_MAX_SLOTS), past which new keys are
+ * simply not kept. */
+typedef struct {
+    guint64 key; /* 0: an empty slot (every key has a site, so is not 0) */
+    const double *w;
+} MemoSlot;
+
+struct TpFeatMemo {
+    const TpEntityModel *model; /* whose weights the slots point into */
+    MemoSlot *slots;
+    guint32 mask; /* slots - 1, a power of two */
+    guint32 n;
+    guint64 hits, misses;
+};
+
+#define MEMO_MIN_SLOTS (1u << 12)
+#define MEMO_MAX_SLOTS (1u << 18) /* 4 MB: more keys than the features of the shipped model */
+
+TpFeatMemo *tp_feat_memo_new(void) {
+    return g_new0(TpFeatMemo, 1);
+}
+
+void tp_feat_memo_free(TpFeatMemo *memo) {
+    if (memo == NULL)
+        return;
+    g_free(memo->slots);
+    g_free(memo);
+}
+
+void tp_feat_memo_stats(const TpFeatMemo *memo, guint64 *hits, guint64 *misses, guint *keys) {
+    *hits = memo->hits;
+    *misses = memo->misses;
+    *keys = memo->n;
+}
+
+/* The template is in the key's top byte, which a multiplication alone
+ * would not carry down to the index's bits: mixed as MurmurHash3's 64-bit
+ * finalizer does. */
+static inline guint32 memo_index(guint64 key, guint32 mask) {
+    key ^= key >> 33;
+    key *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
+    key ^= key >> 33;
+    return (guint32)key & mask;
+}
+
+/* The slot of `key`: its own, or the empty one where it would go (the
+ * table is at most half full, so there is one). */
+static inline MemoSlot *memo_slot(const TpFeatMemo *memo, guint64 key) {
+    guint32 i = memo_index(key, memo->mask);
+    while (memo->slots[i].key != key && memo->slots[i].key != 0)
+        i = (i + 1) & memo->mask;
+    return &memo->slots[i];
+}
+
+static void memo_reset(TpFeatMemo *memo, const TpEntityModel *model, guint32 n_slots) {
+    g_free(memo->slots);
+    memo->slots = g_new0(MemoSlot, n_slots);
+    memo->mask = n_slots - 1;
+    memo->n = 0;
+    memo->model = model;
+}
+
+/* Keep `w` as the weights of `key` (not yet in the memo). Rare: not inlined. */
+static G_GNUC_NO_INLINE void memo_put(TpFeatMemo *memo, guint64 key, const double *w) {
+    memo->misses++;
+    if (2 * (memo->n + 1) > memo->mask + 1) {
+        if (memo->mask + 1 >= MEMO_MAX_SLOTS)
+            return;
+        MemoSlot *old = memo->slots;
+        guint32 n_old = memo->mask + 1;
+        memo->slots = g_new0(MemoSlot, 2 * n_old);
+        memo->mask = 2 * n_old - 1;
+        for (guint32 i = 0; i < n_old; i++)
+            if (old[i].key)
+                *memo_slot(memo, old[i].key) = old[i];
+        g_free(old);
+    }
+    *memo_slot(memo, key) = (MemoSlot){key, w};
+    memo->n++;
+}
+
+/* The feature `key` when the memo has it: counted and its weights added. */
+static inline ALWAYS_INLINE gboolean memo_feat(Feats *f, guint64 key) {
+    if (f->memo == NULL)
+        return FALSE;
+    const MemoSlot *sl = memo_slot(f->memo, key);
+    if (sl->key == 0)
+        return FALSE;
+    f->memo->hits++;
+    f->n++;
+    add_weights(f, sl->w);
+    return TRUE;
+}
+
+/* The templates of features, for the keys' top byte. */
+typedef enum {
+    S_NONE, /* no key is 0 */
+    S_BIAS,
+    S_HONORIFIC_FIRST,
+    S_LEN,
+    S_SHAPE,
+    S_SENT_START,
+    S_SENT_START_ORDINARY,
+    S_CAPS_LINE,
+    S_LINE_START,
+    S_LINE_END,
+    S_LINE_WHOLE,
+    S_TABLE_ROW,
+    S_HYPHEN_INSIDE,
+    S_CONNECTOR_INSIDE,
+    S_BYLINE,
+    S_NOT_RUN,
+    S_P1,
+    S_P2,
+    S_P2P1,
+    S_N1,
+    S_N2,
+    S_N1N2,
+    S_P1N1,
+    S_RUN_LEFT,
+    S_RUN_RIGHT,
+    S_RUN_WHOLE,
+    S_HONORIFIC_REST,
+    S_PLACE_PREP,
+    S_SCORE_AFTER,
+    S_SCORE_ROW_FIRST,
+    S_SCORE_ROW_SECOND,
+    S_SCORE_BEFORE,
+    S_VERSUS,
+    S_X_BASED,
+    S_POSSESSIVE,
+    S_COMMA_PLACE_AFTER,
+    S_AFTER_PLACE_COMMA,
+    S_IN_BRACKETS,
+    S_GAZ,
+    S_GAZ_PRIOR,
+    S_GAZ_KIND,
+    S_GAZ_COMMON,
+    S_GAZ_EXACT,
+    S_GAZ_ALIAS,
+    S_GCTX_P1,
+    S_GCTX_N1,
+    S_GCTX_CAPS_LINE,
+    S_GCTX_SENT_START,
+    S_GCTX_RUN_WHOLE,
+    S_GAZ_READINGS,
+    S_GAZ_BEST,
+    S_GAZ_IN,
+    S_GAZ_WITHIN,
+    S_LEX_FIRST,
+    S_LEX_LAST,
+    S_LEX_ALL_COMMON,
+    S_LEX_ORGHEAD_INSIDE,
+    S_LEX_GIVEN_SURNAME,
+    S_LEX_PLURAL_DEMONYM,
+    S_ACRONYM,
+    S_DOC_REPEATED,
+    S_DOC_OTHER,
+    S_DOC_LONGER_EARLIER,
+    S_DOC_LONGER_PERSON,
+    S_DOC_ACRONYM_DEFINED,
+    S_N_SITES
+} FeatSite;
+G_STATIC_ASSERT(S_N_SITES <= 256);
+
+/* The key of template `site` with values `v` (below the top byte). */
+static inline guint64 feat_key(FeatSite site, guint64 v) {
+    return ((guint64)site << 56) | v;
+}
+
 /* The trainer keeps each feature, NUL-terminated. */
 static G_GNUC_NO_INLINE void feat_keep(Feats *f) {
     g_string_append_len(f->out, f->buf, (gssize)f->len);
@@ -694,15 +954,8 @@ static inline ALWAYS_INLINE void feat_end(Feats *f) {
         feat_keep(f);
     } else {
         const double *w = model_weights(f->model, f->buf, f->len);
-        /* Spelled out: the loop's counter cost as much as the sums (each
-         * class's sum still in feature order, so the same doubles). */
-        G_STATIC_ASSERT(TP_CLASS_N == 4);
-        if (w) {
-            f->score[0] += w[0];
-            f->score[1] += w[1];
-            f->score[2] += w[2];
-            f->score[3] += w[3];
-        }
+        f->last_w = w;
+        add_weights(f, w);
     }
     f->len = 0;
 }
@@ -718,6 +971,42 @@ static inline ALWAYS_INLINE void feat(Feats *f, const char *a) {
 #define FEAT_PICK(_1, _2, _3, _4, name, ...) name
 #define featcat(f, ...) FEAT_PICK(__VA_ARGS__, FEAT_4, FEAT_3, FEAT_2, feat)(f, __VA_ARGS__)
 
+/* The feature of key `key` (feat_key), its string made of the parts that
+ * follow as for featcat, built only when the memo does not have the key. */
+#define FEAT_K(f, key, ...)                                                                        \
+    do {                                                                                           \
+        guint64 key_ = (key);                                                                      \
+        if (!memo_feat(f, key_)) {                                                                 \
+            featcat(f, __VA_ARGS__);                                                               \
+            if ((f)->memo)                                                                         \
+                memo_put((f)->memo, key_, (f)->last_w);                                            \
+        }                                                                                          \
+    } while (0)
+/* A feature without values: the template is the whole key. */
+#define LIT(f, site, lit) FEAT_K(f, feat_key(site, 0), lit)
+
+/* A context token's class (ctx_class_id) and the token, whose key is the
+ * class's string for a function word or short punctuation. */
+typedef struct {
+    guint32 id;
+    guint tok;
+} Ctx;
+#define CTX_BOUND_AT ((Ctx){CTX_BOUND, 0})
+
+static inline Ctx ctx_at(const TpCandContext *cx, guint i) {
+    return (Ctx){ctx_class_id(cx, i), i};
+}
+
+/* The string of class `c`: what feature names hold. */
+static Part ctx_part(const TpCandContext *cx, Ctx c) {
+    return part(c.id < CTX_N ? ctx_names[c.id] : key(cx->tt, c.tok));
+}
+
+/* Two classes in one key's values. */
+static inline guint64 ctx_pair(Ctx x, Ctx y) {
+    return (guint64)x.id << CTX_BITS | y.id;
+}
+
 /* A small count as a feature value ("len=3"): what "%u" gave for 0..9. */
 static Part digit(guint v) {
     static const char digits[] = "0123456789";
@@ -725,9 +1014,12 @@ static Part digit(guint v) {
     return (Part){digits + v, 1};
 }
 
-static Part prior_bucket(double p) {
-    return p < 0.35 ? PART("lo") : p < 0.55 ? PART("mid") : p < 0.75 ? PART("hi") : PART("top");
+/* An entry's prior as one of four buckets, prior_parts' names. */
+static guint prior_bucket(double p) {
+    return p < 0.35 ? 0 : p < 0.55 ? 1 : p < 0.75 ? 2 : 3;
 }
+static const Part prior_parts[] = {PART_INIT("lo"), PART_INIT("mid"), PART_INIT("hi"),
+                                   PART_INIT("top")};
 
 /* class_names as Parts. */
 static const Part class_parts[TP_CLASS_N] = {PART_INIT("none"), PART_INIT("person"),
@@ -748,17 +1040,18 @@ static const struct {
 /* In an all-caps line every word looks like a name, so what the lexicons
  * say weighs differently there: those features carry "|caps". Inlined, so
  * that `where`, a literal, is written as one. */
-static inline ALWAYS_INLINE void lex_feats(Feats *f, const char *where, guint32 l, gboolean caps) {
+static inline ALWAYS_INLINE void lex_feats(Feats *f, FeatSite site, const char *where, guint32 l,
+                                           gboolean caps) {
     gboolean any = FALSE;
     Part tail = caps ? PART("|caps") : PART("");
     for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
         if (l & lex_names[i].bit) {
-            featcat(f, where, lex_names[i].name, tail);
+            FEAT_K(f, feat_key(site, i << 1 | caps), where, lex_names[i].name, tail);
             any = TRUE;
         }
     }
     if (!any)
-        featcat(f, where, "unknown", tail);
+        FEAT_K(f, feat_key(site, G_N_ELEMENTS(lex_names) << 1 | caps), where, "unknown", tail);
 }
 
 static char shape_code(const TpCandContext *cx, guint i) {
@@ -804,11 +1097,11 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     const TpToken *ta = tp_tok(tt, a), *tb = tp_tok(tt, b), *tn = tp_tok(tt, an);
     guint words = words_in(tt, an, b);
 
-    feat(f, "bias");
+    LIT(f, S_BIAS, "bias");
     if (an > a)
-        feat(f, "honorific-first");
+        LIT(f, S_HONORIFIC_FIRST, "honorific-first");
     /* ---- shape ---- */
-    featcat(f, "len=", digit(MIN(words, 5u)));
+    FEAT_K(f, feat_key(S_LEN, MIN(words, 5u)), "len=", digit(MIN(words, 5u)));
     {
         char sh[8];
         guint k = 0;
@@ -817,24 +1110,27 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         if (b - an + 1 > 6)
             sh[k++] = '+';
         sh[k] = '\0';
-        featcat(f, "shape=", part_len(sh, k));
+        guint64 packed = 0;
+        for (guint j = 0; j < k; j++)
+            packed |= (guint64)(guchar)sh[j] << (8 * j);
+        FEAT_K(f, feat_key(S_SHAPE, packed), "shape=", part_len(sh, k));
     }
     if (ta->flags & TP_TOK_SENT) {
-        feat(f, "sent-start");
+        LIT(f, S_SENT_START, "sent-start");
         /* "On Saturday Arsenal": an ordinary word opening the sentence opens the
          * span. An honorific is no such word ("Mr Jones said"). */
         if ((ta->lex & (TP_LEX_COMMON | TP_LEX_STOPWORD)) && b > a && an == a)
-            feat(f, "sent-start-ordinary-first");
+            LIT(f, S_SENT_START_ORDINARY, "sent-start-ordinary-first");
     }
     if (ta->flags & TP_TOK_LINECAPS)
-        feat(f, "caps-line");
+        LIT(f, S_CAPS_LINE, "caps-line");
     if ((ta->flags & TP_TOK_NL) || a == 0)
-        feat(f, "line-start");
+        LIT(f, S_LINE_START, "line-start");
     gboolean line_end = b + 1 >= n || (tp_tok(tt, b + 1)->flags & TP_TOK_NL);
     if (line_end)
-        feat(f, "line-end");
+        LIT(f, S_LINE_END, "line-end");
     if (((ta->flags & TP_TOK_NL) || a == 0) && line_end)
-        feat(f, "line-whole");
+        LIT(f, S_LINE_WHOLE, "line-whole");
     {
         /* A table row: the name opens a line whose rest is numbers and punctuation. */
         guint j = b + 1, digits = 0;
@@ -847,48 +1143,46 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
                 row = FALSE;
         }
         if (row && digits >= 2)
-            feat(f, "table-row");
+            LIT(f, S_TABLE_ROW, "table-row");
     }
     for (guint i = a; i <= b; i++) {
         if (cx->words[i] & W_HYPHEN) {
-            feat(f, "hyphen-inside");
+            LIT(f, S_HYPHEN_INSIDE, "hyphen-inside");
             break;
         }
     }
     for (guint i = a + 1; i < b; i++) {
         guint32 wi = cx->words[i];
         if ((wi & W_CONNECTOR) && !(tp_tok(tt, i)->flags & TP_TOK_CAP)) {
-            featcat(f, "connector-inside=",
-                    (wi & W_AND)    ? "and"
-                    : (wi & W_OF)   ? "of"
-                    : (wi & W_POSS) ? "'s"
-                                    : "particle");
+            guint which = (wi & W_AND) ? 0 : (wi & W_OF) ? 1 : (wi & W_POSS) ? 2 : 3;
+            static const char *const connectors[] = {"and", "of", "'s", "particle"};
+            FEAT_K(f, feat_key(S_CONNECTOR_INSIDE, which), "connector-inside=", connectors[which]);
         }
     }
     if (c->origin & TP_CAND_BYLINE)
-        feat(f, "byline");
+        LIT(f, S_BYLINE, "byline");
     if (!(c->origin & TP_CAND_RUN))
-        feat(f, "not-capitalized-run");
+        LIT(f, S_NOT_RUN, "not-capitalized-run");
 
     /* ---- context ---- */
-    Part p1 = PART("BOUND"), p2 = PART("BOUND"), n1 = PART("BOUND"), n2 = PART("BOUND");
+    Ctx p1 = CTX_BOUND_AT, p2 = CTX_BOUND_AT, n1 = CTX_BOUND_AT, n2 = CTX_BOUND_AT;
     if (a > 0 && !(ta->flags & TP_TOK_NL)) {
-        p1 = part(ctx_class(cx, a - 1));
+        p1 = ctx_at(cx, a - 1);
         if (a > 1 && !(tp_tok(tt, a - 1)->flags & TP_TOK_NL))
-            p2 = part(ctx_class(cx, a - 2));
+            p2 = ctx_at(cx, a - 2);
     }
-    featcat(f, "p1=", p1);
-    featcat(f, "p2=", p2);
-    featcat(f, "p2p1=", p2, "|", p1);
+    FEAT_K(f, feat_key(S_P1, p1.id), "p1=", ctx_part(cx, p1));
+    FEAT_K(f, feat_key(S_P2, p2.id), "p2=", ctx_part(cx, p2));
+    FEAT_K(f, feat_key(S_P2P1, ctx_pair(p2, p1)), "p2p1=", ctx_part(cx, p2), "|", ctx_part(cx, p1));
     if (b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL)) {
-        n1 = part(ctx_class(cx, b + 1));
+        n1 = ctx_at(cx, b + 1);
         if (b + 2 < n && !(tp_tok(tt, b + 2)->flags & TP_TOK_NL))
-            n2 = part(ctx_class(cx, b + 2));
+            n2 = ctx_at(cx, b + 2);
     }
-    featcat(f, "n1=", n1);
-    featcat(f, "n2=", n2);
-    featcat(f, "n1n2=", n1, "|", n2);
-    featcat(f, "p1n1=", p1, "|", n1);
+    FEAT_K(f, feat_key(S_N1, n1.id), "n1=", ctx_part(cx, n1));
+    FEAT_K(f, feat_key(S_N2, n2.id), "n2=", ctx_part(cx, n2));
+    FEAT_K(f, feat_key(S_N1N2, ctx_pair(n1, n2)), "n1n2=", ctx_part(cx, n1), "|", ctx_part(cx, n2));
+    FEAT_K(f, feat_key(S_P1N1, ctx_pair(p1, n1)), "p1n1=", ctx_part(cx, p1), "|", ctx_part(cx, n1));
     /* A part of a longer capitalized run: "[Bill] Clinton", "Bill [Clinton]". */
     const TpToken *tp = a > 0 ? tp_tok(tt, a - 1) : NULL;
     gboolean run_left =
@@ -899,30 +1193,32 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     gboolean run_right = b + 1 < n && !(tp_tok(tt, b + 1)->flags & TP_TOK_NL) &&
                          tp_tok_is_cap_word(tp_tok(tt, b + 1)) && !cx->off_taken[b + 1];
     if (run_left)
-        feat(f, "run.left");
+        LIT(f, S_RUN_LEFT, "run.left");
     if (run_right)
-        feat(f, "run.right");
+        LIT(f, S_RUN_RIGHT, "run.right");
     if (!run_left && !run_right)
-        feat(f, "run.whole");
+        LIT(f, S_RUN_WHOLE, "run.whole");
     /* An honorific before the rest of its run: "Mr [Smith] said", "[Mr Smith] said". */
     if (!run_right && (an > a || (a > 0 && !(ta->flags & TP_TOK_NL) &&
                                   (tp_tok(tt, a - 1)->lex & TP_LEX_HONORIFIC))))
-        feat(f, "honorific+rest-of-run");
+        LIT(f, S_HONORIFIC_REST, "honorific+rest-of-run");
     if (a > 0 && (cx->words[a - 1] & W_PLACE))
-        feat(f, "place-prep-before");
+        LIT(f, S_PLACE_PREP, "place-prep-before");
     if (score_after(cx, b))
-        feat(f, "score-after");
+        LIT(f, S_SCORE_AFTER, "score-after");
     guint side = score_row_side(cx, a, b);
-    if (side)
-        feat(f, side == 1 ? "score-row=first" : "score-row=second");
+    if (side == 1)
+        LIT(f, S_SCORE_ROW_FIRST, "score-row=first");
+    else if (side)
+        LIT(f, S_SCORE_ROW_SECOND, "score-row=second");
     if (a > 1 && (tp_tok(tt, a - 1)->flags & TP_TOK_DIGIT) && !(ta->flags & TP_TOK_NL))
-        feat(f, "score-before");
+        LIT(f, S_SCORE_BEFORE, "score-before");
     if ((b + 1 < n && (cx->words[b + 1] & W_VERSUS)) || (a > 0 && (cx->words[a - 1] & W_VERSUS)))
-        feat(f, "versus");
+        LIT(f, S_VERSUS, "versus");
     if (b + 2 < n && (cx->words[b + 1] & W_HYPHEN) && (cx->words[b + 2] & W_BASED))
-        feat(f, "x-based");
+        LIT(f, S_X_BASED, "x-based");
     if (b + 1 < n && (cx->words[b + 1] & W_POSS))
-        feat(f, "possessive");
+        LIT(f, S_POSSESSIVE, "possessive");
     /* ", Region" after the name, or the name after "Town, ". */
     if (b + 2 < n && (cx->words[b + 1] & W_COMMA)) {
         for (guint m = tp_match_begin(cx->matches, b + 2); m < tp_match_begin(cx->matches, b + 3);
@@ -930,8 +1226,8 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
             const TpGazMatch *gm = &g_array_index(cx->matches->matches, TpGazMatch, m);
             const TpGazEntry *e = value_entry(gaz, gm->value);
             if (e->type == TP_ENTITY_PLACE) {
-                featcat(f,
-                        "comma-place-after=", e->kind ? tp_gazetteer_str(gaz, e->kind) : "place");
+                FEAT_K(f, feat_key(S_COMMA_PLACE_AFTER, e->kind),
+                       "comma-place-after=", e->kind ? tp_gazetteer_str(gaz, e->kind) : "place");
                 break;
             }
         }
@@ -946,10 +1242,10 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
             }
         }
         if (found)
-            feat(f, "after-place-comma");
+            LIT(f, S_AFTER_PLACE_COMMA, "after-place-comma");
     }
     if (a > 0 && (cx->words[a - 1] & W_LPAREN) && b + 1 < n && (cx->words[b + 1] & W_RPAREN))
-        feat(f, "in-brackets");
+        LIT(f, S_IN_BRACKETS, "in-brackets");
 
     /* ---- gazetteers and lexicons ---- */
     TpClass best = TP_CLASS_NONE;
@@ -961,31 +1257,39 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         const TpGazValue *v = tp_gazetteer_value(gaz, c->value[k]);
         const TpGazEntry *e = value_entry(gaz, c->value[k]);
         Part cn = class_parts[k];
-        featcat(f, "gaz=", cn);
-        featcat(f, "gaz=", cn, "|prior=", prior_bucket(c->prior[k]));
+        FEAT_K(f, feat_key(S_GAZ, k), "gaz=", cn);
+        guint bucket = prior_bucket(c->prior[k]);
+        FEAT_K(f, feat_key(S_GAZ_PRIOR, k << 2 | bucket), "gaz=", cn,
+               "|prior=", prior_parts[bucket]);
         if (e->kind && k == TP_CLASS_PLACE)
-            featcat(f, "gaz=", cn, "|kind=", tp_gazetteer_str(gaz, e->kind));
-        if (v->flags & TP_ALIAS_COMMON)
-            featcat(f, "gaz=", cn, "|common", (ta->flags & TP_TOK_LINECAPS) ? "|caps" : "");
+            FEAT_K(f, feat_key(S_GAZ_KIND, (guint64)k << 32 | e->kind), "gaz=", cn,
+                   "|kind=", tp_gazetteer_str(gaz, e->kind));
+        if (v->flags & TP_ALIAS_COMMON) {
+            gboolean line_caps = (ta->flags & TP_TOK_LINECAPS) != 0;
+            FEAT_K(f, feat_key(S_GAZ_COMMON, k << 1 | line_caps), "gaz=", cn, "|common",
+                   line_caps ? "|caps" : "");
+        }
         if (v->flags & TP_ALIAS_EXACT)
-            featcat(f, "gaz=", cn, "|exact");
+            FEAT_K(f, feat_key(S_GAZ_EXACT, k), "gaz=", cn, "|exact");
         if (!(v->flags & TP_ALIAS_NAME))
-            featcat(f, "gaz=", cn, "|alias");
+            FEAT_K(f, feat_key(S_GAZ_ALIAS, k), "gaz=", cn, "|alias");
         /* What the context says of a reading may favour any class ("Chicago 5"). */
-        featcat(f, "gctx=", cn, "|p1=", p1);
-        featcat(f, "gctx=", cn, "|n1=", n1);
+        FEAT_K(f, feat_key(S_GCTX_P1, (guint64)k << CTX_BITS | p1.id), "gctx=", cn,
+               "|p1=", ctx_part(cx, p1));
+        FEAT_K(f, feat_key(S_GCTX_N1, (guint64)k << CTX_BITS | n1.id), "gctx=", cn,
+               "|n1=", ctx_part(cx, n1));
         if (ta->flags & TP_TOK_LINECAPS)
-            featcat(f, "gctx=", cn, "|caps-line");
+            FEAT_K(f, feat_key(S_GCTX_CAPS_LINE, k), "gctx=", cn, "|caps-line");
         if (ta->flags & TP_TOK_SENT)
-            featcat(f, "gctx=", cn, "|sent-start");
+            FEAT_K(f, feat_key(S_GCTX_SENT_START, k), "gctx=", cn, "|sent-start");
         if (!run_left && !run_right)
-            featcat(f, "gctx=", cn, "|run.whole");
+            FEAT_K(f, feat_key(S_GCTX_RUN_WHOLE, k), "gctx=", cn, "|run.whole");
         if (best == TP_CLASS_NONE || c->prior[k] > c->prior[best])
             best = (TpClass)k;
     }
-    featcat(f, "gaz.readings=", digit(n_read));
+    FEAT_K(f, feat_key(S_GAZ_READINGS, n_read), "gaz.readings=", digit(n_read));
     if (best != TP_CLASS_NONE && n_read > 1)
-        featcat(f, "gaz.best=", class_parts[best]);
+        FEAT_K(f, feat_key(S_GAZ_BEST, best), "gaz.best=", class_parts[best]);
     /* Readings inside the span and around it, each kind once. */
     guint32 in_seen = 0, within_seen = 0;
     for (guint i = a; i <= b; i++) {
@@ -1001,7 +1305,8 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
                 continue;
             in_seen |= bit;
             static const char *const where[] = {"first", "last", "mid"};
-            featcat(f, "gaz.in=", k == TP_CLASS_NONE ? "office" : class_names[k], "|", where[w]);
+            FEAT_K(f, feat_key(S_GAZ_IN, k * 3 + w),
+                   "gaz.in=", k == TP_CLASS_NONE ? "office" : class_names[k], "|", where[w]);
         }
     }
     for (guint i = a >= 6 ? a - 6 : 0; i <= a; i++) {
@@ -1013,14 +1318,14 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
             TpClass k = type_class(value_entry(gaz, gm->value)->type);
             if (k != TP_CLASS_NONE && !(within_seen & (1u << k))) {
                 within_seen |= 1u << k;
-                featcat(f, "gaz.within=", class_parts[k]);
+                FEAT_K(f, feat_key(S_GAZ_WITHIN, k), "gaz.within=", class_parts[k]);
             }
         }
     }
     gboolean caps = (ta->flags & TP_TOK_LINECAPS) != 0;
-    lex_feats(f, "lex.first=", tn->lex, caps);
+    lex_feats(f, S_LEX_FIRST, "lex.first=", tn->lex, caps);
     if (b > an)
-        lex_feats(f, "lex.last=", tb->lex, caps);
+        lex_feats(f, S_LEX_LAST, "lex.last=", tb->lex, caps);
     gboolean all_common = TRUE, head_inside = FALSE;
     for (guint i = an; i <= b; i++) {
         const TpToken *t = tp_tok(tt, i);
@@ -1031,12 +1336,15 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         if (i > a && i < b && (t->lex & (TP_LEX_ORG_HEAD | TP_LEX_ORG_SUFFIX)))
             head_inside = TRUE;
     }
-    if (all_common)
-        feat(f, (ta->flags & TP_TOK_LINECAPS) ? "lex.all-common|caps" : "lex.all-common");
+    if (all_common) {
+        gboolean line_caps = (ta->flags & TP_TOK_LINECAPS) != 0;
+        FEAT_K(f, feat_key(S_LEX_ALL_COMMON, line_caps),
+               line_caps ? "lex.all-common|caps" : "lex.all-common");
+    }
     if (head_inside)
-        feat(f, "lex.orghead-inside");
+        LIT(f, S_LEX_ORGHEAD_INSIDE, "lex.orghead-inside");
     if ((tn->lex & TP_LEX_GIVEN_NAME) && b > an && (tb->lex & TP_LEX_SURNAME))
-        feat(f, "lex.given+surname");
+        LIT(f, S_LEX_GIVEN_SURNAME, "lex.given+surname");
     if (words == 1 && !(tn->lex & TP_LEX_DEMONYM)) {
         /* "Ukrainians": the plural of a demonym the lexicon lists. */
         const char *kk = key(tt, an);
@@ -1044,22 +1352,24 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         if (kl > 3 && kk[kl - 1] == 's') {
             g_autofree char *sing = g_strndup(kk, kl - 1);
             if (tp_gazetteer_lexicon(gaz, sing) & TP_LEX_DEMONYM)
-                feat(f, "lex.plural-demonym");
+                LIT(f, S_LEX_PLURAL_DEMONYM, "lex.plural-demonym");
         }
     }
-    if (words == 1 && (tn->flags & TP_TOK_ALLCAPS) && !(tn->flags & TP_TOK_LINECAPS))
-        featcat(f, "acronym=", digit(MIN((guint)g_utf8_strlen(key(tt, an), -1), 5u)));
+    if (words == 1 && (tn->flags & TP_TOK_ALLCAPS) && !(tn->flags & TP_TOK_LINECAPS)) {
+        guint chars = MIN((guint)g_utf8_strlen(key(tt, an), -1), 5u);
+        FEAT_K(f, feat_key(S_ACRONYM, chars), "acronym=", digit(chars));
+    }
 
     /* ---- the document ---- */
     const DocSurface *s =
         &g_array_index(doc->store, DocSurface, g_array_index(doc->surface_of, guint, ci));
     guint32 own = g_array_index(doc->cue_bits, guint32, ci);
     if (s->n > 1)
-        feat(f, "doc.repeated");
+        LIT(f, S_DOC_REPEATED, "doc.repeated");
     for (int k = 0; k < DOC_N; k++) {
         guint others = s->with[k] - ((own >> k) & 1);
         if (others > 0)
-            featcat(f, "doc.other=", doc_cue_names[k]);
+            FEAT_K(f, feat_key(S_DOC_OTHER, (guint)k), "doc.other=", doc_cue_names[k]);
     }
     if (words == 1) {
         /* A longer form earlier whose last word this is: "John Healey" ... "Healey". */
@@ -1068,12 +1378,12 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         const DocLonger *l =
             li != TP_STRSET_NONE ? &g_array_index(doc->longer_store, DocLonger, li) : NULL;
         if (l && l->min_last < a)
-            feat(f, "doc.longer-earlier");
+            LIT(f, S_DOC_LONGER_EARLIER, "doc.longer-earlier");
         if (l && l->min_person_last < a)
-            feat(f, "doc.longer-earlier=person-like");
+            LIT(f, S_DOC_LONGER_PERSON, "doc.longer-earlier=person-like");
         /* An acronym defined in brackets: "Organization (NATO)". */
         if ((tn->flags & TP_TOK_ALLCAPS) && g_hash_table_contains(doc->acronyms, kk))
-            feat(f, "doc.acronym-defined");
+            LIT(f, S_DOC_ACRONYM_DEFINED, "doc.acronym-defined");
     }
     return f->n;
 }
@@ -1082,7 +1392,7 @@ guint tp_cand_features(const TpCandContext *cx, const TpCandDoc *doc, const GArr
                        GString *out) {
     g_string_truncate(out, 0);
     Feats f;
-    feats_init(&f, out, NULL, NULL, NULL);
+    feats_init(&f, out, NULL, NULL, NULL, NULL);
     guint n = cand_features(cx, doc, cands, ci, &f);
     if (f.spill)
         g_string_free(f.spill, TRUE);
@@ -1381,12 +1691,14 @@ void tp_entity_model_score(const TpEntityModel *model, const char *features, gui
 }
 
 void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands, guint ci,
-                   const TpEntityModel *model, GString *scratch) {
+                   const TpEntityModel *model, GString *scratch, TpFeatMemo *memo) {
     TpCand *c = &g_array_index(cands, TpCand, ci);
     /* Summed in feature order, as tp_entity_model_score does: the same doubles. */
     double score[TP_CLASS_N] = {0.0};
+    if (memo && (memo->slots == NULL || memo->model != model))
+        memo_reset(memo, model, MEMO_MIN_SLOTS);
     Feats f;
-    feats_init(&f, NULL, scratch, model, score);
+    feats_init(&f, NULL, scratch, model, score, memo);
     cand_features(cx, doc, cands, ci, &f);
     for (int k = 0; k < TP_CLASS_N; k++)
         c->score[k] = score[k];

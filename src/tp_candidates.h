@@ -64,6 +64,7 @@ void tp_cands_build(const TpCandContext *cx, const GArray *bylines, GArray *out)
 /* Per-document facts the features read (the same name elsewhere, longer
  * forms, acronyms' definitions); tp_cand_doc_prepare fills it for a text. */
 typedef struct TpCandDoc TpCandDoc;
+typedef struct TpFeatMemo TpFeatMemo; /* below */
 TpCandDoc *tp_cand_doc_new(void);
 void tp_cand_doc_free(TpCandDoc *doc);
 /* What the candidates' word lists say of each token of `tt`, for
@@ -91,7 +92,15 @@ void tp_entity_model_score(const TpEntityModel *model, const char *features, gui
  * tp_entity_model_score() would, to the same doubles, without keeping its
  * features (`scratch` holds one too long for the stack). */
 void tp_cand_score(const TpCandContext *cx, const TpCandDoc *doc, GArray *cands, guint i,
-                   const TpEntityModel *model, GString *scratch);
+                   const TpEntityModel *model, GString *scratch, TpFeatMemo *memo);
+
+/* The weights of the features met before, by template and values: what
+ * spares tp_cand_score building and looking up most feature names (NULL
+ * there: none kept). One per tagger; scores are the same with or without. */
+TpFeatMemo *tp_feat_memo_new(void);
+void tp_feat_memo_free(TpFeatMemo *memo);
+/* Lookups it answered, those it did not (each then kept), and keys kept. */
+void tp_feat_memo_stats(const TpFeatMemo *memo, guint64 *hits, guint64 *misses, guint *keys);
 /* The model as image sections (its table, names and weights, as they are
  * in memory), and back: borrowed from `img`, checked, nothing parsed.
  * `present` says whether the image has a model at all (NULL then, and no
@@ -134,5 +143,16 @@ typedef void (*TpCandFunc)(guint32 start_cp, guint32 name_start_cp, guint32 end_
  * each with its features to `func`: what the trainer learns from. */
 gboolean tp_tagger_collect_candidates(TpTagger *tagger, const char *text, gssize len,
                                       TpCandFunc func, gpointer data, GError **error);
+
+/* Receives one candidate's features and the scores tp_tagger_tag_text()
+ * gave it (tp_cand_score, with the tagger's memo). */
+typedef void (*TpScoredFunc)(const char *features, guint n, const double *score, gpointer data);
+
+/* As tp_tagger_collect_candidates, with each candidate's scores: for tests
+ * that the scores are those of its features (tp_entity_model_score). The
+ * tagger's memo, for its figures: tp_tagger_feat_memo. */
+gboolean tp_tagger_collect_scored(TpTagger *tagger, const char *text, gssize len, TpScoredFunc func,
+                                  gpointer data, GError **error);
+const TpFeatMemo *tp_tagger_feat_memo(const TpTagger *tagger);
 
 #endif /* TP_CANDIDATES_H */

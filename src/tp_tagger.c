@@ -49,6 +49,7 @@ struct TpTagger {
     GArray *heuristics;  /* TpHeuristic */
     GArray *spans;       /* TpCand: every span that could be a name (fitted typing) */
     TpCandDoc *cand_doc;
+    TpFeatMemo *memo; /* the entity model's features by key */
     GString *features;
     GArray *offices;        /* TpOffice */
     GArray *entities;       /* TpEntity */
@@ -92,6 +93,7 @@ TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error) {
     t->heuristics = g_array_new(FALSE, FALSE, sizeof(TpHeuristic));
     t->spans = g_array_new(FALSE, FALSE, sizeof(TpCand));
     t->cand_doc = tp_cand_doc_new();
+    t->memo = tp_feat_memo_new();
     t->features = g_string_new(NULL);
     t->offices = g_array_new(FALSE, FALSE, sizeof(TpOffice));
     t->entities = g_array_new(FALSE, FALSE, sizeof(TpEntity));
@@ -118,6 +120,7 @@ void tp_tagger_free(TpTagger *tagger) {
     g_array_free(tagger->heuristics, TRUE);
     g_array_free(tagger->spans, TRUE);
     tp_cand_doc_free(tagger->cand_doc);
+    tp_feat_memo_free(tagger->memo);
     g_string_free(tagger->features, TRUE);
     g_array_free(tagger->offices, TRUE);
     g_array_free(tagger->entities, TRUE);
@@ -567,6 +570,31 @@ gboolean tp_tagger_collect_candidates(TpTagger *tagger, const char *text, gssize
     return TRUE;
 }
 
+gboolean tp_tagger_collect_scored(TpTagger *tagger, const char *text, gssize len, TpScoredFunc func,
+                                  gpointer data, GError **error) {
+    g_return_val_if_fail(tagger != NULL && text != NULL && func != NULL, FALSE);
+    g_return_val_if_fail(tagger->k->entities != NULL, FALSE);
+    TpMatchIndex all, kept;
+    if (!find_matches(tagger, text, len, &all, &kept, error))
+        return FALSE;
+    TpCandContext cx;
+    find_candidates(tagger, text, &all, &cx);
+    for (guint i = 0; i < tagger->spans->len; i++) {
+        tp_cand_score(&cx, tagger->cand_doc, tagger->spans, i, tagger->k->entities,
+                      tagger->features, tagger->memo);
+        const TpCand *c = &g_array_index(tagger->spans, TpCand, i);
+        double score[TP_CLASS_N];
+        memcpy(score, c->score, sizeof score);
+        guint nf = tp_cand_features(&cx, tagger->cand_doc, tagger->spans, i, tagger->features);
+        func(tagger->features->str, nf, score, data);
+    }
+    return TRUE;
+}
+
+const TpFeatMemo *tp_tagger_feat_memo(const TpTagger *tagger) {
+    return tagger->memo;
+}
+
 /* Steps 3 and 4 with the fitted model: every candidate scored, the best
  * non-overlapping ones kept. */
 static void fitted_names(TpTagger *t, const char *text, const TpMatchIndex *all) {
@@ -574,7 +602,7 @@ static void fitted_names(TpTagger *t, const char *text, const TpMatchIndex *all)
     TpCandContext cx;
     find_candidates(t, text, all, &cx);
     for (guint i = 0; i < t->spans->len; i++)
-        tp_cand_score(&cx, t->cand_doc, t->spans, i, model, t->features);
+        tp_cand_score(&cx, t->cand_doc, t->spans, i, model, t->features, t->memo);
     tp_cands_resolve(t->spans, t->taken, t->tt.toks->len);
     g_array_set_size(t->cands, 0);
     for (guint i = 0; i < t->spans->len; i++) {

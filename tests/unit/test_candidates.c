@@ -579,6 +579,80 @@ static void test_trainer_class_bound(void) {
     g_assert_cmpstr(cols[3], ==, "0.000"); /* person */
 }
 
+/* ---- the memo of feature weights ---- */
+
+typedef struct {
+    const TpEntityModel *model;
+    guint n;
+} ScoreCheck;
+
+/* The scores tp_cand_score gave are those of the candidate's features,
+ * to the bit. */
+static void check_scored(const char *features, guint n, const double *score, gpointer data) {
+    ScoreCheck *sc = data;
+    TpCand c = {0};
+    tp_entity_model_score(sc->model, features, n, &c);
+    for (int cls = 0; cls < TP_CLASS_N; cls++)
+        g_assert_true(memcmp(&c.score[cls], &score[cls], sizeof(double)) == 0);
+    sc->n++;
+}
+
+/* The texts of a JSON-lines file, each line taken whole as a text: names,
+ * quotes, escapes and brackets enough. */
+static GPtrArray *lines_of(const char *path) {
+    g_autofree char *contents = NULL;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_file_get_contents(path, &contents, NULL, &error));
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    g_auto(GStrv) split = g_strsplit(contents, "\n", -1);
+    for (guint i = 0; split[i]; i++)
+        if (*split[i])
+            g_ptr_array_add(lines, g_strdup(split[i]));
+    return lines;
+}
+
+/* With the memo, every candidate of many texts scores as its feature names
+ * do, on the first meeting of a key and on later ones; and a second pass
+ * over the same texts finds every key in the memo. */
+static void test_memo_scores(void) {
+    g_autoptr(GPtrArray) texts = lines_of(SRCDIR "/examples/news.jsonl");
+    g_autoptr(GPtrArray) golden = lines_of(SRCDIR "/tests/golden/fitted/input.jsonl");
+    for (guint i = 0; i < golden->len; i++)
+        g_ptr_array_add(texts, g_strdup(g_ptr_array_index(golden, i)));
+    static const char *const more[] = {
+        "PRIME MINISTER KEIR STARMER MET NATO CHIEFS IN KYIV\nArsenal 3 Chelsea 1\n",
+        "Smith & Wesson (S&W) v. Jones -- 12%; the New York-based Acme Corp's head, Dr. Ann Lee.",
+        "\u00c9milie Dupont, of Lyon, France, told Reuters: \u00ab\u00a0Non\u00a0\u00bb.",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(more); i++)
+        g_ptr_array_add(texts, g_strdup(more[i]));
+    TpTagger *t = tp_tagger_new(k, NULL);
+    ScoreCheck sc = {k->entities, 0};
+    guint64 hits = 0, misses = 0, hits2 = 0, misses2 = 0;
+    guint keys = 0, keys2 = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (guint i = 0; i < texts->len; i++) {
+            const char *text = g_ptr_array_index(texts, i);
+            g_assert_true(tp_tagger_collect_scored(t, text, -1, check_scored, &sc, NULL));
+        }
+        /* A text with a NUL in it ("\u0000" in JSON): punctuation up to it. */
+        static const char nul[] = "Talks in Geneva \0- and Paris \0\0, said Mr Lavrov.";
+        g_assert_true(tp_tagger_collect_scored(t, nul, sizeof nul - 1, check_scored, &sc, NULL));
+        if (pass == 0)
+            tp_feat_memo_stats(tp_tagger_feat_memo(t), &hits, &misses, &keys);
+        else
+            tp_feat_memo_stats(tp_tagger_feat_memo(t), &hits2, &misses2, &keys2);
+    }
+    g_assert_cmpuint(sc.n, >, 1000);
+    g_assert_cmpuint(misses, >, 100);
+    g_assert_cmpuint(hits, >, misses);
+    g_assert_cmpuint(keys, ==, misses);
+    g_assert_cmpuint(misses2, ==, misses);
+    g_assert_cmpuint(keys2, ==, keys);
+    g_assert_cmpuint(hits2, >, 2 * hits);
+    tp_tagger_free(t);
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_autoptr(GError) error = NULL;
@@ -602,6 +676,7 @@ int main(int argc, char **argv) {
         g_test_add_data_func(bad_sections[i].path, &bad_sections[i], test_image_sections);
     g_test_add_func("/trainer/determinism", test_trainer_determinism);
     g_test_add_func("/trainer/class-bound", test_trainer_class_bound);
+    g_test_add_func("/memo/scores", test_memo_scores);
     int rc = g_test_run();
     tp_knowledge_free(k);
     return rc;
