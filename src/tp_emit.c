@@ -18,7 +18,7 @@ void tp_emit_string(GString *out, const char *s, gsize len) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        g_string_append_len(out, s + run, i - run);
+        tp_append(out, s + run, i - run);
         run = i + 1;
         char esc[7] = {'\\', 0};
         switch (c) {
@@ -39,7 +39,7 @@ void tp_emit_string(GString *out, const char *s, gsize len) {
         }
         g_string_append(out, esc);
     }
-    g_string_append_len(out, s + run, len - run);
+    tp_append(out, s + run, len - run);
     g_string_append_c(out, '"');
 }
 
@@ -60,7 +60,7 @@ void tp_emit_score(GString *out, double x) {
         gsize n = 5;
         while (d[n - 1] == '0')
             n--;
-        g_string_append_len(out, d, (gssize)n);
+        tp_append(out, d, n);
         return;
     }
     char buf[G_ASCII_DTOSTR_BUF_SIZE];

@@ -71,7 +71,7 @@ static gboolean put_key(MemberWriter *w, const char *key) {
         memcpy(buf + 2, key, n);
         buf[n + 2] = '"';
         buf[n + 3] = ':';
-        g_string_append_len(w->out, buf, (gssize)(n + 4));
+        tp_append(w->out, buf, n + 4);
     } else {
         g_string_append_c(w->out, w->first ? '{' : ',');
         g_string_append_c(w->out, '"');
@@ -97,7 +97,7 @@ static void put_offset(MemberWriter *w, const char *key, gsize value) {
         digits[--at] = (char)('0' + value % 10);
         value /= 10;
     } while (value > 0);
-    g_string_append_len(w->out, digits + at, (gssize)(sizeof digits - at));
+    tp_append(w->out, digits + at, sizeof digits - at);
 }
 
 /* One entity object, members in the contract's order. */
@@ -240,11 +240,11 @@ static void drop_members(const char *line, gsize len, GString *out) {
                 /* Drop from the comma before it, so that re-tagging what
                  * tagpipe wrote gives the same bytes. */
                 if (comma_before > copied)
-                    g_string_append_len(out, line + copied, comma_before - copied);
+                    tp_append(out, line + copied, comma_before - copied);
                 copied = MAX(copied, vend);
             } else {
                 /* The first member: drop it and its comma. */
-                g_string_append_len(out, line + copied, key_start - copied);
+                tp_append(out, line + copied, key_start - copied);
                 copied = comma ? after + 1 : vend;
                 while (comma && copied < len && is_ws(line[copied]))
                     copied++;
@@ -257,7 +257,7 @@ static void drop_members(const char *line, gsize len, GString *out) {
         if (!comma)
             break;
     }
-    g_string_append_len(out, line + copied, len - copied);
+    tp_append(out, line + copied, len - copied);
 }
 
 /* Position of the object's closing brace: the last non-blank byte. */
@@ -355,11 +355,11 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
         goto out;
     }
     /* Splice the members before the closing brace. */
-    g_string_append_len(out, line, brace);
+    tp_append(out, line, brace);
     if (json_object_size(root) > 0)
         g_string_append_c(out, ',');
-    g_string_append_len(out, frag->str, frag->len);
-    g_string_append_len(out, line + brace, len - brace);
+    tp_append(out, frag->str, frag->len);
+    tp_append(out, line + brace, len - brace);
     ok = TRUE;
 out:
     if (!ok)

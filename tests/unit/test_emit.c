@@ -104,11 +104,33 @@ static void test_score_glib(void) {
     }
 }
 
+/* tp_append gives what g_string_append_len gives, across the appends that
+ * fit and those that make the string grow, bytes NUL included. */
+static void test_append(void) {
+    g_autoptr(GRand) rng = g_rand_new_with_seed(7);
+    for (int round = 0; round < 200; round++) {
+        g_autoptr(GString) ours = g_string_sized_new((gsize)g_rand_int_range(rng, 0, 64));
+        g_autoptr(GString) glib = g_string_new(NULL);
+        for (int i = 0; i < 50; i++) {
+            char piece[300];
+            gsize n = (gsize)g_rand_int_range(rng, 0, (gint32)sizeof piece);
+            for (gsize j = 0; j < n; j++)
+                piece[j] = (char)g_rand_int_range(rng, 0, 256);
+            tp_append(ours, piece, n);
+            g_string_append_len(glib, piece, (gssize)n);
+            g_assert_cmpuint(ours->len, ==, glib->len);
+            g_assert_true(memcmp(ours->str, glib->str, glib->len + 1) == 0);
+            g_assert_cmpuint(ours->allocated_len, >, ours->len);
+        }
+    }
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/emit/string/random", test_string_random);
     g_test_add_func("/emit/string/escapes", test_string_escapes);
     g_test_add_func("/emit/score", test_score);
     g_test_add_func("/emit/score/glib", test_score_glib);
+    g_test_add_func("/emit/append", test_append);
     return g_test_run();
 }
