@@ -4,6 +4,7 @@
 #include "tp_tagger.h"
 #include "tp_text.h"
 #include "tp_emit.h"
+#include "tp_json.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -132,19 +133,21 @@ static void put_entity(GString *out, const char *const *keep, const TpEntity *e,
     g_string_append(out, w.first ? "{}" : "}");
 }
 
+static const char *const ours[] = {"entities", "topics"};
+G_STATIC_ASSERT(G_N_ELEMENTS(ours) == 2);
+
+static void fail_ours(GError **error, guint i) {
+    g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "already has a \"%s\" member (tagged twice?)",
+                ours[i]);
+}
+
 static gboolean fail_limit(GError **error, const char *what) {
     g_set_error(error, TP_ERROR, TP_ERROR_LIMIT, "out of memory building %s", what);
     return FALSE;
 }
 
-/* Parse `line` and check it is an object tagpipe may extend. */
+/* Parse `line` (valid UTF-8) and check it is an object tagpipe may extend. */
 static json_t *parse_object(const char *line, gsize len, gboolean replace, GError **error) {
-    const char *bad = NULL;
-    if (!g_utf8_validate_len(line, len, &bad)) {
-        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
-                    (gsize)(bad - line) + 1);
-        return NULL;
-    }
     json_error_t jerr;
     json_t *root =
         json_loadb(line, len, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &jerr);
@@ -167,16 +170,91 @@ static json_t *parse_object(const char *line, gsize len, gboolean replace, GErro
         json_decref(root);
         return NULL;
     }
-    static const char *const ours[] = {"entities", "topics"};
     for (guint i = 0; i < G_N_ELEMENTS(ours) && !replace; i++) {
         if (json_object_get(root, ours[i])) {
-            g_set_error(error, TP_ERROR, TP_ERROR_FORMAT,
-                        "already has a \"%s\" member (tagged twice?)", ours[i]);
+            fail_ours(error, i);
             json_decref(root);
             return NULL;
         }
     }
     return root;
+}
+
+/* What tagging a line reads of it: each field's value, whether it has
+ * (or had, before --replace) our members, and whether any other member
+ * is left for the output's comma. From tp_json_scan_object when it
+ * answers, else from Jansson's tree (kept in `root` for the fields'
+ * strings). */
+#define FAST_MAX_FIELDS 16
+typedef struct {
+    json_t *root;
+    TpJsonMember field[FAST_MAX_FIELDS];
+    gboolean had_ours;
+    gboolean has_members;
+} LineView;
+
+/* The scanner's answer, when it has one: the fields are plain names (no
+ * path) and none is one of ours. */
+static gboolean view_fast(const char *line, gsize len, const char *const *fields, gboolean replace,
+                          GString *scratch, LineView *v, gboolean *failed, GError **error) {
+    const char *names[FAST_MAX_FIELDS + G_N_ELEMENTS(ours)];
+    guint n = 0;
+    for (; fields[n]; n++) {
+        if (n >= FAST_MAX_FIELDS || strchr(fields[n], '.') || strcmp(fields[n], ours[0]) == 0 ||
+            strcmp(fields[n], ours[1]) == 0)
+            return FALSE;
+        names[n] = fields[n];
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(ours); i++)
+        names[n + i] = ours[i];
+    TpJsonMember got[FAST_MAX_FIELDS + G_N_ELEMENTS(ours)];
+    guint members = 0;
+    if (!tp_json_scan_object(line, len, names, n + G_N_ELEMENTS(ours), got, &members, scratch))
+        return FALSE;
+    guint n_ours = 0;
+    for (guint i = 0; i < G_N_ELEMENTS(ours); i++) {
+        if (got[n + i].count && !replace) {
+            fail_ours(error, i);
+            *failed = TRUE;
+            return TRUE;
+        }
+        n_ours += got[n + i].count;
+    }
+    memcpy(v->field, got, n * sizeof got[0]);
+    v->root = NULL;
+    v->had_ours = n_ours > 0;
+    v->has_members = members > n_ours;
+    return TRUE;
+}
+
+/* Jansson's answer; FALSE (and `error`) for a line it cannot tag. */
+static gboolean view_jansson(const char *line, gsize len, gboolean replace, LineView *v,
+                             GError **error) {
+    json_t *root = parse_object(line, len, replace, error);
+    if (root == NULL)
+        return FALSE;
+    v->root = root;
+    v->had_ours = replace && (json_object_get(root, "entities") || json_object_get(root, "topics"));
+    if (v->had_ours) {
+        json_object_del(root, "entities");
+        json_object_del(root, "topics");
+    }
+    v->has_members = json_object_size(root) > 0;
+    return TRUE;
+}
+
+/* Field `f` of the view. */
+static TpJsonMember view_field(const LineView *v, const char *const *fields, guint f) {
+    if (v->root == NULL)
+        return v->field[f];
+    json_t *j = tp_json_path(v->root, fields[f]);
+    if (j == NULL)
+        return (TpJsonMember){TP_JSON_ABSENT, NULL, 0, 0};
+    if (json_is_null(j))
+        return (TpJsonMember){TP_JSON_NULL, NULL, 0, 1};
+    if (!json_is_string(j))
+        return (TpJsonMember){TP_JSON_OTHER, NULL, 0, 1};
+    return (TpJsonMember){TP_JSON_STRING, json_string_value(j), json_string_length(j), 1};
 }
 
 /* End of the JSON value starting at `i` (already known to be valid JSON). */
@@ -232,9 +310,9 @@ static void drop_members(const char *line, gsize len, GString *out) {
             after++;
         gboolean comma = after < len && line[after] == ',';
         gsize klen = key_end - key_start;
-        gboolean ours = (klen == 10 && memcmp(line + key_start, "\"entities\"", 10) == 0) ||
+        gboolean drop = (klen == 10 && memcmp(line + key_start, "\"entities\"", 10) == 0) ||
                         (klen == 8 && memcmp(line + key_start, "\"topics\"", 8) == 0);
-        if (ours) {
+        if (drop) {
             if (prev_end != G_MAXSIZE) {
                 /* Drop from the end of the member before (its comma goes). */
                 /* Drop from the comma before it, so that re-tagging what
@@ -278,16 +356,26 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
 
     TpLineSummary *sum = tp_tagger_line_slot(tagger);
     memset(sum, 0, sizeof(*sum));
-    json_t *root = parse_object(line, len, opt->replace, error);
-    if (root == NULL)
+    const char *bad = NULL;
+    if (!g_utf8_validate_len(line, len, &bad)) {
+        g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
+                    (gsize)(bad - line) + 1);
         return FALSE;
+    }
+    LineView view;
+    g_autoptr(GString) scratch = g_string_new(NULL);
+    gboolean failed = FALSE;
+    if (view_fast(line, len, fields, opt->replace, scratch, &view, &failed, error)) {
+        if (failed)
+            return FALSE;
+    } else if (!view_jansson(line, len, opt->replace, &view, error)) {
+        return FALSE;
+    }
     /* --replace: the old members are cut out of the bytes, the rest is kept. */
     g_autoptr(GString) cleaned = NULL;
-    if (opt->replace && (json_object_get(root, "entities") || json_object_get(root, "topics"))) {
+    if (view.had_ours) {
         cleaned = g_string_sized_new(len);
         drop_members(line, len, cleaned);
-        json_object_del(root, "entities");
-        json_object_del(root, "topics");
         line = cleaned->str;
         len = cleaned->len;
     }
@@ -300,17 +388,17 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
 
     tp_tagger_reset(tagger);
     for (guint f = 0; fields[f]; f++) {
-        json_t *v = tp_json_path(root, fields[f]);
-        if (v == NULL || json_is_null(v))
+        TpJsonMember v = view_field(&view, fields, f);
+        if (v.kind == TP_JSON_ABSENT || v.kind == TP_JSON_NULL)
             continue;
         sum->fields_found++;
-        if (!json_is_string(v)) {
+        if (v.kind != TP_JSON_STRING) {
             g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "field \"%s\" is not a string",
                         fields[f]);
             goto out;
         }
-        const char *text = json_string_value(v);
-        gsize text_len = json_string_length(v);
+        const char *text = v.str;
+        gsize text_len = v.len;
         const TpEntity *es = NULL;
         gsize n = 0;
         if (!tp_tagger_tag_text(tagger, text, (gssize)text_len, &es, &n, error))
@@ -356,7 +444,7 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
     }
     /* Splice the members before the closing brace. */
     tp_append(out, line, brace);
-    if (json_object_size(root) > 0)
+    if (view.has_members)
         g_string_append_c(out, ',');
     tp_append(out, frag->str, frag->len);
     tp_append(out, line + brace, len - brace);
@@ -364,6 +452,7 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
 out:
     if (!ok)
         memset(sum, 0, sizeof(*sum));
-    json_decref(root);
+    if (view.root)
+        json_decref(view.root);
     return ok;
 }
