@@ -25,18 +25,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     gboolean sure = tp_json_scan_object(line, size, names, N, got, &members, scratch);
     if (sure) {
         json_error_t jerr;
-        json_t *root = json_loadb(line, size,
-                                  JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &jerr);
+        json_t *root = json_loadb(
+            line, size, JSON_DECODE_ANY | JSON_DECODE_INT_AS_REAL | JSON_ALLOW_NUL, &jerr);
         if (root == NULL || !json_is_object(root))
             abort();
         if ((members > 0) != (json_object_size(root) > 0))
             abort();
         for (guint k = 0; k < N; k++) {
             json_t *v = json_object_get(root, names[k]);
-            TpJsonKind want = v == NULL             ? TP_JSON_ABSENT
-                              : json_is_null(v)     ? TP_JSON_NULL
-                              : json_is_string(v)   ? TP_JSON_STRING
-                                                    : TP_JSON_OTHER;
+            TpJsonKind want = v == NULL           ? TP_JSON_ABSENT
+                              : json_is_null(v)   ? TP_JSON_NULL
+                              : json_is_string(v) ? TP_JSON_STRING
+                                                  : TP_JSON_OTHER;
             if (got[k].kind != want || (got[k].count > 0) != (v != NULL))
                 abort();
             if (want == TP_JSON_STRING &&
