@@ -75,11 +75,15 @@ void tp_strmap_clear(TpStrMap *m) {
 }
 
 const guint32 *tp_strmap_get(const TpStrMap *m, const TpPool *pool, const char *key) {
+    return tp_strmap_get_hashed(m, pool, key, tp_hash_str(key));
+}
+
+const guint32 *tp_strmap_get_hashed(const TpStrMap *m, const TpPool *pool, const char *key,
+                                    guint64 h) {
     if (m->slots.len == 0)
         return NULL;
     const TpStrSlot *slots = m->slots.data;
     guint32 mask = m->slots.len - 1, pool_len = pool->bytes.len;
-    guint64 h = tp_hash_str(key);
     guint32 high = (guint32)(h >> 32);
     guint32 j = (guint32)h & mask;
     for (guint32 n = 0; n <= mask && slots[j].key; n++, j = (j + 1) & mask) {

@@ -72,6 +72,9 @@ struct TpStrMap {
 void tp_strmap_clear(TpStrMap *m);
 /* The value slot of `key` (keys in `pool`), or NULL. */
 const guint32 *tp_strmap_get(const TpStrMap *m, const TpPool *pool, const char *key);
+/* The same, given h = tp_hash_str(key) (which its caller needed too). */
+const guint32 *tp_strmap_get_hashed(const TpStrMap *m, const TpPool *pool, const char *key,
+                                    guint64 h);
 /* Add `key_off` (not present yet) with `val`. */
 void tp_strmap_put(TpStrMap *m, const TpPool *pool, guint32 key_off, guint32 val);
 /* Mutable value slot of `key`, or NULL (builder only). */

@@ -622,12 +622,71 @@ guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key) {
     return w ? w->classes : 0;
 }
 
-void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt) {
+/* Direct-mapped by the key's hash: an entry holds a key of up to
+ * WORD_CACHE_KEY bytes and what the word table said of it (a word, or
+ * none). 32 bytes each, 64 KB in all. */
+#define WORD_CACHE_SLOTS 2048
+#define WORD_CACHE_KEY 19
+typedef struct {
+    guint64 hash;
+    guint32 word; /* index into the words + 1; 0: not a word of the gazetteer */
+    guint8 len;   /* key bytes; 0: an empty entry (no token's key is empty) */
+    char key[WORD_CACHE_KEY];
+} WordCacheEntry;
+G_STATIC_ASSERT(sizeof(WordCacheEntry) == 32);
+
+struct TpWordCache {
+    const TpGazetteer *gaz;
+    guint64 hits, misses;
+    WordCacheEntry entries[WORD_CACHE_SLOTS];
+};
+
+TpWordCache *tp_word_cache_new(void) {
+    return g_new0(TpWordCache, 1);
+}
+
+void tp_word_cache_free(TpWordCache *cache) {
+    g_free(cache);
+}
+
+void tp_word_cache_stats(const TpWordCache *cache, guint64 *hits, guint64 *misses) {
+    *hits = cache->hits;
+    *misses = cache->misses;
+}
+
+/* The word of `key` (`len` bytes, NUL-terminated), through the cache. */
+static const LexWord *word_get_cached(const TpGazetteer *gaz, TpWordCache *cache, const char *key,
+                                      gsize len) {
+    if (cache == NULL || len == 0 || len > WORD_CACHE_KEY)
+        return word_get(gaz, key);
+    guint64 h = tp_hash_str(key);
+    WordCacheEntry *e = &cache->entries[h & (WORD_CACHE_SLOTS - 1)];
+    if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0) {
+        cache->hits++;
+        return e->word ? &TP_VEC_AT(gaz->words, const LexWord, e->word - 1) : NULL;
+    }
+    cache->misses++;
+    const guint32 *wi = tp_strmap_get_hashed(&gaz->word_map, &gaz->pool, key, h);
+    e->hash = h;
+    e->len = (guint8)len;
+    memcpy(e->key, key, len);
+    e->word = wi ? *wi + 1 : 0;
+    return wi ? &TP_VEC_AT(gaz->words, const LexWord, *wi) : NULL;
+}
+
+void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt, TpWordCache *cache) {
+    if (cache && cache->gaz != gaz) {
+        memset(cache, 0, sizeof *cache);
+        cache->gaz = gaz;
+    }
     for (guint i = 0; i < tt->toks->len; i++) {
         TpToken *t = &g_array_index(tt->toks, TpToken, i);
         /* Punctuation has no lexicon class but a function word's ("&", "'s"),
-         * and may be an alias token ("U.S."). */
-        const LexWord *w = word_get(gaz, tt->keys->str + t->key);
+         * and may be an alias token ("U.S."). A key's bytes go up to its
+         * first NUL (a text's "\u0000"), as the word table reads them. */
+        const char *key = tt->keys->str + t->key;
+        gsize len = memchr(key, '\0', t->key_len) ? strlen(key) : t->key_len;
+        const LexWord *w = word_get_cached(gaz, cache, key, len);
         t->lex = w == NULL                  ? 0
                  : (t->flags & TP_TOK_WORD) ? w->classes
                                             : w->classes & TP_LEX_FUNCTION;

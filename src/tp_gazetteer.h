@@ -98,8 +98,21 @@ const TpGazEntry *tp_gazetteer_entry(const TpGazetteer *gaz, guint32 i);
 const TpGazValue *tp_gazetteer_value(const TpGazetteer *gaz, guint32 i);
 /* Lexicon classes of a folded word (0 when none). */
 guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key);
-/* Set each token's `lex` classes and `gaz_id`, one lookup per token. */
-void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt);
+/* Set each token's `lex` classes and `gaz_id`, one lookup per token, in
+ * `cache` first when one is given (NULL: none). */
+typedef struct TpWordCache TpWordCache;
+void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt, TpWordCache *cache);
+
+/* The words of the gazetteer met lately, by key: most of a text's tokens
+ * are words met in the texts before (news has a small everyday
+ * vocabulary), found here in a small table that stays in cache instead of
+ * in the word table of the whole gazetteer, whose slots and keys are
+ * cache misses. Tied to the first gazetteer it is used with; one per
+ * tagger (not shared between threads). */
+TpWordCache *tp_word_cache_new(void);
+void tp_word_cache_free(TpWordCache *cache);
+/* Lookups answered from the cache, and those that were not. */
+void tp_word_cache_stats(const TpWordCache *cache, guint64 *hits, guint64 *misses);
 /* Everything the lexicons say of a folded word or phrase, or NULL. */
 const TpLexWord *tp_gazetteer_lexword(const TpGazetteer *gaz, const char *key);
 typedef struct {

@@ -49,7 +49,8 @@ struct TpTagger {
     GArray *heuristics;  /* TpHeuristic */
     GArray *spans;       /* TpCand: every span that could be a name (fitted typing) */
     TpCandDoc *cand_doc;
-    TpFeatMemo *memo; /* the entity model's features by key */
+    TpFeatMemo *memo;        /* the entity model's features by key */
+    TpWordCache *word_cache; /* the gazetteer's words met lately */
     GString *features;
     GArray *offices;        /* TpOffice */
     GArray *entities;       /* TpEntity */
@@ -94,6 +95,7 @@ TpTagger *tp_tagger_new(const TpKnowledge *knowledge, GError **error) {
     t->spans = g_array_new(FALSE, FALSE, sizeof(TpCand));
     t->cand_doc = tp_cand_doc_new();
     t->memo = tp_feat_memo_new();
+    t->word_cache = tp_word_cache_new();
     t->features = g_string_new(NULL);
     t->offices = g_array_new(FALSE, FALSE, sizeof(TpOffice));
     t->entities = g_array_new(FALSE, FALSE, sizeof(TpEntity));
@@ -121,6 +123,7 @@ void tp_tagger_free(TpTagger *tagger) {
     g_array_free(tagger->spans, TRUE);
     tp_cand_doc_free(tagger->cand_doc);
     tp_feat_memo_free(tagger->memo);
+    tp_word_cache_free(tagger->word_cache);
     g_string_free(tagger->features, TRUE);
     g_array_free(tagger->offices, TRUE);
     g_array_free(tagger->entities, TRUE);
@@ -497,7 +500,7 @@ static gboolean find_matches(TpTagger *tagger, const char *text, gssize len, TpM
     }
     TpTokens *tt = &tagger->tt;
     tp_tokenize(tt, text, n);
-    tp_gazetteer_lexicon_tokens(tagger->k->gaz, tt);
+    tp_gazetteer_lexicon_tokens(tagger->k->gaz, tt, tagger->word_cache);
     guint n_tok = tt->toks->len;
 
     /* 1. Every gazetteer alias, and the gazetteer's own reading of the names. */

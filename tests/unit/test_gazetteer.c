@@ -278,7 +278,7 @@ static void test_function_words(void) {
     tp_tokens_init(&tt);
     const char *text = "Procter & Gamble's board met Smith.";
     tp_tokenize(&tt, text, strlen(text));
-    tp_gazetteer_lexicon_tokens(gaz, &tt);
+    tp_gazetteer_lexicon_tokens(gaz, &tt, NULL);
     GString *classes = g_string_new(NULL);
     for (guint i = 0; i < tt.toks->len; i++)
         g_string_append_printf(classes, "%s:%s%s%s ", tp_tok_key(&tt, tp_tok(&tt, i)),
@@ -288,6 +288,82 @@ static void test_function_words(void) {
     g_assert_cmpstr(classes->str, ==, "procter: &:c gamble: 's:cm board:r met: smith: .: ");
     g_string_free(classes, TRUE);
     tp_tokens_clear(&tt);
+    tp_gazetteer_free(gaz);
+}
+
+/* Through the word cache, every token gets what the word table gives it:
+ * words met again (answered by the cache), keys longer than an entry
+ * holds, keys cut at a NUL, and keys that share an entry and push each
+ * other out. */
+static void test_word_cache(void) {
+    TpGazetteer *gaz = tp_gazetteer_new();
+    g_autoptr(GError) error = NULL;
+    static const char *const files[] = {"lexicon/function-words.tsv", "lexicon/common-words.tsv",
+                                        "lexicon/given-names.tsv",    "places-countries.tsv",
+                                        "places-cities.tsv",          "orgs-curated.tsv",
+                                        "people-curated.tsv"};
+    for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *path = g_build_filename(SRCDIR, "gazetteers", files[i], NULL);
+        g_assert_true(tp_gazetteer_load(gaz, path, &error));
+        g_assert_no_error(error);
+    }
+    TpWordCache *cache = tp_word_cache_new();
+    TpTokens plain, cached;
+    tp_tokens_init(&plain);
+    tp_tokens_init(&cached);
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autoptr(GRand) rng = g_rand_new_with_seed(3);
+    static const char *const words[] = {"the",
+                                        "Prime",
+                                        "Minister",
+                                        "of",
+                                        "Kyiv",
+                                        "NATO",
+                                        "said",
+                                        "&",
+                                        "'s",
+                                        "Smith",
+                                        "met",
+                                        "U.S.",
+                                        "in",
+                                        "Paris",
+                                        "Bank",
+                                        "supercalifragilisticexpialidocious",
+                                        "internationalization",
+                                        "Erdoğan",
+                                        "é",
+                                        "zzqx",
+                                        ",",
+                                        "."};
+    for (int round = 0; round < 200; round++) {
+        g_string_truncate(text, 0);
+        int n = g_rand_int_range(rng, 1, 400);
+        for (int i = 0; i < n; i++) {
+            g_string_append(text, words[g_rand_int_range(rng, 0, (gint32)G_N_ELEMENTS(words))]);
+            /* Random words too, so that entries are taken over. */
+            if (g_rand_int_range(rng, 0, 4) == 0)
+                g_string_append_printf(text, "%u", g_rand_int(rng) % 100000);
+            if (g_rand_int_range(rng, 0, 50) == 0)
+                g_string_append_c(text, '\0');
+            g_string_append_c(text, ' ');
+        }
+        tp_tokenize(&plain, text->str, text->len);
+        tp_tokenize(&cached, text->str, text->len);
+        tp_gazetteer_lexicon_tokens(gaz, &plain, NULL);
+        tp_gazetteer_lexicon_tokens(gaz, &cached, cache);
+        g_assert_cmpuint(plain.toks->len, ==, cached.toks->len);
+        for (guint i = 0; i < plain.toks->len; i++) {
+            g_assert_cmphex(tp_tok(&plain, i)->lex, ==, tp_tok(&cached, i)->lex);
+            g_assert_cmpuint(tp_tok(&plain, i)->gaz_id, ==, tp_tok(&cached, i)->gaz_id);
+        }
+    }
+    guint64 hits = 0, misses = 0;
+    tp_word_cache_stats(cache, &hits, &misses);
+    g_assert_cmpuint(hits, >, misses / 2);
+    g_assert_cmpuint(misses, >, 1000);
+    tp_tokens_clear(&plain);
+    tp_tokens_clear(&cached);
+    tp_word_cache_free(cache);
     tp_gazetteer_free(gaz);
 }
 
@@ -307,5 +383,6 @@ int main(int argc, char **argv) {
     }
     g_test_add_func("/gazetteer/lexicon", test_lexicon);
     g_test_add_func("/gazetteer/many-aliases", test_many_aliases);
+    g_test_add_func("/gazetteer/word-cache", test_word_cache);
     return g_test_run();
 }
