@@ -915,12 +915,19 @@ void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens
                         old->value = v;
                 }
                 if (!seen) {
-                    TpGazMatch m = {.first = i, .last = j, .value = v};
+                    TpGazMatch m = {.first = i,
+                                    .last = j,
+                                    .value = v,
+                                    .type = tp_gazetteer_entry(gaz, val->entry)->type};
                     g_array_append_val(out, m);
                 }
             }
         }
     }
+}
+
+guint32 tp_gazetteer_value_type(const TpGazetteer *gaz, guint32 v) {
+    return tp_gazetteer_entry(gaz, tp_gazetteer_value(gaz, v)->entry)->type;
 }
 
 void tp_match_index_build(TpMatchIndex *ix, guint n_tok) {

@@ -139,12 +139,17 @@ guint32 tp_gazetteer_child(const TpGazetteer *gaz, guint32 node, guint32 token_i
 guint32 tp_gazetteer_first_value(const TpGazetteer *gaz, guint32 node);
 
 /* A match found by tp_gazetteer_match(): tokens [first, last] carry the
- * alias value `value`. */
+ * alias value `value`, whose entry (tp_gazetteer_entry, not its canonical
+ * one) is of `type`: what most readers of matches ask first, without
+ * reaching into the value and the entry. */
 typedef struct {
     guint32 first;
     guint32 last;
     guint32 value;
+    guint32 type; /* TpEntityType */
 } TpGazMatch;
+/* The type of value `v`'s entry, for TpGazMatch.type. */
+guint32 tp_gazetteer_value_type(const TpGazetteer *gaz, guint32 v);
 
 /* Matches ordered by first token, with where each token's matches begin:
  * those starting at token t are matches[begin(t) .. begin(t+1)). */

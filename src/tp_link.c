@@ -73,10 +73,11 @@ static const char *country_at(const TpKnowledge *k, const TpTokens *tt, const Tp
     guint best_last = 0;
     for (guint m = tp_match_begin(ix, i); m < tp_match_begin(ix, i + 1); m++) {
         const TpGazMatch *gm = &g_array_index(ix->matches, TpGazMatch, m);
+        if (gm->type != TP_ENTITY_PLACE)
+            continue;
         const TpGazEntry *e =
             tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
-        if (e->type == TP_ENTITY_PLACE && e->kind &&
-            strcmp(tp_gazetteer_str(k->gaz, e->kind), "country") == 0 && e->country &&
+        if (e->kind && strcmp(tp_gazetteer_str(k->gaz, e->kind), "country") == 0 && e->country &&
             (best == NULL || gm->last > best_last ||
              (gm->last == best_last && e->prior > best->prior))) {
             best = e;
@@ -339,9 +340,11 @@ static const TpGazEntry *entry_at(const TpKnowledge *k, const TpMatchIndex *ix, 
     const TpGazEntry *best = NULL;
     for (guint m = tp_match_begin(ix, i); m < tp_match_begin(ix, i + 1); m++) {
         const TpGazMatch *gm = &g_array_index(ix->matches, TpGazMatch, m);
+        if (gm->type != type)
+            continue;
         const TpGazEntry *e =
             tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
-        if (e->type == type && (best == NULL || gm->last > *out_last)) {
+        if (best == NULL || gm->last > *out_last) {
             best = e;
             *out_last = gm->last;
         }
@@ -352,14 +355,12 @@ static const TpGazEntry *entry_at(const TpKnowledge *k, const TpMatchIndex *ix, 
 /* An office word inside a longer name is no office: "Premier League", "General
  * Assembly", "Prime Minister's Office". True when an organization or place
  * match overlaps [first, last] and runs past it. */
-static gboolean inside_name(const TpKnowledge *k, const TpMatchIndex *ix, guint first, guint last) {
+static gboolean inside_name(const TpMatchIndex *ix, guint first, guint last) {
     guint from = first > 8 ? first - 8 : 0;
     for (guint t = from; t <= last; t++)
         for (guint m = tp_match_begin(ix, t); m < tp_match_begin(ix, t + 1); m++) {
             const TpGazMatch *gm = &g_array_index(ix->matches, TpGazMatch, m);
-            const TpGazEntry *e =
-                tp_gazetteer_entry(k->gaz, tp_gazetteer_value(k->gaz, gm->value)->entry);
-            if ((e->type == TP_ENTITY_ORGANIZATION || e->type == TP_ENTITY_PLACE) &&
+            if ((gm->type == TP_ENTITY_ORGANIZATION || gm->type == TP_ENTITY_PLACE) &&
                 gm->last > last && gm->last >= first)
                 return TRUE;
         }
@@ -630,9 +631,9 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             strcmp(tp_gazetteer_str(k->gaz, gaz_entry->kind), "generic") == 0 &&
             gaz_entry->country == 0)
             gaz_entry = NULL;
-        if (parsed && inside_name(k, gaz_matches, i, p.end))
+        if (parsed && inside_name(gaz_matches, i, p.end))
             parsed = FALSE;
-        if (!parsed && gaz_entry && inside_name(k, gaz_matches, i, (guint)gaz_last))
+        if (!parsed && gaz_entry && inside_name(gaz_matches, i, (guint)gaz_last))
             gaz_entry = NULL;
         if (!parsed && gaz_entry == NULL) {
             i++;

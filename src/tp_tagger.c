@@ -513,7 +513,8 @@ static gboolean find_matches(TpTagger *tagger, const char *text, gssize len, TpM
     g_array_set_size(tagger->gaz_kept, 0);
     for (guint i = 0; i < gaz->len; i++) {
         const Candidate *c = &g_array_index(gaz, Candidate, i);
-        TpGazMatch m = {c->first, c->last, c->value};
+        TpGazMatch m = {c->first, c->last, c->value,
+                        tp_gazetteer_value_type(tagger->k->gaz, c->value)};
         g_array_append_val(tagger->gaz_kept, m);
     }
     g_array_sort(tagger->gaz_kept, cmp_match_first);
