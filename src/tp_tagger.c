@@ -557,14 +557,23 @@ static void find_candidates(TpTagger *t, const char *text, const TpMatchIndex *a
     tp_cand_doc_prepare(t->cand_doc, cx, t->spans);
 }
 
-gboolean tp_tagger_collect_candidates(TpTagger *tagger, const char *text, gssize len,
-                                      TpCandFunc func, gpointer data, GError **error) {
-    g_return_val_if_fail(tagger != NULL && text != NULL && func != NULL, FALSE);
+/* Steps 1 and 2 (the matches), then the candidates of `text`: what the
+ * collectors below hand out one by one. */
+static gboolean text_candidates(TpTagger *tagger, const char *text, gssize len, TpCandContext *cx,
+                                GError **error) {
     TpMatchIndex all, kept;
     if (!find_matches(tagger, text, len, &all, &kept, error))
         return FALSE;
+    find_candidates(tagger, text, &all, cx);
+    return TRUE;
+}
+
+gboolean tp_tagger_collect_candidates(TpTagger *tagger, const char *text, gssize len,
+                                      TpCandFunc func, gpointer data, GError **error) {
+    g_return_val_if_fail(tagger != NULL && text != NULL && func != NULL, FALSE);
     TpCandContext cx;
-    find_candidates(tagger, text, &all, &cx);
+    if (!text_candidates(tagger, text, len, &cx, error))
+        return FALSE;
     for (guint i = 0; i < tagger->spans->len; i++) {
         const TpCand *c = &g_array_index(tagger->spans, TpCand, i);
         guint nf = tp_cand_features(&cx, tagger->cand_doc, tagger->spans, i, tagger->features);
@@ -578,11 +587,9 @@ gboolean tp_tagger_collect_scored(TpTagger *tagger, const char *text, gssize len
                                   gpointer data, GError **error) {
     g_return_val_if_fail(tagger != NULL && text != NULL && func != NULL, FALSE);
     g_return_val_if_fail(tagger->k->entities != NULL, FALSE);
-    TpMatchIndex all, kept;
-    if (!find_matches(tagger, text, len, &all, &kept, error))
-        return FALSE;
     TpCandContext cx;
-    find_candidates(tagger, text, &all, &cx);
+    if (!text_candidates(tagger, text, len, &cx, error))
+        return FALSE;
     for (guint i = 0; i < tagger->spans->len; i++) {
         tp_cand_score(&cx, tagger->cand_doc, tagger->spans, i, tagger->k->entities,
                       tagger->features, tagger->memo);
