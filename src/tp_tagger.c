@@ -558,21 +558,23 @@ static void find_candidates(TpTagger *t, const char *text, const TpMatchIndex *a
 }
 
 /* Steps 1 and 2 (the matches), then the candidates of `text`: what the
- * collectors below hand out one by one. */
-static gboolean text_candidates(TpTagger *tagger, const char *text, gssize len, TpCandContext *cx,
-                                GError **error) {
-    TpMatchIndex all, kept;
-    if (!find_matches(tagger, text, len, &all, &kept, error))
+ * collectors below hand out one by one. `cx` points into `all`, which the
+ * caller keeps while it reads `cx`. */
+static gboolean text_candidates(TpTagger *tagger, const char *text, gssize len, TpMatchIndex *all,
+                                TpCandContext *cx, GError **error) {
+    TpMatchIndex kept;
+    if (!find_matches(tagger, text, len, all, &kept, error))
         return FALSE;
-    find_candidates(tagger, text, &all, cx);
+    find_candidates(tagger, text, all, cx);
     return TRUE;
 }
 
 gboolean tp_tagger_collect_candidates(TpTagger *tagger, const char *text, gssize len,
                                       TpCandFunc func, gpointer data, GError **error) {
     g_return_val_if_fail(tagger != NULL && text != NULL && func != NULL, FALSE);
+    TpMatchIndex all;
     TpCandContext cx;
-    if (!text_candidates(tagger, text, len, &cx, error))
+    if (!text_candidates(tagger, text, len, &all, &cx, error))
         return FALSE;
     for (guint i = 0; i < tagger->spans->len; i++) {
         const TpCand *c = &g_array_index(tagger->spans, TpCand, i);
@@ -587,8 +589,9 @@ gboolean tp_tagger_collect_scored(TpTagger *tagger, const char *text, gssize len
                                   gpointer data, GError **error) {
     g_return_val_if_fail(tagger != NULL && text != NULL && func != NULL, FALSE);
     g_return_val_if_fail(tagger->k->entities != NULL, FALSE);
+    TpMatchIndex all;
     TpCandContext cx;
-    if (!text_candidates(tagger, text, len, &cx, error))
+    if (!text_candidates(tagger, text, len, &all, &cx, error))
         return FALSE;
     for (guint i = 0; i < tagger->spans->len; i++) {
         tp_cand_score(&cx, tagger->cand_doc, tagger->spans, i, tagger->k->entities,
