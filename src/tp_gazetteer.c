@@ -624,12 +624,15 @@ guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key) {
 
 /* Direct-mapped by the key's hash: an entry holds a key of up to
  * WORD_CACHE_KEY bytes and what the word table said of it (a word, or
- * none). 32 bytes each, 64 KB in all. */
+ * none), with the trie's node that word leads to from the root (the first
+ * step of every match tried at a token, a lookup in the edge table, which
+ * is far larger than the cache). 32 bytes each, 64 KB in all. */
 #define WORD_CACHE_SLOTS 2048
-#define WORD_CACHE_KEY 19
+#define WORD_CACHE_KEY 15
 typedef struct {
     guint64 hash;
     guint32 word; /* index into the words + 1; 0: not a word of the gazetteer */
+    guint32 root; /* tp_gazetteer_child(gaz, 0, the word's token id), or 0 */
     guint8 len;   /* key bytes; 0: an empty entry (no token's key is empty) */
     char key[WORD_CACHE_KEY];
 } WordCacheEntry;
@@ -654,24 +657,36 @@ void tp_word_cache_stats(const TpWordCache *cache, guint64 *hits, guint64 *misse
     *misses = cache->misses;
 }
 
-/* The word of `key` (`len` bytes, NUL-terminated), through the cache. */
+/* The trie's node word `w` leads to from the root, or 0. */
+static guint32 root_child(const TpGazetteer *gaz, const LexWord *w) {
+    return w && w->token_id != G_MAXUINT32 ? tp_gazetteer_child(gaz, 0, w->token_id) : 0;
+}
+
+/* The word of `key` (`len` bytes, NUL-terminated) and its root_child in
+ * *root, through the cache. */
 static const LexWord *word_get_cached(const TpGazetteer *gaz, TpWordCache *cache, const char *key,
-                                      gsize len) {
-    if (cache == NULL || len == 0 || len > WORD_CACHE_KEY)
-        return word_get(gaz, key);
+                                      gsize len, guint32 *root) {
+    if (cache == NULL || len == 0 || len > WORD_CACHE_KEY) {
+        const LexWord *w = word_get(gaz, key);
+        *root = root_child(gaz, w);
+        return w;
+    }
     guint64 h = tp_hash_str(key);
     WordCacheEntry *e = &cache->entries[h & (WORD_CACHE_SLOTS - 1)];
     if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0) {
         cache->hits++;
+        *root = e->root;
         return e->word ? &TP_VEC_AT(gaz->words, const LexWord, e->word - 1) : NULL;
     }
     cache->misses++;
     const guint32 *wi = tp_strmap_get_hashed(&gaz->word_map, &gaz->pool, key, h);
+    const LexWord *w = wi ? &TP_VEC_AT(gaz->words, const LexWord, *wi) : NULL;
     e->hash = h;
     e->len = (guint8)len;
     memcpy(e->key, key, len);
     e->word = wi ? *wi + 1 : 0;
-    return wi ? &TP_VEC_AT(gaz->words, const LexWord, *wi) : NULL;
+    e->root = *root = root_child(gaz, w);
+    return w;
 }
 
 void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt, TpWordCache *cache) {
@@ -686,7 +701,7 @@ void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt, TpWordCac
          * first NUL (a text's "\u0000"), as the word table reads them. */
         const char *key = tt->keys->str + t->key;
         gsize len = memchr(key, '\0', t->key_len) ? strlen(key) : t->key_len;
-        const LexWord *w = word_get_cached(gaz, cache, key, len);
+        const LexWord *w = word_get_cached(gaz, cache, key, len, &t->gaz_root);
         t->lex = w == NULL                  ? 0
                  : (t->flags & TP_TOK_WORD) ? w->classes
                                             : w->classes & TP_LEX_FUNCTION;
@@ -893,7 +908,9 @@ void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens
         for (guint j = i; j < n; j++) {
             if (ids[j] == G_MAXUINT32 || (j > i && (tp_tok(tt, j)->flags & TP_TOK_NL)))
                 break;
-            node = tp_gazetteer_child(gaz, node, ids[j]);
+            /* The first step was taken when the token was interned. */
+            node = j == i && tt->interned ? tp_tok(tt, i)->gaz_root
+                                          : tp_gazetteer_child(gaz, node, ids[j]);
             if (node == 0)
                 break;
             guint span_begin = out->len;

@@ -71,15 +71,16 @@ typedef struct {
     guint32 key;     /* offset of the normalized key in TpTokens.keys */
     guint32 key_len; /* its length in bytes */
     guint32 flags;
-    guint32 lex;    /* lexicon classes of the key (TpLexClass), filled by the tagger */
-    guint32 gaz_id; /* the gazetteer's token id of the key (G_MAXUINT32: none), likewise */
+    guint32 lex;      /* lexicon classes of the key (TpLexClass), filled by the tagger */
+    guint32 gaz_id;   /* the gazetteer's token id of the key (G_MAXUINT32: none), likewise */
+    guint32 gaz_root; /* the gazetteer trie's node this token leads to from its root (0: none) */
 } TpToken;
 
 typedef struct {
     GArray *toks;  /* TpToken */
     GString *keys; /* normalized keys, NUL-separated */
     GString *scratch;
-    gboolean interned; /* `lex` and `gaz_id` are filled (tp_gazetteer_lexicon_tokens) */
+    gboolean interned; /* `lex`, `gaz_id` and `gaz_root` are filled (tp_gazetteer_lexicon_tokens) */
 } TpTokens;
 
 void tp_tokens_init(TpTokens *tt);

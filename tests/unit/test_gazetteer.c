@@ -313,6 +313,10 @@ static void test_word_cache(void) {
     tp_tokens_init(&cached);
     g_autoptr(GString) text = g_string_new(NULL);
     g_autoptr(GRand) rng = g_rand_new_with_seed(3);
+    GArray *m_plain = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
+    GArray *m_cached = g_array_new(FALSE, FALSE, sizeof(TpGazMatch));
+    GString *shape = g_string_new(NULL);
+    guint n_matches = 0;
     static const char *const words[] = {"the",
                                         "Prime",
                                         "Minister",
@@ -355,8 +359,30 @@ static void test_word_cache(void) {
         for (guint i = 0; i < plain.toks->len; i++) {
             g_assert_cmphex(tp_tok(&plain, i)->lex, ==, tp_tok(&cached, i)->lex);
             g_assert_cmpuint(tp_tok(&plain, i)->gaz_id, ==, tp_tok(&cached, i)->gaz_id);
+            g_assert_cmpuint(tp_tok(&plain, i)->gaz_root, ==, tp_tok(&cached, i)->gaz_root);
+            guint32 id = tp_tok(&plain, i)->gaz_id;
+            g_assert_cmpuint(tp_tok(&plain, i)->gaz_root, ==,
+                             id == G_MAXUINT32 ? 0 : tp_gazetteer_child(gaz, 0, id));
         }
+        /* The trie's walk from the tokens' interned first steps finds what
+         * it finds from their keys alone. */
+        TpTokens raw;
+        tp_tokens_init(&raw);
+        tp_tokenize(&raw, text->str, text->len);
+        g_array_set_size(m_plain, 0);
+        g_array_set_size(m_cached, 0);
+        tp_gazetteer_match(gaz, text->str, &raw, shape, m_plain);
+        tp_gazetteer_match(gaz, text->str, &cached, shape, m_cached);
+        g_assert_cmpuint(m_plain->len, ==, m_cached->len);
+        g_assert_true(memcmp(m_plain->data, m_cached->data, m_plain->len * sizeof(TpGazMatch)) ==
+                      0);
+        n_matches += m_plain->len;
+        tp_tokens_clear(&raw);
     }
+    g_assert_cmpuint(n_matches, >, 1000);
+    g_array_free(m_plain, TRUE);
+    g_array_free(m_cached, TRUE);
+    g_string_free(shape, TRUE);
     guint64 hits = 0, misses = 0;
     tp_word_cache_stats(cache, &hits, &misses);
     g_assert_cmpuint(hits, >, misses / 2);
