@@ -765,13 +765,13 @@ static inline ALWAYS_INLINE void add_weights(Feats *f, const double *w) {
  * template's number (FeatSite) in the top byte and its values below, and
  * the memo keeps each key's weights once its string has been built and
  * looked up: a feature met before costs one probe of an integer table, not
- * its string written, hashed and compared (that was three quarters of the
- * features' time). The string stays the one definition of the feature: a
- * key is only ever given the weights of the string built at its site, from
- * the values the key holds, so the memo cannot change a score, and the
- * trainer (no memo) sees the same strings as ever. Per tagger, so never
- * shared between threads; bounded (MEMO_MAX_SLOTS), past which new keys are
- * simply not kept. */
+ * its string written, hashed and compared (the features' instructions
+ * halved: 114.8 M -> 58.0 M on the 394 KB bench sample). The string stays
+ * the one definition of the feature: a key is only ever given the weights
+ * of the string built at its site, from the values the key holds, so the
+ * memo cannot change a score, and the trainer (no memo) sees the same
+ * strings as ever. Per tagger, so never shared between threads; bounded
+ * (MEMO_MAX_SLOTS), past which new keys are simply not kept. */
 typedef struct {
     guint64 key; /* 0: an empty slot (every key has a site, so is not 0) */
     const double *w;
