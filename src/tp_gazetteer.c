@@ -932,10 +932,8 @@ void tp_gazetteer_match(const TpGazetteer *gaz, const char *text, const TpTokens
                         old->value = v;
                 }
                 if (!seen) {
-                    TpGazMatch m = {.first = i,
-                                    .last = j,
-                                    .value = v,
-                                    .type = tp_gazetteer_entry(gaz, val->entry)->type};
+                    TpGazMatch m = {
+                        .first = i, .last = j, .value = v, .type = tp_gazetteer_value_type(gaz, v)};
                     g_array_append_val(out, m);
                 }
             }

@@ -36,22 +36,21 @@ static gboolean at_delimiter(const Scan *sc) {
     return is_ws(c) || c == ',' || c == ']' || c == '}';
 }
 
-static int hex_digit(char c) {
-    return g_ascii_xdigit_value(c);
-}
-
-/* The four hex digits at s[i..i+4), or -1. */
-static gint32 hex4(const Scan *sc, gsize i) {
-    if (i + 4 > sc->len)
-        return -1;
+/* The value of the four hex digits at `p`, or -1. */
+static gint32 hex_value4(const char *p) {
     gint32 v = 0;
     for (gsize k = 0; k < 4; k++) {
-        int d = hex_digit(sc->s[i + k]);
+        int d = g_ascii_xdigit_value(p[k]);
         if (d < 0)
             return -1;
         v = v << 4 | d;
     }
     return v;
+}
+
+/* The four hex digits at s[i..i+4), or -1 (also when the line ends first). */
+static gint32 hex4(const Scan *sc, gsize i) {
+    return i + 4 <= sc->len ? hex_value4(sc->s + i) : -1;
 }
 
 /* The string opening at sc->i: its raw bytes (between the quotes) at
@@ -125,14 +124,10 @@ static void decode_string(const char *s, gsize n, GString *out) {
         case 'r': g_string_append_c(out, '\r'); break;
         case 't': g_string_append_c(out, '\t'); break;
         case 'u': {
-            gunichar cp = 0;
-            for (gsize k = 0; k < 4; k++)
-                cp = cp << 4 | (gunichar)hex_digit(s[i + k]);
+            gunichar cp = (gunichar)hex_value4(s + i);
             i += 4;
             if (cp >= 0xD800 && cp <= 0xDBFF) {
-                gunichar lo = 0;
-                for (gsize k = 0; k < 4; k++)
-                    lo = lo << 4 | (gunichar)hex_digit(s[i + 2 + k]);
+                gunichar lo = (gunichar)hex_value4(s + i + 2);
                 i += 6;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             }

@@ -234,11 +234,9 @@ static gboolean view_jansson(const char *line, gsize len, gboolean replace, Line
     if (root == NULL)
         return FALSE;
     v->root = root;
-    v->had_ours = replace && (json_object_get(root, "entities") || json_object_get(root, "topics"));
-    if (v->had_ours) {
-        json_object_del(root, "entities");
-        json_object_del(root, "topics");
-    }
+    v->had_ours = FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(ours) && replace; i++)
+        v->had_ours |= json_object_del(root, ours[i]) == 0;
     v->has_members = json_object_size(root) > 0;
     return TRUE;
 }
