@@ -304,7 +304,13 @@ static guint32 ascii_word(GString *keys, const char *p, gsize len, guint *n_uppe
     else if (b0 >= 'a' && b0 <= 'z')
         flags |= TP_TOK_LOWER;
     gsize at = keys->len;
-    g_string_set_size(keys, at + len);
+    /* Room is mostly made once per text (tp_tokenize): no call per word. */
+    if (G_LIKELY(at + len < keys->allocated_len)) {
+        keys->len = at + len;
+        keys->str[keys->len] = '\0';
+    } else {
+        g_string_set_size(keys, at + len);
+    }
     char *out = keys->str + at;
     guint up = 0, low = 0;
     for (gsize i = 0; i < len; i++) {
@@ -344,10 +350,26 @@ static void mark_line_caps(TpTokens *tt, guint from, guint n_upper, guint n_lowe
         g_array_index(tt->toks, TpToken, i).flags |= TP_TOK_LINECAPS;
 }
 
+/* Room for `n` more tokens past the current ones. */
+static void tokens_reserve(GArray *toks, gsize n) {
+    guint len = toks->len;
+    g_array_set_size(toks, len + (guint)n);
+    g_array_set_size(toks, len); /* GArray keeps what it allocated */
+}
+
 void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
     g_array_set_size(tt->toks, 0);
     g_string_truncate(tt->keys, 0);
     tt->interned = FALSE;
+    /* The ASCII words' keys are written in place (ascii_word): their bytes
+     * and NULs take at most twice the text's length, room made here; a
+     * folded key longer than its text (NFKC expands some characters) may
+     * use it up, and ascii_word grows the string then. */
+    g_string_set_size(tt->keys, 2 * len + 1);
+    g_string_truncate(tt->keys, 0);
+    /* Tokens are appended without g_array_append_val's call and copy (a
+     * sixth of the tokenizer's instructions): room for `reserved` of them. */
+    guint reserved = 0;
 
     const char *p = text;
     const char *end = text + len;
@@ -446,7 +468,12 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
         }
         t.key_len = (guint32)(tt->keys->len - t.key);
         g_string_append_c(tt->keys, '\0');
-        g_array_append_val(tt->toks, t);
+        if (reserved == 0) {
+            reserved = MAX(64u, tt->toks->len);
+            tokens_reserve(tt->toks, reserved);
+        }
+        reserved--;
+        g_array_index(tt->toks, TpToken, tt->toks->len++) = t;
         p = text + t.end;
     }
     mark_line_caps(tt, line_first, line_upper, line_lower);

@@ -225,6 +225,38 @@ static void test_fast_ctype(void) {
         g_assert_cmpint(tp_ascii_tolower((gchar)b), ==, g_ascii_tolower((gchar)b));
 }
 
+/* Keys longer than their text (NFKC expands U+FDFA elevenfold) before
+ * ASCII words and punctuation, whose keys the tokenizer writes into room it
+ * made for twice the text: each key is still tp_text_fold's. */
+static void test_tokens_expanding_keys(void) {
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autoptr(GString) ref = g_string_new(NULL);
+    /* Mixes of a few expanding characters and up to 200 words and commas
+     * meet the end of the room made inside a word. */
+    for (guint expanding = 1; expanding <= 24; expanding++) {
+        for (guint ascii = 1; ascii <= 200; ascii++) {
+            g_string_truncate(text, 0);
+            for (guint i = 0; i < expanding; i++)
+                g_string_append(text, "\xef\xb7\xba ");
+            for (guint i = 0; i < ascii; i++)
+                g_string_append_len(text, i % 2 ? "," : "abcdefghijklmnop", i % 2 ? 1 : i % 16 + 1);
+            /* Fresh tokens: a string that held a longer text has room to spare. */
+            TpTokens tt;
+            tp_tokens_init(&tt);
+            tp_tokenize(&tt, text->str, text->len);
+            g_assert_cmpuint(tt.toks->len, ==, expanding + ascii);
+            for (guint i = 0; i < tt.toks->len; i++) {
+                const TpToken *t = tp_tok(&tt, i);
+                g_string_truncate(ref, 0);
+                tp_text_fold(ref, text->str + t->start, t->end - t->start);
+                g_assert_cmpstr(tp_tok_key(&tt, t), ==, ref->str);
+                g_assert_cmpuint(t->key_len, ==, ref->len);
+            }
+            tp_tokens_clear(&tt);
+        }
+    }
+}
+
 /* The tokenizer's one-pass paths (ASCII words, one punctuation character)
  * against GLib: on random text of ASCII letters, digits, punctuation, curly
  * quotes, dashes, accented and Cyrillic letters and line breaks, every
@@ -233,10 +265,12 @@ static void test_fast_ctype(void) {
  * flags are GLib's character tests of its letters, and a line's LINECAPS is
  * set when GLib counts two upper-case letters on it and no lower-case one. */
 static void test_tokens_as_glib(void) {
-    static const char *const pieces[] = {
-        "a", "B", "z", "Q",    "7",  "0",  "'",       ".",      ",",  "-", "\"", "`",
-        "(", "&", " ", " ",    " ",  "\n", "’",       "“",      "—",  "é", "É",  "Ж",
-        "ж", "s", "S", "U.S.", "Mr", "A.", "1,000.5", "O'Neil", "'s", "ǅ"};
+    static const char *const pieces[] = {"a", "B", "z", "Q", "7", "0", "'", ".", ",", "-", "\"",
+                                         "`", "(", "&", " ", " ", " ", "\n", "’", "“", "—", "é",
+                                         "É", "Ж", "ж", "s", "S", "U.S.", "Mr", "A.", "1,000.5",
+                                         "O'Neil", "'s", "ǅ",
+                                         /* U+FDFA: 3 bytes whose NFKC key takes 33 */
+                                         "\xef\xb7\xba"};
     GRand *rng = g_rand_new_with_seed(7);
     TpTokens tt;
     tp_tokens_init(&tt);
@@ -397,6 +431,7 @@ int main(int argc, char **argv) {
     g_test_add_func("/text/shape", test_shape);
     g_test_add_func("/text/fast-ctype", test_fast_ctype);
     g_test_add_func("/text/tokens/as-glib", test_tokens_as_glib);
+    g_test_add_func("/text/tokens/expanding-keys", test_tokens_expanding_keys);
     g_test_add_func("/text/located-errors", test_located_errors);
     g_test_add_func("/text/fold/unified-ascii", test_fold_unified_ascii);
     return g_test_run();
