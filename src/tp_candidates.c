@@ -668,9 +668,9 @@ typedef struct {
     GString *out;               /* the trainer's features, or NULL when scoring */
     GString *spill;             /* a feature longer than `stack` (a long gazetteer kind), or NULL */
     const TpEntityModel *model; /* scoring: add each feature's weights to `score` */
-    double *score;
-    TpFeatMemo *memo;     /* scoring: the weights of features already met, or NULL */
-    const double *last_w; /* the weights feat_end found (NULL: none) */
+    double *score;              /* scoring: where cand_features leaves the sums */
+    TpFeatMemo *memo;           /* scoring: the weights of features already met, or NULL */
+    const double *last_w;       /* the weights feat_end found (NULL: none) */
     guint n;
     char stack[FEAT_STACK_BYTES];
 } Feats;
@@ -747,13 +747,24 @@ static inline ALWAYS_INLINE const double *model_weights(const TpEntityModel *m, 
 
 /* Spelled out: the loop's counter cost as much as the sums (each class's
  * sum still in feature order, so the same doubles). */
-static inline ALWAYS_INLINE void add_weights(Feats *f, const double *w) {
+/* The scores being summed, feature after feature. A local of
+ * cand_features whose address only inlined code takes, so that the
+ * compiler keeps the four sums in registers: summed through `f->score`,
+ * each addition waited for the store of the one before it (a load from
+ * memory that the weights might alias), four chains of dependent stores
+ * and loads through every candidate. The same additions in the same order:
+ * the same doubles. */
+typedef struct {
+    double s[TP_CLASS_N];
+} Sums;
+
+static inline ALWAYS_INLINE void add_weights(Sums *sums, const double *w) {
     G_STATIC_ASSERT(TP_CLASS_N == 4);
     if (w) {
-        f->score[0] += w[0];
-        f->score[1] += w[1];
-        f->score[2] += w[2];
-        f->score[3] += w[3];
+        sums->s[0] += w[0];
+        sums->s[1] += w[1];
+        sums->s[2] += w[2];
+        sums->s[3] += w[3];
     }
 }
 
@@ -852,7 +863,7 @@ static G_GNUC_NO_INLINE void memo_put(TpFeatMemo *memo, guint64 key, const doubl
 }
 
 /* The feature `key` when the memo has it: counted and its weights added. */
-static inline ALWAYS_INLINE gboolean memo_feat(Feats *f, guint64 key) {
+static inline ALWAYS_INLINE gboolean memo_feat(Feats *f, Sums *sums, guint64 key) {
     if (f->memo == NULL)
         return FALSE;
     const MemoSlot *sl = memo_slot(f->memo, key);
@@ -860,7 +871,7 @@ static inline ALWAYS_INLINE gboolean memo_feat(Feats *f, guint64 key) {
         return FALSE;
     f->memo->hits++;
     f->n++;
-    add_weights(f, sl->w);
+    add_weights(sums, sl->w);
     return TRUE;
 }
 
@@ -953,9 +964,7 @@ static inline ALWAYS_INLINE void feat_end(Feats *f) {
     if (G_UNLIKELY(f->model == NULL)) {
         feat_keep(f);
     } else {
-        const double *w = model_weights(f->model, f->buf, f->len);
-        f->last_w = w;
-        add_weights(f, w);
+        f->last_w = model_weights(f->model, f->buf, f->len);
     }
     f->len = 0;
 }
@@ -972,12 +981,15 @@ static inline ALWAYS_INLINE void feat(Feats *f, const char *a) {
 #define featcat(f, ...) FEAT_PICK(__VA_ARGS__, FEAT_4, FEAT_3, FEAT_2, feat)(f, __VA_ARGS__)
 
 /* The feature of key `key` (feat_key), its string made of the parts that
- * follow as for featcat, built only when the memo does not have the key. */
+ * follow as for featcat, built only when the memo does not have the key;
+ * its weights added to the `sums` (Sums *) of the scope. */
 #define FEAT_K(f, key, ...)                                                                        \
     do {                                                                                           \
         guint64 key_ = (key);                                                                      \
-        if (!memo_feat(f, key_)) {                                                                 \
+        if (!memo_feat(f, sums, key_)) {                                                           \
             featcat(f, __VA_ARGS__);                                                               \
+            if ((f)->model)                                                                        \
+                add_weights(sums, (f)->last_w);                                                    \
             if ((f)->memo)                                                                         \
                 memo_put((f)->memo, key_, (f)->last_w);                                            \
         }                                                                                          \
@@ -1040,8 +1052,8 @@ static const struct {
 /* In an all-caps line every word looks like a name, so what the lexicons
  * say weighs differently there: those features carry "|caps". Inlined, so
  * that `where`, a literal, is written as one. */
-static inline ALWAYS_INLINE void lex_feats(Feats *f, FeatSite site, const char *where, guint32 l,
-                                           gboolean caps) {
+static inline ALWAYS_INLINE void lex_feats(Feats *f, Sums *sums, FeatSite site, const char *where,
+                                           guint32 l, gboolean caps) {
     gboolean any = FALSE;
     Part tail = caps ? PART("|caps") : PART("");
     for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
@@ -1096,6 +1108,7 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
     guint a = c->first, b = c->last, an = c->name_first;
     const TpToken *ta = tp_tok(tt, a), *tb = tp_tok(tt, b), *tn = tp_tok(tt, an);
     guint words = words_in(tt, an, b);
+    Sums sums_v = {{0.0}}, *sums = &sums_v;
 
     LIT(f, S_BIAS, "bias");
     if (an > a)
@@ -1323,9 +1336,9 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         }
     }
     gboolean caps = (ta->flags & TP_TOK_LINECAPS) != 0;
-    lex_feats(f, S_LEX_FIRST, "lex.first=", tn->lex, caps);
+    lex_feats(f, sums, S_LEX_FIRST, "lex.first=", tn->lex, caps);
     if (b > an)
-        lex_feats(f, S_LEX_LAST, "lex.last=", tb->lex, caps);
+        lex_feats(f, sums, S_LEX_LAST, "lex.last=", tb->lex, caps);
     gboolean all_common = TRUE, head_inside = FALSE;
     for (guint i = an; i <= b; i++) {
         const TpToken *t = tp_tok(tt, i);
@@ -1385,6 +1398,9 @@ static guint cand_features(const TpCandContext *cx, const TpCandDoc *doc, const 
         if ((tn->flags & TP_TOK_ALLCAPS) && g_hash_table_contains(doc->acronyms, kk))
             LIT(f, S_DOC_ACRONYM_DEFINED, "doc.acronym-defined");
     }
+    if (f->score)
+        for (int k = 0; k < TP_CLASS_N; k++)
+            f->score[k] = sums->s[k];
     return f->n;
 }
 
