@@ -2,6 +2,7 @@
 /* tp_candidates.c: candidate spans for names, their features, the fitted model that scores them
  * and the one resolution that keeps the best non-overlapping set. */
 
+#include "tp_sort.h"
 #include "tp_candidates.h"
 #include "tp_image.h"
 #include "tp_tunables.h"
@@ -1746,8 +1747,8 @@ void tp_cands_resolve(GArray *cands, GByteArray *taken, guint n_tok) {
             g_array_index(cands, TpCand, kept++) = c;
     }
     g_array_set_size(cands, kept);
-    g_array_sort(cands, cmp_margin);
+    tp_array_sort_stable(cands, sizeof(TpCand), cmp_margin);
     G_STATIC_ASSERT(G_STRUCT_OFFSET(TpCand, first) == 0 && G_STRUCT_OFFSET(TpCand, last) == 4);
     tp_keep_free_spans(cands, taken, n_tok);
-    g_array_sort(cands, cmp_cand);
+    tp_array_sort_stable(cands, sizeof(TpCand), cmp_cand);
 }

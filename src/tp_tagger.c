@@ -2,6 +2,7 @@
 /* tp_tagger.c: tagging one text: matches, names, offices, one
  * overlap resolution, mentions linked across the document. */
 
+#include "tp_sort.h"
 #include "tp_candidates.h"
 #include "tp_image.h"
 #include "tp_tunables.h"
@@ -196,7 +197,7 @@ static int cmp_candidate(gconstpointer a, gconstpointer b) {
 static void keep_longest(GArray *cands, GByteArray *taken, guint n_tok) {
     G_STATIC_ASSERT(G_STRUCT_OFFSET(Candidate, first) == 0 &&
                     G_STRUCT_OFFSET(Candidate, last) == 4);
-    g_array_sort(cands, cmp_candidate);
+    tp_array_sort_stable(cands, sizeof(Candidate), cmp_candidate);
     tp_keep_free_spans(cands, taken, n_tok);
 }
 
@@ -517,7 +518,7 @@ static gboolean find_matches(TpTagger *tagger, const char *text, gssize len, TpM
                         tp_gazetteer_value_type(tagger->k->gaz, c->value)};
         g_array_append_val(tagger->gaz_kept, m);
     }
-    g_array_sort(tagger->gaz_kept, cmp_match_first);
+    tp_array_sort_stable(tagger->gaz_kept, sizeof(TpGazMatch), cmp_match_first);
     *out_kept = (TpMatchIndex){tagger->gaz_kept, tagger->kept_start};
     tp_match_index_build(out_kept, n_tok);
 
@@ -796,7 +797,7 @@ static void write_entities(TpTagger *t, const Mention *m, const OfficeLink *link
             tp_topic_add_entity(t->topics, e.type, NULL, e.id);
         g_array_append_val(t->entities, e);
     }
-    g_array_sort(t->entities, cmp_entity);
+    tp_array_sort_stable(t->entities, sizeof(TpEntity), cmp_entity);
 }
 
 gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
