@@ -180,6 +180,35 @@ static void test_features(void) {
     g_string_free(c.seen, TRUE);
 }
 
+/* Entity cues, short and longer than the stack room they are written in:
+ * each counts as its feature of the model. */
+static void test_entity_cues(void) {
+    g_autoptr(GString) id = g_string_new("org/");
+    while (id->len < 300)
+        g_string_append(id, "a-very-long-name-");
+    g_autofree char *text = g_strdup_printf(HDR TOPICS "feature\ti:org/nato\tpolitics:4\n"
+                                                       "feature\ti:%s\tsport:4\n"
+                                                       "feature\tk:club\tsport:1\n"
+                                                       "# end\n",
+                                            id->str);
+    g_autoptr(GError) error = NULL;
+    TpTopicModel *m = load_text(text, &error);
+    g_assert_no_error(error);
+    const char *want[] = {"politics", "sport"};
+    const char *ids[] = {"org/nato", id->str};
+    for (guint i = 0; i < 2; i++) {
+        TpTopicScratch *s = tp_topic_scratch_new(m, &error);
+        g_assert_no_error(error);
+        tp_topic_add_entity(s, TP_ENTITY_ORGANIZATION, NULL, ids[i]);
+        gsize n;
+        const TpTopic *ts = tp_topic_scores(s, 0.0, 3, &n);
+        g_assert_cmpuint(n, >, 0);
+        g_assert_cmpstr(ts[0].label, ==, want[i]);
+        tp_topic_scratch_free(s);
+    }
+    tp_topic_model_free(m);
+}
+
 /* ---- scores ---- */
 
 static void check_scores(const TpTopic *ts, gsize n) {
@@ -458,6 +487,7 @@ int main(int argc, char **argv) {
     g_test_add_func("/topics/load/missing-file", test_load_missing);
     g_test_add_func("/topics/load/placeholder", test_load_placeholder);
     g_test_add_func("/topics/features", test_features);
+    g_test_add_func("/topics/entity-cues", test_entity_cues);
     g_test_add_func("/topics/scores/range-and-order", test_scores);
     g_test_add_func("/topics/scores/thresholds", test_thresholds);
     g_test_add_func("/topics/shipped/examples", test_shipped_examples);
