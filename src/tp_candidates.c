@@ -2,6 +2,7 @@
 /* tp_candidates.c: candidate spans for names, their features, the fitted model that scores them
  * and the one resolution that keeps the best non-overlapping set. */
 
+#include "tp_inline.h"
 #include "tp_sort.h"
 #include "tp_candidates.h"
 #include "tp_image.h"
@@ -704,19 +705,14 @@ static G_GNUC_NO_INLINE void feat_grow(Feats *f, gsize need) {
 }
 
 /* Inlined, so that a literal part's length is a constant and its copy a few moves. */
-#if defined(__GNUC__)
-#define ALWAYS_INLINE __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE
-#endif
-static inline ALWAYS_INLINE void put_len(Feats *f, const char *s, gsize len) {
+static TP_ALWAYS_INLINE void put_len(Feats *f, const char *s, gsize len) {
     if (G_UNLIKELY(f->len + len > f->cap))
         feat_grow(f, f->len + len);
     tp_copy_small(f->buf + f->len, s, len);
     f->len += len;
 }
 
-static inline ALWAYS_INLINE void put(Feats *f, const char *s) {
+static TP_ALWAYS_INLINE void put(Feats *f, const char *s) {
     put_len(f, s, strlen(s));
 }
 
@@ -737,14 +733,14 @@ static inline Part part(const char *s) {
 static inline Part part_len(const char *s, gsize len) {
     return (Part){s, len};
 }
-static inline ALWAYS_INLINE void put_part(Feats *f, Part p) {
+static TP_ALWAYS_INLINE void put_part(Feats *f, Part p) {
     put_len(f, p.s, p.len);
 }
 /* A Part, or a NUL-terminated string. */
 #define PUT(f, x) _Generic((x), Part : put_part, default : put)(f, x)
 
-static inline ALWAYS_INLINE const double *model_weights(const TpEntityModel *m, const char *s,
-                                                        gsize len);
+static TP_ALWAYS_INLINE const double *model_weights(const TpEntityModel *m, const char *s,
+                                                    gsize len);
 
 /* Spelled out: the loop's counter cost as much as the sums (each class's
  * sum still in feature order, so the same doubles). */
@@ -759,7 +755,7 @@ typedef struct {
     double s[TP_CLASS_N];
 } Sums;
 
-static inline ALWAYS_INLINE void add_weights(Sums *sums, const double *w) {
+static TP_ALWAYS_INLINE void add_weights(Sums *sums, const double *w) {
     G_STATIC_ASSERT(TP_CLASS_N == 4);
     if (w) {
         sums->s[0] += w[0];
@@ -864,7 +860,7 @@ static G_GNUC_NO_INLINE void memo_put(TpFeatMemo *memo, guint64 key, const doubl
 }
 
 /* The feature `key` when the memo has it: counted and its weights added. */
-static inline ALWAYS_INLINE gboolean memo_feat(Feats *f, Sums *sums, guint64 key) {
+static TP_ALWAYS_INLINE gboolean memo_feat(Feats *f, Sums *sums, guint64 key) {
     if (f->memo == NULL)
         return FALSE;
     const MemoSlot *sl = memo_slot(f->memo, key);
@@ -960,7 +956,7 @@ static G_GNUC_NO_INLINE void feat_keep(Feats *f) {
 
 /* The feature in `f->buf` is complete. Inlined at each of its sixty uses:
  * the call's saving and restoring of registers was a fifth of its cost. */
-static inline ALWAYS_INLINE void feat_end(Feats *f) {
+static TP_ALWAYS_INLINE void feat_end(Feats *f) {
     f->n++;
     if (G_UNLIKELY(f->model == NULL)) {
         feat_keep(f);
@@ -971,7 +967,7 @@ static inline ALWAYS_INLINE void feat_end(Feats *f) {
 }
 
 /* The feature made of one to four parts (Part or strings), one after the other. */
-static inline ALWAYS_INLINE void feat(Feats *f, const char *a) {
+static TP_ALWAYS_INLINE void feat(Feats *f, const char *a) {
     put(f, a);
     feat_end(f);
 }
@@ -1053,8 +1049,8 @@ static const struct {
 /* In an all-caps line every word looks like a name, so what the lexicons
  * say weighs differently there: those features carry "|caps". Inlined, so
  * that `where`, a literal, is written as one. */
-static inline ALWAYS_INLINE void lex_feats(Feats *f, Sums *sums, FeatSite site, const char *where,
-                                           guint32 l, gboolean caps) {
+static TP_ALWAYS_INLINE void lex_feats(Feats *f, Sums *sums, FeatSite site, const char *where,
+                                       guint32 l, gboolean caps) {
     gboolean any = FALSE;
     Part tail = caps ? PART("|caps") : PART("");
     for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
@@ -1481,8 +1477,8 @@ static inline FeatSlot *model_slot(const TpEntityModel *m, const char *s, gsize 
     return NULL;
 }
 
-static inline ALWAYS_INLINE const double *model_weights(const TpEntityModel *m, const char *s,
-                                                        gsize len) {
+static TP_ALWAYS_INLINE const double *model_weights(const TpEntityModel *m, const char *s,
+                                                    gsize len) {
     const FeatSlot *sl = model_slot(m, s, len, tp_hash_bytes(s, len));
     if (sl == NULL || sl->name == 0)
         return NULL;

@@ -15,14 +15,10 @@
 #ifndef TP_SORT_H
 #define TP_SORT_H
 
+#include "tp_inline.h"
+
 #include <glib.h>
 #include <string.h>
-
-#if defined(__GNUC__)
-#define TP_SORT_INLINE inline __attribute__((always_inline))
-#else
-#define TP_SORT_INLINE inline
-#endif
 
 /* Runs of this many records are sorted by insertion before merging. */
 #define TP_SORT_RUN 8
@@ -31,7 +27,7 @@
  * when the first goes before), keeping equal records in their order. The
  * records' addresses are sorted, then the records moved once, as GLib does
  * for records this large. Not thread-safe on one array. */
-static TP_SORT_INLINE void tp_array_sort_stable(GArray *a, gsize size, GCompareFunc cmp) {
+static TP_ALWAYS_INLINE void tp_array_sort_stable(GArray *a, gsize size, GCompareFunc cmp) {
     g_assert(g_array_get_element_size(a) == size);
     guint n = a->len;
     if (n < 2)
