@@ -401,7 +401,10 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
         gsize text_len = v.len;
         const TpEntity *es = NULL;
         gsize n = 0;
-        if (!tp_tagger_tag_text(tagger, text, (gssize)text_len, &es, &n, error))
+        /* The line is valid UTF-8, so is each string in it (a field's
+         * escapes decode to valid UTF-8, or the line went to Jansson,
+         * which rejects a lone surrogate). */
+        if (!tp_tagger_tag_valid_text(tagger, text, text_len, &es, &n, error))
             goto out;
         OffsetCursor cur = {.text = text, .unit = opt->offsets};
         for (gsize i = 0; i < n; i++) {

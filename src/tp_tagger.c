@@ -479,12 +479,12 @@ static TpEntity make_entity(const TpTagger *t, guint first, guint last, TpEntity
 
 /* Steps 1 and 2 of tagging a text: tokens, gazetteer matches (`all` indexes
  * them), the gazetteer-only resolution (`kept`) and offices. */
-static gboolean find_matches(TpTagger *tagger, const char *text, gssize len, TpMatchIndex *out_all,
-                             TpMatchIndex *out_kept, GError **error) {
+static gboolean find_matches(TpTagger *tagger, const char *text, gssize len, gboolean valid,
+                             TpMatchIndex *out_all, TpMatchIndex *out_kept, GError **error) {
     gsize n = len < 0 ? strlen(text) : (gsize)len;
     /* UTF-8 with NUL characters allowed: JSON's "\u0000" is a character of
      * the text (g_utf8_validate stops at one), and no token holds it. */
-    for (const char *p = text, *end = text + n; p < end;) {
+    for (const char *p = text, *end = text + n; !valid && p < end;) {
         const char *nul = memchr(p, '\0', (gsize)(end - p));
         const char *bad = NULL;
         if (!g_utf8_validate_len(p, (gsize)((nul ? nul : end) - p), &bad)) {
@@ -564,7 +564,7 @@ static void find_candidates(TpTagger *t, const char *text, const TpMatchIndex *a
 static gboolean text_candidates(TpTagger *tagger, const char *text, gssize len, TpMatchIndex *all,
                                 TpCandContext *cx, GError **error) {
     TpMatchIndex kept;
-    if (!find_matches(tagger, text, len, all, &kept, error))
+    if (!find_matches(tagger, text, len, FALSE, all, &kept, error))
         return FALSE;
     find_candidates(tagger, text, all, cx);
     return TRUE;
@@ -800,13 +800,11 @@ static void write_entities(TpTagger *t, const Mention *m, const OfficeLink *link
     tp_array_sort_stable(t->entities, sizeof(TpEntity), cmp_entity);
 }
 
-gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
-                            const TpEntity **out_entities, gsize *out_n, GError **error) {
-    g_return_val_if_fail(tagger != NULL && text != NULL, FALSE);
-    g_return_val_if_fail(out_entities != NULL && out_n != NULL, FALSE);
+static gboolean tag_text(TpTagger *tagger, const char *text, gssize len, gboolean valid,
+                         const TpEntity **out_entities, gsize *out_n, GError **error) {
     /* 1-2. Tokens, gazetteer matches and offices. */
     TpMatchIndex all, kept;
-    if (!find_matches(tagger, text, len, &all, &kept, error))
+    if (!find_matches(tagger, text, len, valid, &all, &kept, error))
         return FALSE;
     /* 3-4. The names: one fitted decision per candidate, or the hand-set cues. */
     gboolean fitted = tagger->k->entities != NULL;
@@ -826,4 +824,16 @@ gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
     *out_entities = (const TpEntity *)tagger->entities->data;
     *out_n = tagger->entities->len;
     return TRUE;
+}
+
+gboolean tp_tagger_tag_text(TpTagger *tagger, const char *text, gssize len,
+                            const TpEntity **out_entities, gsize *out_n, GError **error) {
+    g_return_val_if_fail(tagger != NULL && text != NULL, FALSE);
+    g_return_val_if_fail(out_entities != NULL && out_n != NULL, FALSE);
+    return tag_text(tagger, text, len, FALSE, out_entities, out_n, error);
+}
+
+gboolean tp_tagger_tag_valid_text(TpTagger *tagger, const char *text, gsize len,
+                                  const TpEntity **out_entities, gsize *out_n, GError **error) {
+    return tag_text(tagger, text, (gssize)len, TRUE, out_entities, out_n, error);
 }
