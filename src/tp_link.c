@@ -529,6 +529,17 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
     g_autoptr(GString) buf = g_string_new(NULL);
     guint i = 0;
     while (i < n) {
+        /* Most tokens open nothing: no match starts there, no lexicon word
+         * that may open an office, not capitalized (so no body's name and
+         * no seat). The steps below would find nothing at them, one call
+         * after another (a third of the offices' instructions). */
+        if (tp_match_begin(gaz_matches, i) == tp_match_begin(gaz_matches, i + 1) &&
+            !(tp_tok(tt, i)->lex &
+              (TP_LEX_DEMONYM | TP_LEX_PORTFOLIO | TP_LEX_OFFICE_WORD | TP_LEX_PHRASE)) &&
+            !cap_word(tt, i)) {
+            i++;
+            continue;
+        }
         /* The longest gazetteer office starting here. */
         guint gaz_end = 0;
         const TpGazEntry *gaz_entry = entry_at(k, gaz_matches, i, TP_ENTITY_OFFICE, &gaz_end);
