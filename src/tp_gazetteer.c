@@ -341,6 +341,8 @@ static void add_alias(TpGazetteer *gaz, guint32 entry_index, const char *alias, 
     for (guint k = 0; k < gaz->tt.toks->len; k++) {
         const TpToken *t = tp_tok(&gaz->tt, k);
         node = child_or_new(gaz, node, token_id_or_new(gaz, tp_tok_key(&gaz->tt, t)));
+        if (k == 0)
+            word_or_new(gaz, tp_tok_key(&gaz->tt, t))->root = node;
     }
     if (first_letter_upper(alias))
         flags |= TP_ALIAS_UPPER;
@@ -658,8 +660,8 @@ void tp_word_cache_stats(const TpWordCache *cache, guint64 *hits, guint64 *misse
 }
 
 /* The trie's node word `w` leads to from the root, or 0. */
-static guint32 root_child(const TpGazetteer *gaz, const LexWord *w) {
-    return w && w->token_id != G_MAXUINT32 ? tp_gazetteer_child(gaz, 0, w->token_id) : 0;
+static guint32 root_child(const LexWord *w) {
+    return w ? w->root : 0;
 }
 
 /* The word of `key` (`len` bytes, NUL-terminated) and its root_child in
@@ -668,7 +670,7 @@ static const LexWord *word_get_cached(const TpGazetteer *gaz, TpWordCache *cache
                                       gsize len, guint32 *root) {
     if (cache == NULL || len == 0 || len > WORD_CACHE_KEY) {
         const LexWord *w = word_get(gaz, key);
-        *root = root_child(gaz, w);
+        *root = root_child(w);
         return w;
     }
     guint64 h = tp_hash_str(key);
@@ -685,7 +687,7 @@ static const LexWord *word_get_cached(const TpGazetteer *gaz, TpWordCache *cache
     e->len = (guint8)len;
     memcpy(e->key, key, len);
     e->word = wi ? *wi + 1 : 0;
-    e->root = *root = root_child(gaz, w);
+    e->root = *root = root_child(w);
     return w;
 }
 
@@ -786,7 +788,8 @@ static gboolean gaz_valid(TpGazetteer *gaz) {
     for (guint32 i = 0; i < gaz->words.len; i++) {
         const LexWord *w = &TP_VEC_AT(gaz->words, LexWord, i);
         if (w->key == 0 || w->key >= pool || w->country >= pool || w->formal >= pool ||
-            w->canonical >= pool || (w->token_id != G_MAXUINT32 && w->token_id >= gaz->n_tokens))
+            w->canonical >= pool || (w->token_id != G_MAXUINT32 && w->token_id >= gaz->n_tokens) ||
+            w->root >= n_nodes || (w->root && w->token_id == G_MAXUINT32))
             return FALSE;
     }
     for (guint32 i = 0; i < n_files; i++)

@@ -80,6 +80,10 @@ typedef struct {
     guint32 canonical; /* portfolios, office words */
     guint32 token_id;  /* the word's id as a token of an alias, or G_MAXUINT32 */
     guint32 key;       /* the folded word */
+    /* The trie's node the word leads to from the root (an alias starts with
+     * it), or 0: kept here, so that a text's token takes its first step
+     * with the one lookup of its word, not a second one in the edges. */
+    guint32 root;
 } TpLexWord;
 
 typedef struct TpGazetteer TpGazetteer;

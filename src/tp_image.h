@@ -9,7 +9,7 @@
 
 /* Bump on any change of a section's layout, of a hash in tp_flat.h, or of
  * what the loaders compute: an image of another version is rejected. */
-#define TP_IMAGE_VERSION 4u
+#define TP_IMAGE_VERSION 5u
 #define TP_IMAGE_MAGIC "TPKNOWL\n"
 
 /* Section ids. Each module owns a range. */
