@@ -626,15 +626,12 @@ guint32 tp_gazetteer_lexicon(const TpGazetteer *gaz, const char *key) {
 
 /* Direct-mapped by the key's hash: an entry holds a key of up to
  * WORD_CACHE_KEY bytes and what the word table said of it (a word, or
- * none), with the trie's node that word leads to from the root (the first
- * step of every match tried at a token, a lookup in the edge table, which
- * is far larger than the cache). 32 bytes each, 64 KB in all. */
+ * none). 32 bytes each, 64 KB in all. */
 #define WORD_CACHE_SLOTS 2048
-#define WORD_CACHE_KEY 15
+#define WORD_CACHE_KEY 19
 typedef struct {
     guint64 hash;
     guint32 word; /* index into the words + 1; 0: not a word of the gazetteer */
-    guint32 root; /* tp_gazetteer_child(gaz, 0, the word's token id), or 0 */
     guint8 len;   /* key bytes; 0: an empty entry (no token's key is empty) */
     char key[WORD_CACHE_KEY];
 } WordCacheEntry;
@@ -664,20 +661,15 @@ static guint32 root_child(const LexWord *w) {
     return w ? w->root : 0;
 }
 
-/* The word of `key` (`len` bytes, NUL-terminated) and its root_child in
- * *root, through the cache. */
+/* The word of `key` (`len` bytes, NUL-terminated), through the cache. */
 static const LexWord *word_get_cached(const TpGazetteer *gaz, TpWordCache *cache, const char *key,
-                                      gsize len, guint32 *root) {
-    if (cache == NULL || len == 0 || len > WORD_CACHE_KEY) {
-        const LexWord *w = word_get(gaz, key);
-        *root = root_child(w);
-        return w;
-    }
+                                      gsize len) {
+    if (cache == NULL || len == 0 || len > WORD_CACHE_KEY)
+        return word_get(gaz, key);
     guint64 h = tp_hash_str(key);
     WordCacheEntry *e = &cache->entries[h & (WORD_CACHE_SLOTS - 1)];
     if (e->hash == h && e->len == len && memcmp(e->key, key, len) == 0) {
         cache->hits++;
-        *root = e->root;
         return e->word ? &TP_VEC_AT(gaz->words, const LexWord, e->word - 1) : NULL;
     }
     cache->misses++;
@@ -687,7 +679,6 @@ static const LexWord *word_get_cached(const TpGazetteer *gaz, TpWordCache *cache
     e->len = (guint8)len;
     memcpy(e->key, key, len);
     e->word = wi ? *wi + 1 : 0;
-    e->root = *root = root_child(w);
     return w;
 }
 
@@ -703,7 +694,8 @@ void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt, TpWordCac
          * first NUL (a text's "\u0000"), as the word table reads them. */
         const char *key = tt->keys->str + t->key;
         gsize len = memchr(key, '\0', t->key_len) ? strlen(key) : t->key_len;
-        const LexWord *w = word_get_cached(gaz, cache, key, len, &t->gaz_root);
+        const LexWord *w = word_get_cached(gaz, cache, key, len);
+        t->gaz_root = root_child(w);
         t->lex = w == NULL                  ? 0
                  : (t->flags & TP_TOK_WORD) ? w->classes
                                             : w->classes & TP_LEX_FUNCTION;
