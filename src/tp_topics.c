@@ -85,9 +85,12 @@ struct TpTopicScratch {
      * of millions of tokens: stemming and two string-keyed lookups per token
      * were a third of a line's time. Cleared when it grows past a bound, so
      * memory stays flat over any input; output never depends on it. */
-    GHashTable *memo; /* word (stemmer's input, or raw bytes) -> index + 1 into words */
-    GArray *words;    /* WordMemo */
-    GStringChunk *memo_strings;
+    gboolean memo; /* scoring: `words` and `memo_keys` are in use */
+    GArray *words; /* WordMemo, numbered as their words in memo_keys */
+    /* Each word's key (the token's folded key up to a NUL, or its raw bytes):
+     * a TpStrSet, not a GHashTable (whose g_str_hash and g_str_equal each
+     * walk the key): 14 M of 996 M instructions fewer on 2 MB of real news. */
+    TpStrSet memo_keys;
     /* The same memo by the token's interned id (tp_gazetteer_lexicon_tokens),
      * for words the gazetteers' vocabulary has: guint32 per id, index + 1
      * into words, 0 not yet seen; an array read before the string hash. */
@@ -487,18 +490,17 @@ TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
         s->n_counts = g_array_new(FALSE, FALSE, sizeof(guint32));
         s->values = g_array_new(FALSE, FALSE, sizeof(double));
     } else {
-        s->memo = g_hash_table_new(g_str_hash, g_str_equal);
+        s->memo = TRUE;
         s->words = g_array_new(FALSE, FALSE, sizeof(WordMemo));
-        s->memo_strings = g_string_chunk_new(1 << 16);
+        tp_strset_init(&s->memo_keys);
         s->by_id = g_array_new(FALSE, TRUE, sizeof(guint32));
     }
     return s;
 }
 
 static void memo_clear(TpTopicScratch *s) {
-    g_hash_table_remove_all(s->memo);
+    tp_strset_reset(&s->memo_keys, 0);
     g_array_set_size(s->words, 0);
-    g_string_chunk_clear(s->memo_strings);
     g_array_set_size(s->by_id, 0);
 }
 
@@ -520,9 +522,8 @@ void tp_topic_scratch_free(TpTopicScratch *s) {
         g_array_free(s->values, TRUE);
     }
     if (s->memo) {
-        g_hash_table_destroy(s->memo);
+        tp_strset_clear(&s->memo_keys);
         g_array_free(s->words, TRUE);
-        g_string_chunk_free(s->memo_strings);
         g_array_free(s->by_id, TRUE);
     }
     g_free(s);
@@ -620,14 +621,17 @@ static const WordMemo *word_memo(TpTopicScratch *s, const char *text, const TpTo
         g_string_append_len(s->buf, text + t->start, t->end - t->start);
         key = s->buf->str;
     }
-    gpointer v = g_hash_table_lookup(s->memo, key);
-    if (v) {
+    /* Up to a NUL (a text's "\u0000"), as a C string key reads. */
+    gsize key_len = strlen(key);
+    gboolean added;
+    guint32 num = tp_strset_add(&s->memo_keys, key, key_len, &added);
+    if (!added) {
         if (id != G_MAXUINT32)
-            memo_by_id(s, id, GPOINTER_TO_UINT(v));
-        return &g_array_index(s->words, WordMemo, GPOINTER_TO_UINT(v) - 1);
+            memo_by_id(s, id, num + 1);
+        return &g_array_index(s->words, WordMemo, num);
     }
+    g_assert(num == s->words->len);
     WordMemo w = {.kind = WORD_NO_STEM, .stem = NO_STEM_ID, .feature = -1};
-    char *stored = g_string_chunk_insert(s->memo_strings, key);
     stem_input(s, text, tt, t);
     gboolean stop = is_stopword(s->m, s->low->str);
     const sb_symbol *stem =
@@ -645,7 +649,6 @@ static const WordMemo *word_memo(TpTopicScratch *s, const char *text, const TpTo
             w.stem = *stem_id;
     }
     g_array_append_val(s->words, w);
-    g_hash_table_insert(s->memo, stored, GUINT_TO_POINTER(s->words->len));
     if (id != G_MAXUINT32)
         memo_by_id(s, id, s->words->len);
     return &g_array_index(s->words, WordMemo, s->words->len - 1);
