@@ -263,6 +263,9 @@ typedef struct {
     gboolean writer_waiting;
     guint done_unwoken;
     GCond cond_space; /* a slot was freed */
+    /* The reader waits on cond_space, for room for a line of this many bytes. */
+    gboolean reader_waiting;
+    gsize reader_needs;
     Job **ring;
     guint64 cap;
     guint64 next_in;
@@ -399,6 +402,10 @@ static gboolean emit_job(Run *run, Job *job) {
 
 /* ---- threads ---- */
 
+/* Bounds on the work in flight, so memory stays flat however long the input. */
+#define MAX_BYTES_IN_FLIGHT ((gsize)64 << 20)
+#define JOBS_PER_THREAD 64
+
 /* Finished lines a busy worker lets gather before it wakes the writer. */
 #define WAKE_BATCH 16
 
@@ -446,6 +453,24 @@ static void writer_wait(Run *run) {
     run->writer_waiting = FALSE;
 }
 
+/* Whether the writer, having freed a slot, wakes the reader (run->lock
+ * held). A broadcast is a system call even with no one waiting, and a
+ * reader woken for each slot freed reads one line and waits again, both once
+ * per line: a twentieth of a run's time on short lines. So the reader is
+ * woken when it waits and there is room for its line and a quarter of the
+ * ring is free (or nothing is in flight), or when the run stops. */
+static gboolean reader_may_go_on(const Run *run) {
+    if (run->stop)
+        return TRUE;
+    if (!run->reader_waiting)
+        return FALSE;
+    guint64 in_flight = run->next_in - run->next_out;
+    gboolean room =
+        in_flight < run->cap && (run->bytes_in_flight == 0 ||
+                                 run->bytes_in_flight + run->reader_needs <= MAX_BYTES_IN_FLIGHT);
+    return room && (in_flight == 0 || in_flight <= run->cap - run->cap / 4);
+}
+
 /* Writes jobs in input order as they finish. */
 static gpointer writer_main(gpointer data) {
     Run *run = data;
@@ -489,17 +514,14 @@ static gpointer writer_main(gpointer data) {
         run->next_out++;
         run->bytes_in_flight -= job->len;
         job_free(job);
-        g_cond_broadcast(&run->cond_space);
+        if (reader_may_go_on(run))
+            g_cond_broadcast(&run->cond_space);
     }
     g_mutex_unlock(&run->lock);
     return NULL;
 }
 
 /* ---- reading ---- */
-
-/* Bounds on the work in flight, so memory stays flat however long the input. */
-#define MAX_BYTES_IN_FLIGHT ((gsize)64 << 20)
-#define JOBS_PER_THREAD 64
 
 /* Set by the SIGINT/SIGTERM handler: the reader stops, the lines in flight
  * are finished and written whole, and the exit status says which signal. */
@@ -533,8 +555,12 @@ static gboolean push_job(Run *run, Job *job) {
     g_mutex_lock(&run->lock);
     while (!run->stop &&
            (run->next_in - run->next_out >= run->cap ||
-            (run->bytes_in_flight > 0 && run->bytes_in_flight + job->len > MAX_BYTES_IN_FLIGHT)))
+            (run->bytes_in_flight > 0 && run->bytes_in_flight + job->len > MAX_BYTES_IN_FLIGHT))) {
+        run->reader_waiting = TRUE;
+        run->reader_needs = job->len;
         g_cond_wait(&run->cond_space, &run->lock);
+        run->reader_waiting = FALSE;
+    }
     gboolean go_on = !run->stop;
     /* Read before the unlock: a message-only job is the writer's from then
      * on, and it may be written and freed before this thread runs again. */
