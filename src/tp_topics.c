@@ -177,16 +177,36 @@ const char *tp_topic_scaling_name(TpTopicScaling scaling) {
     return scaling == TP_TOPIC_SCALING_LOG_NORM ? "log-norm" : "log";
 }
 
+/* 1 + ln(max(c, 1)) for the counts below N_COUNT_LOGS: a table, so that
+ * scoring a document takes no log per feature (test_topics.c compares it
+ * with libm's). */
+#define N_COUNT_LOGS 256
+static const double *count_logs(void) {
+    static gsize once = 0;
+    static double logs[N_COUNT_LOGS];
+    if (g_once_init_enter(&once)) {
+        for (guint c = 0; c < N_COUNT_LOGS; c++)
+            logs[c] = 1.0 + log((double)MAX(c, 1));
+        g_once_init_leave(&once, 1);
+    }
+    return logs;
+}
+
+/* A feature's value of `count`; `root` is sqrt(max(occurrences, 1)), taken
+ * once per document by the caller (a sqrt per feature was most of the rest). */
+static inline double count_value(const double *logs, guint count, gboolean norm, double root) {
+    double x = count < N_COUNT_LOGS ? logs[count] : 1.0 + log((double)count);
+    return norm ? x / root : x;
+}
+
 double tp_topic_feature_value(TpTopicScaling scaling, guint count, guint64 n_occurrences) {
     /* A feature counts sub-linearly: a word repeated ten times is strong
      * evidence, but not ten times as strong. Under log-norm the document's
      * length is divided out (by the square root of its feature occurrences,
      * known to the model or not, so that the value of one feature never
      * depends on which others a model kept). */
-    double x = 1.0 + log((double)MAX(count, 1));
-    if (scaling == TP_TOPIC_SCALING_LOG_NORM)
-        x /= sqrt((double)MAX(n_occurrences, 1));
-    return x;
+    return count_value(count_logs(), count, scaling == TP_TOPIC_SCALING_LOG_NORM,
+                       sqrt((double)MAX(n_occurrences, 1)));
 }
 
 /* ---- loading ---- */
@@ -797,9 +817,13 @@ const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, g
     }
     for (guint k = 0; k < nt; k++)
         s->scores[k] = model_topic(m, k)->bias;
+    /* tp_topic_feature_value, its square root taken once per document. */
+    const double *logs = count_logs();
+    double root = sqrt((double)MAX(s->n_occurrences, 1));
+    gboolean norm = m->scaling == TP_TOPIC_SCALING_LOG_NORM;
     for (guint i = 0; i < s->touched->len; i++) {
         guint32 fi = g_array_index(s->touched, guint32, i);
-        double x = tp_topic_feature_value(m->scaling, s->counts[fi], s->n_occurrences);
+        double x = count_value(logs, s->counts[fi], norm, root);
         guint32 a = TP_VEC_AT(m->feat_first, guint32, fi);
         guint32 b = TP_VEC_AT(m->feat_first, guint32, fi + 1);
         for (guint32 j = a; j < b; j++) {

@@ -209,6 +209,21 @@ static void test_entity_cues(void) {
     tp_topic_model_free(m);
 }
 
+/* A feature's value, its logarithm from a table for small counts: libm's,
+ * to the bit, on both sides of the table's end. */
+static void test_feature_value(void) {
+    static const guint64 occurrences[] = {0, 1, 7, 1000, 123457};
+    for (guint c = 0; c < 1000; c++) {
+        double want = 1.0 + log((double)MAX(c, 1u));
+        g_assert_cmpfloat(tp_topic_feature_value(TP_TOPIC_SCALING_LOG, c, 5), ==, want);
+        for (guint i = 0; i < G_N_ELEMENTS(occurrences); i++) {
+            double norm = want / sqrt((double)MAX(occurrences[i], 1u));
+            g_assert_cmpfloat(tp_topic_feature_value(TP_TOPIC_SCALING_LOG_NORM, c, occurrences[i]),
+                              ==, norm);
+        }
+    }
+}
+
 /* ---- scores ---- */
 
 static void check_scores(const TpTopic *ts, gsize n) {
@@ -488,6 +503,7 @@ int main(int argc, char **argv) {
     g_test_add_func("/topics/load/placeholder", test_load_placeholder);
     g_test_add_func("/topics/features", test_features);
     g_test_add_func("/topics/entity-cues", test_entity_cues);
+    g_test_add_func("/topics/feature-value", test_feature_value);
     g_test_add_func("/topics/scores/range-and-order", test_scores);
     g_test_add_func("/topics/scores/thresholds", test_thresholds);
     g_test_add_func("/topics/shipped/examples", test_shipped_examples);
