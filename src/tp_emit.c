@@ -6,22 +6,10 @@
  * the output back). */
 
 #include "tp_emit.h"
+#include "tp_json.h"
 
 #include <math.h>
 #include <string.h>
-
-/* Whether any of the eight bytes of `v` is a control character (below
- * 0x20), '"' or '\\': the classic tests for a zero byte and a byte below n
- * (Hacker's Delight; exact as a yes or no, the bytes of UTF-8 sequences,
- * 0x80 and up, never count). */
-static inline gboolean word_needs_escape(guint64 v) {
-    const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101);
-    const guint64 highs = G_GUINT64_CONSTANT(0x8080808080808080);
-    guint64 quote = v ^ (ones * '"'), backslash = v ^ (ones * '\\');
-    guint64 t =
-        ((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
-    return (t & highs) != 0;
-}
 
 /* Whether any byte of `s` needs an escape, eight at a time: the last eight
  * overlap those before, a string shorter than eight is padded with 'a'. */
@@ -30,15 +18,15 @@ static inline gboolean needs_escape(const char *s, gsize len) {
     if (len < 8) {
         v = G_GUINT64_CONSTANT(0x0101010101010101) * 'a';
         memcpy(&v, s, len);
-        return word_needs_escape(v);
+        return tp_json_word_special(v);
     }
     for (gsize i = 0; i + 8 <= len; i += 8) {
         memcpy(&v, s + i, 8);
-        if (word_needs_escape(v))
+        if (tp_json_word_special(v))
             return TRUE;
     }
     memcpy(&v, s + len - 8, 8);
-    return word_needs_escape(v);
+    return tp_json_word_special(v);
 }
 
 void tp_emit_string(GString *out, const char *s, gsize len) {

@@ -63,7 +63,14 @@ static gboolean scan_string(Scan *sc, gsize *start, gsize *end, gboolean *escape
     *start = i;
     *escaped = FALSE;
     for (;;) {
-        /* The plain bytes, most of a string, in a tight loop. */
+        /* The plain bytes, most of a string: eight at a time, then one by one. */
+        while (i + 8 <= sc->len) {
+            guint64 v;
+            memcpy(&v, s + i, 8);
+            if (tp_json_word_special(v))
+                break;
+            i += 8;
+        }
         while (i < sc->len && s[i] != '"' && s[i] != '\\' && (guchar)s[i] >= 0x20)
             i++;
         if (i >= sc->len || (guchar)s[i] < 0x20)

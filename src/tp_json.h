@@ -19,6 +19,20 @@
 
 #include <glib.h>
 
+/* Whether any of the eight bytes of `v` is one a JSON string cannot hold as
+ * it is: a control character (below 0x20), '"' or '\\'. The classic tests
+ * for a zero byte and a byte below n (Hacker's Delight), exact as a yes or
+ * no; the bytes of UTF-8 sequences (0x80 and up) never count. What the
+ * scanner steps over and the writer (tp_emit.c) copies, eight at a time. */
+static inline gboolean tp_json_word_special(guint64 v) {
+    const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101);
+    const guint64 highs = G_GUINT64_CONSTANT(0x8080808080808080);
+    guint64 quote = v ^ (ones * '"'), backslash = v ^ (ones * '\\');
+    guint64 t =
+        ((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+    return (t & highs) != 0;
+}
+
 typedef enum {
     TP_JSON_ABSENT, /* no such member */
     TP_JSON_NULL,

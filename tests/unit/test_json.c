@@ -158,6 +158,27 @@ static void random_object(GRand *rng, GString *out) {
     g_string_append(out, "}");
 }
 
+/* A string of plain bytes with at most one byte of another kind (a control
+ * character, a quote, a backslash, DEL, a two-byte letter) at any place:
+ * the scanner steps over plain bytes eight at a time. */
+static void plain_string_object(GRand *rng, GString *out) {
+    static const char odd[] = {'\x01', '\x09', '\x0a', '\x10', '\x1f', '"', '\\', '\x7f', 'n'};
+    g_string_assign(out, "{\"text\":\"");
+    guint n = (guint)g_rand_int_range(rng, 0, 40);
+    gint at = g_rand_int_range(rng, -1, (gint32)n);
+    for (guint i = 0; i < n; i++) {
+        if ((gint)i == at) {
+            if (g_rand_int_range(rng, 0, 8) == 0)
+                g_string_append(out, "\xc3\xa9");
+            else
+                g_string_append_c(out, odd[g_rand_int_range(rng, 0, (gint32)sizeof odd)]);
+        } else {
+            g_string_append_c(out, (char)g_rand_int_range(rng, 'a', 'z' + 1));
+        }
+    }
+    g_string_append(out, "\"}");
+}
+
 static void test_random(void) {
     g_autoptr(GRand) rng = g_rand_new_with_seed(42);
     g_autoptr(GString) line = g_string_new(NULL);
@@ -173,6 +194,12 @@ static void test_random(void) {
         objects += agrees(line->str, line->len);
     }
     g_assert_cmpuint(objects, ==, 20000); /* every well-formed one answered */
+    guint plain = 0;
+    for (int i = 0; i < 20000; i++) {
+        plain_string_object(rng, line);
+        plain += agrees(line->str, line->len);
+    }
+    g_assert_cmpuint(plain, >, 5000);
 }
 
 int main(int argc, char **argv) {
