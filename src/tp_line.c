@@ -357,7 +357,7 @@ gboolean tp_tagger_tag_line(TpTagger *tagger, const char *line, gsize len,
     TpLineSummary *sum = tp_tagger_line_slot(tagger);
     memset(sum, 0, sizeof(*sum));
     const char *bad = NULL;
-    if (!g_utf8_validate_len(line, len, &bad)) {
+    if (!tp_utf8_validate_len(line, len, &bad)) {
         g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
                     (gsize)(bad - line) + 1);
         return FALSE;

@@ -487,7 +487,7 @@ static gboolean find_matches(TpTagger *tagger, const char *text, gssize len, gbo
     for (const char *p = text, *end = text + n; !valid && p < end;) {
         const char *nul = memchr(p, '\0', (gsize)(end - p));
         const char *bad = NULL;
-        if (!g_utf8_validate_len(p, (gsize)((nul ? nul : end) - p), &bad)) {
+        if (!tp_utf8_validate_len(p, (gsize)((nul ? nul : end) - p), &bad)) {
             g_set_error(error, TP_ERROR, TP_ERROR_FORMAT, "invalid UTF-8 at byte %" G_GSIZE_FORMAT,
                         (gsize)(bad - text));
             return FALSE;

@@ -479,6 +479,40 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
     mark_line_caps(tt, line_first, line_upper, line_lower);
 }
 
+gboolean tp_utf8_validate_len(const char *s, gsize len, const char **out_end) {
+    /* Eight ASCII bytes at a time (no high bit, no NUL, which GLib rejects);
+     * the rest goes to GLib in pieces that end before an ASCII byte, so at a
+     * character's start: the pieces are valid exactly when the whole is, and
+     * the first bad byte is the same. GLib's own loop takes a step per byte,
+     * which was 2% of a line's time. test_text.c compares the two. */
+    const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101);
+    const guint64 highs = G_GUINT64_CONSTANT(0x8080808080808080);
+    gsize i = 0;
+    while (i < len) {
+        while (i + 8 <= len) {
+            guint64 v;
+            memcpy(&v, s + i, 8);
+            if (((v | ((v - ones) & ~v)) & highs) != 0)
+                break;
+            i += 8;
+        }
+        /* Up to 16 bytes more, to the next ASCII byte after them (or the end). */
+        gsize j = MIN(i + 16, len);
+        while (j < len && (guchar)s[j] >= 0x80)
+            j++;
+        const char *bad = NULL;
+        if (!g_utf8_validate_len(s + i, j - i, &bad)) {
+            if (out_end)
+                *out_end = bad;
+            return FALSE;
+        }
+        i = j;
+    }
+    if (out_end)
+        *out_end = s + len;
+    return TRUE;
+}
+
 char *tp_read_text(const char *path, gsize *out_len, GError **error) {
     char *contents = NULL;
     gsize len = 0;

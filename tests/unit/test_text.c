@@ -257,6 +257,51 @@ static void test_tokens_expanding_keys(void) {
     }
 }
 
+/* tp_utf8_validate_len against g_utf8_validate_len: the same answer and the
+ * same end, on random text of ASCII runs, valid characters of every length
+ * and bad sequences (stray continuation bytes, truncated and overlong
+ * sequences, surrogates, bytes that never occur, NUL) at every place. */
+static void test_utf8_validate(void) {
+    static const char *const pieces[] = {"a",
+                                         "Kyiv said ",
+                                         "0123456789abcdef",
+                                         "\xc3\xa9",
+                                         "\xe2\x80\x99",
+                                         "\xf0\x9f\x98\x80",
+                                         "\x80",
+                                         "\xc3",
+                                         "\xe2\x80",
+                                         "\xf0\x9f\x98",
+                                         "\xc0\xaf",
+                                         "\xed\xa0\x80",
+                                         "\xff",
+                                         "\xf5\x80\x80\x80",
+                                         "\x7f"};
+    GRand *rng = g_rand_new_with_seed(3);
+    g_autoptr(GString) text = g_string_new(NULL);
+    guint bad = 0;
+    for (guint round = 0; round < 100000; round++) {
+        g_string_truncate(text, 0);
+        guint n = g_rand_int_range(rng, 0, 30);
+        /* Mostly good pieces, so that a bad one comes late as often as early. */
+        for (guint i = 0; i < n; i++) {
+            guint k = g_rand_int_range(rng, 0, 100) < 97 ? g_rand_int_range(rng, 0, 6)
+                                                         : g_rand_int_range(rng, 0, 15);
+            g_string_append(text, pieces[k]);
+        }
+        if (g_rand_int_range(rng, 0, 50) == 0)
+            g_string_insert_c(text, g_rand_int_range(rng, 0, (gint32)text->len + 1), '\0');
+        const char *end_glib = NULL, *end_ours = NULL;
+        gboolean glib = g_utf8_validate_len(text->str, text->len, &end_glib);
+        gboolean ours = tp_utf8_validate_len(text->str, text->len, &end_ours);
+        g_assert_cmpint(ours, ==, glib);
+        g_assert_true(end_ours == end_glib);
+        bad += !glib;
+    }
+    g_assert_cmpuint(bad, >, 10000);
+    g_rand_free(rng);
+}
+
 /* The tokenizer's one-pass paths (ASCII words, one punctuation character)
  * against GLib: on random text of ASCII letters, digits, punctuation, curly
  * quotes, dashes, accented and Cyrillic letters and line breaks, every
@@ -432,6 +477,7 @@ int main(int argc, char **argv) {
     g_test_add_func("/text/fast-ctype", test_fast_ctype);
     g_test_add_func("/text/tokens/as-glib", test_tokens_as_glib);
     g_test_add_func("/text/tokens/expanding-keys", test_tokens_expanding_keys);
+    g_test_add_func("/text/utf8-validate", test_utf8_validate);
     g_test_add_func("/text/located-errors", test_located_errors);
     g_test_add_func("/text/fold/unified-ascii", test_fold_unified_ascii);
     return g_test_run();
