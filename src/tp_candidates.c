@@ -1053,11 +1053,18 @@ static TP_ALWAYS_INLINE void lex_feats(Feats *f, Sums *sums, FeatSite site, cons
                                        guint32 l, gboolean caps) {
     gboolean any = FALSE;
     Part tail = caps ? PART("|caps") : PART("");
-    for (guint i = 0; i < G_N_ELEMENTS(lex_names); i++) {
-        if (l & lex_names[i].bit) {
-            FEAT_K(f, feat_key(site, i << 1 | caps), where, lex_names[i].name, tail);
-            any = TRUE;
-        }
+    /* The classes' bits are 1 << i for lex_names[i]: the set ones, lowest
+     * first, are the table's order, without a test of each of the twelve. */
+    G_STATIC_ASSERT(
+        TP_LEX_GIVEN_NAME == 1 << 0 && TP_LEX_SURNAME == 1 << 1 && TP_LEX_PARTICLE == 1 << 2 &&
+        TP_LEX_HONORIFIC == 1 << 3 && TP_LEX_TITLE == 1 << 4 && TP_LEX_ORG_HEAD == 1 << 5 &&
+        TP_LEX_ORG_SUFFIX == 1 << 6 && TP_LEX_DEMONYM == 1 << 7 && TP_LEX_PORTFOLIO == 1 << 8 &&
+        TP_LEX_OFFICE_WORD == 1 << 9 && TP_LEX_STOPWORD == 1 << 10 && TP_LEX_COMMON == 1 << 11);
+    G_STATIC_ASSERT(G_N_ELEMENTS(lex_names) == 12);
+    for (guint32 bits = l & ((1u << G_N_ELEMENTS(lex_names)) - 1); bits; bits &= bits - 1) {
+        guint i = (guint)g_bit_nth_lsf(bits, -1);
+        FEAT_K(f, feat_key(site, i << 1 | caps), where, lex_names[i].name, tail);
+        any = TRUE;
     }
     if (!any)
         FEAT_K(f, feat_key(site, G_N_ELEMENTS(lex_names) << 1 | caps), where, "unknown", tail);
