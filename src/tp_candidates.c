@@ -788,7 +788,8 @@ typedef struct {
 struct TpFeatMemo {
     const TpEntityModel *model; /* whose weights the slots point into */
     MemoSlot *slots;
-    guint32 mask; /* slots - 1, a power of two */
+    guint32 mask;  /* slots - 1, a power of two */
+    guint32 shift; /* 64 - log2(slots): memo_index takes the product's top bits */
     guint32 n;
     guint64 hits, misses;
 };
@@ -813,20 +814,17 @@ void tp_feat_memo_stats(const TpFeatMemo *memo, guint64 *hits, guint64 *misses, 
     *keys = memo->n;
 }
 
-/* The template is in the key's top byte, which a multiplication alone
- * would not carry down to the index's bits: mixed as MurmurHash3's 64-bit
- * finalizer does. */
-static inline guint32 memo_index(guint64 key, guint32 mask) {
-    key ^= key >> 33;
-    key *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
-    key ^= key >> 33;
-    return (guint32)key & mask;
+/* Fibonacci hashing: the index is the top bits of the key times 2^64 / phi.
+ * Every bit of the key reaches them, the template's top byte too (the low
+ * bits of a product would leave it out, which a first version did). */
+static inline guint32 memo_index(guint64 key, guint32 shift) {
+    return (guint32)((key * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> shift);
 }
 
 /* The slot of `key`: its own, or the empty one where it would go (the
  * table is at most half full, so there is one). */
 static inline MemoSlot *memo_slot(const TpFeatMemo *memo, guint64 key) {
-    guint32 i = memo_index(key, memo->mask);
+    guint32 i = memo_index(key, memo->shift);
     while (memo->slots[i].key != key && memo->slots[i].key != 0)
         i = (i + 1) & memo->mask;
     return &memo->slots[i];
@@ -836,6 +834,7 @@ static void memo_reset(TpFeatMemo *memo, const TpEntityModel *model, guint32 n_s
     g_free(memo->slots);
     memo->slots = g_new0(MemoSlot, n_slots);
     memo->mask = n_slots - 1;
+    memo->shift = 64 - g_bit_storage(memo->mask);
     memo->n = 0;
     memo->model = model;
 }
@@ -850,6 +849,7 @@ static G_GNUC_NO_INLINE void memo_put(TpFeatMemo *memo, guint64 key, const doubl
         guint32 n_old = memo->mask + 1;
         memo->slots = g_new0(MemoSlot, 2 * n_old);
         memo->mask = 2 * n_old - 1;
+        memo->shift = 64 - g_bit_storage(memo->mask);
         for (guint32 i = 0; i < n_old; i++)
             if (old[i].key)
                 *memo_slot(memo, old[i].key) = old[i];
@@ -1062,7 +1062,7 @@ static TP_ALWAYS_INLINE void lex_feats(Feats *f, Sums *sums, FeatSite site, cons
         TP_LEX_OFFICE_WORD == 1 << 9 && TP_LEX_STOPWORD == 1 << 10 && TP_LEX_COMMON == 1 << 11);
     G_STATIC_ASSERT(G_N_ELEMENTS(lex_names) == 12);
     for (guint32 bits = l & ((1u << G_N_ELEMENTS(lex_names)) - 1); bits; bits &= bits - 1) {
-        guint i = (guint)g_bit_nth_lsf(bits, -1);
+        guint i = tp_lowest_bit(bits);
         FEAT_K(f, feat_key(site, i << 1 | caps), where, lex_names[i].name, tail);
         any = TRUE;
     }

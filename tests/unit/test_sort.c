@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* test_sort.c: tp_array_sort_stable against g_array_sort (stable since GLib
- * 2.32): the same records in the same order, ties included. */
+ * 2.32): the same records in the same order, ties included; and
+ * tp_lowest_bit against g_bit_nth_lsf. */
 #include "tp_sort.h"
 #include "tp_test.h"
 
@@ -68,8 +69,21 @@ static void test_as_glib(void) {
     g_rand_free(rng);
 }
 
+static void test_lowest_bit(void) {
+    GRand *rng = g_rand_new_with_seed(5);
+    for (guint i = 0; i < 32; i++)
+        g_assert_cmpuint(tp_lowest_bit(1u << i), ==, i);
+    for (guint k = 0; k < 100000; k++) {
+        guint32 x = g_rand_int(rng) << g_rand_int_range(rng, 0, 32);
+        if (x)
+            g_assert_cmpint((gint)tp_lowest_bit(x), ==, g_bit_nth_lsf(x, -1));
+    }
+    g_rand_free(rng);
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sort/as-glib", test_as_glib);
+    g_test_add_func("/inline/lowest-bit", test_lowest_bit);
     return g_test_run();
 }
