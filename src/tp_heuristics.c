@@ -252,7 +252,7 @@ const char *tp_local_id(GStringChunk *strings, TpEntityType type, const char *na
             dash = TRUE;
         }
     }
-    return g_string_chunk_insert_const(strings, id->str);
+    return g_string_chunk_insert(strings, id->str);
 }
 
 /* The canonical surface of tokens [a, b]: their shapes, spaced as in the text. */
@@ -264,7 +264,7 @@ static const char *span_name(const Ctx *c, guint a, guint b) {
             g_string_append_c(s, ' ');
         tp_text_shape(s, c->text + t->start, t->end - t->start);
     }
-    return g_string_chunk_insert_const(c->strings, s->str);
+    return g_string_chunk_insert(c->strings, s->str);
 }
 
 static void propose(Ctx *c, guint a, guint b, gboolean has_head) {
@@ -480,7 +480,7 @@ void tp_heuristics_bylines(const char *text, const TpTokens *tt, GStringChunk *s
             .first = i + 1,
             .last = j - 1,
             .type = TP_ENTITY_PERSON,
-            .name = g_string_chunk_insert_const(strings, name),
+            .name = g_string_chunk_insert(strings, name),
             .id = tp_local_id(strings, TP_ENTITY_PERSON, name),
             .score = TP_TUNE_BYLINE_SCORE,
             .byline = TRUE,

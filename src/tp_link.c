@@ -300,7 +300,7 @@ static const char *title_case(GStringChunk *strings, const OfficeParse *p) {
             s->str[i] = g_ascii_toupper(s->str[i]);
         up = s->str[i] == ' ' || s->str[i] == '-';
     }
-    return g_string_chunk_insert_const(strings, s->str);
+    return g_string_chunk_insert(strings, s->str);
 }
 
 static gboolean word_in(const char *word, const char *const *list) {
@@ -698,7 +698,7 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
                 const char *local = tp_local_id(strings, TP_ENTITY_OFFICE, slugged);
                 /* Offices are facts of the world, not of this text: no "local:" prefix. */
                 o.id = local + strlen("local:");
-                o.country = p.country ? g_string_chunk_insert_const(strings, p.country) : NULL;
+                o.country = p.country ? g_string_chunk_insert(strings, p.country) : NULL;
                 o.score = TP_TUNE_OFFICE_SCORE_LOCAL;
             }
         } else {
@@ -721,7 +721,7 @@ void tp_offices_find(const TpKnowledge *k, const char *text, const TpTokens *tt,
             g_autofree char *name = g_strdup_printf("%s-%s", pre, o.name);
             g_autofree char *slugged =
                 g_strdup_printf("%s%s%s", o.country ? o.country : "", o.country ? " " : "", name);
-            o.name = g_string_chunk_insert_const(strings, name);
+            o.name = g_string_chunk_insert(strings, name);
             o.id = tp_local_id(strings, TP_ENTITY_OFFICE, slugged) + strlen("local:");
             o.word = NULL;
         }
