@@ -202,10 +202,13 @@ static gunichar peek(const char *q, const char *end) {
 /* Length in bytes of the word starting at `p`, following the rules that keep
  * names whole: inner apostrophes (O'Brien, but "Ukraine's" splits before
  * "'s"), initials with dots ("U.S.", "J."), and digit groups ("1,000.5"). */
-static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev) {
+/* The length of the word at `p`; *out_ascii: whether its bytes are all
+ * ASCII (told on the way, not in a second pass). */
+static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev, gboolean *out_ascii) {
     const char *q = p;
     guint n_chars = 0;
     *out_abbrev = FALSE;
+    *out_ascii = TRUE;
 
     /* Initials: a single letter and a full stop, repeated ("J.", "U.S."),
      * when what follows the stop is not a letter that goes on a word. */
@@ -224,8 +227,10 @@ static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev) {
         q = after;
         *out_abbrev = TRUE;
     }
-    if (*out_abbrev)
+    if (*out_abbrev) {
+        *out_ascii = is_ascii(p, (gsize)(q - p));
         return q - p;
+    }
 
     while (q < end) {
         /* ASCII letters and digits, most of a word's bytes, without the
@@ -235,9 +240,12 @@ static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev) {
             n_chars++;
             continue;
         }
+        /* Every other byte the word takes is stepped over from here. */
+        gboolean high = (guchar)*q >= 0x80;
         gunichar c = tp_uchar(q);
         const char *next = g_utf8_next_char(q);
         if (is_word_char(c)) {
+            *out_ascii = *out_ascii && !high;
             q = next;
             n_chars++;
             continue;
@@ -250,6 +258,7 @@ static gsize scan_word(const char *p, const char *end, gboolean *out_abbrev) {
             const char *after_s = g_utf8_next_char(next);
             if ((nx == 's' || nx == 'S') && (after_s >= end || !is_word_char(tp_uchar(after_s))))
                 break;
+            *out_ascii = *out_ascii && !high;
             q = next;
             continue;
         }
@@ -400,14 +409,15 @@ void tp_tokenize(TpTokens *tt, const char *text, gsize len) {
         t.start = (guint32)(p - text);
         t.start_cp = cp;
         gboolean abbrev = FALSE;
-        gsize wlen = is_word_char(c) ? scan_word(p, end, &abbrev) : 0;
+        gboolean ascii = TRUE;
+        gsize wlen = is_word_char(c) ? scan_word(p, end, &abbrev, &ascii) : 0;
         if (wlen == 0 && is_apostrophe(c) && tt->toks->len &&
             tp_tok(tt, tt->toks->len - 1)->end == t.start && (peek(next, end) | 0x20) == 's' &&
             !is_word_char(peek(next + 1, end))) {
             /* The possessive "'s" that scan_word split off: one token of its own. */
             t.end = (guint32)(next + 1 - text);
             cp += 2;
-        } else if (wlen > 0 && is_ascii(p, wlen)) {
+        } else if (wlen > 0 && ascii) {
             t.end = t.start + (guint32)wlen;
             t.key = (guint32)tt->keys->len;
             guint nu, nl;
