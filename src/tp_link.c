@@ -31,6 +31,29 @@ static const TpLexWord *lexword_at(const TpKnowledge *k, const TpTokens *tt, gui
                                    GString *buf) {
     if (i + span > tt->toks->len)
         return NULL;
+    /* One word is looked up by its key as it is; a phrase's words joined
+     * by spaces on the stack when they fit (GString appends were most of
+     * this function's time). A key is read up to a NUL, as a C string. */
+    if (span == 1)
+        return tp_gazetteer_lexword(k->gaz, tp_tok_key(tt, tp_tok(tt, i)));
+    char stack[128];
+    gsize len = 0;
+    for (guint j = i; j < i + span && len < sizeof stack; j++) {
+        const char *key = tp_tok_key(tt, tp_tok(tt, j));
+        gsize n = strlen(key);
+        if (len + n + 2 > sizeof stack) {
+            len = sizeof stack;
+            break;
+        }
+        if (j > i)
+            stack[len++] = ' ';
+        memcpy(stack + len, key, n);
+        len += n;
+    }
+    if (len < sizeof stack) {
+        stack[len] = '\0';
+        return tp_gazetteer_lexword(k->gaz, stack);
+    }
     g_string_truncate(buf, 0);
     for (guint j = i; j < i + span; j++) {
         if (j > i)

@@ -4,6 +4,9 @@
  * links (adjacent, apposition, copula, naming verb, coordination, holder's country). */
 
 #include "tp_knowledge.h"
+#include "tp_test.h"
+
+#include <glib/gstdio.h>
 
 #include <string.h>
 
@@ -173,6 +176,33 @@ static void run_case(gconstpointer data) {
     g_assert_cmpstr(got, ==, c->want);
 }
 
+/* A lexicon phrase too long for the stack room its words are joined in
+ * (lexword_at): still found, by the GString it is joined in then. */
+static void test_long_phrase(void) {
+    g_autoptr(GString) word = g_string_new(NULL);
+    while (word->len < 140)
+        g_string_append(word, "quux");
+    g_autofree char *lexicon = g_strdup_printf("# tagpipe-lexicon 1\n"
+                                               "portfolio\tzeta %s\tcanonical=zeta\n",
+                                               word->str);
+    g_autofree char *path = tp_test_write_tmp("tp-lex-XXXXXX.tsv", lexicon, -1);
+    TpKnowledge *own = tp_knowledge_new();
+    g_autoptr(GError) error = NULL;
+    g_assert_true(tp_knowledge_load_dir(own, SRCDIR "/gazetteers", &error));
+    g_assert_true(tp_knowledge_load_file(own, path, &error));
+    g_assert_true(tp_knowledge_load_cues(own, SRCDIR "/models/cues.tsv", &error));
+    g_assert_no_error(error);
+    g_unlink(path);
+    TpKnowledge *shared = k;
+    k = own;
+    g_autofree char *text = g_strdup_printf("The Zeta %s Minister spoke.", word->str);
+    g_autofree char *got = offices(text, FALSE);
+    g_autofree char *want = g_strdup_printf("Zeta %s Minister", word->str);
+    g_assert_cmpstr(got, ==, want);
+    k = shared;
+    tp_knowledge_free(own);
+}
+
 int main(int argc, char **argv) {
     g_test_init(&argc, &argv, NULL);
     g_test_set_nonfatal_assertions();
@@ -183,6 +213,7 @@ int main(int argc, char **argv) {
     g_assert_no_error(error);
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
         g_test_add_data_func(cases[i].path, &cases[i], run_case);
+    g_test_add_func("/offices/long-phrase", test_long_phrase);
     int rc = g_test_run();
     tp_knowledge_free(k);
     return rc;
