@@ -68,8 +68,12 @@ struct TpTopicScratch {
     struct sb_stemmer *stemmer;
     gboolean keep_diacritics; /* stem the lower-cased token, not its matching key */
     guint16 *counts;          /* per model feature, for the current document */
-    GArray *touched;          /* guint32 feature indices with a count */
-    guint64 n_occurrences;    /* features emitted for the document, known or not */
+    /* The feature indices with a count, in order of first count: room for
+     * every feature once (a count goes from 0 to 1 once per document), so
+     * that counting one needs no g_array_append_val call (1% of a line). */
+    guint32 *touched;
+    guint n_touched;
+    guint64 n_occurrences; /* features emitted for the document, known or not */
     GString *buf;
     GString *prev; /* previous stem, for bigrams */
     GString *low;  /* the stemmer's input */
@@ -498,7 +502,7 @@ TpTopicScratch *tp_topic_scratch_new(const TpTopicModel *m, GError **error) {
     s->stemmer = st;
     s->keep_diacritics = stemmer_keeps_diacritics(stemmer);
     s->counts = g_new0(guint16, m->feat_first.len);
-    s->touched = g_array_new(FALSE, FALSE, sizeof(guint32));
+    s->touched = g_new(guint32, m->feat_first.len);
     s->buf = g_string_new(NULL);
     s->prev = g_string_new(NULL);
     s->low = g_string_new(NULL);
@@ -529,7 +533,7 @@ void tp_topic_scratch_free(TpTopicScratch *s) {
         return;
     sb_stemmer_delete(s->stemmer);
     g_free(s->counts);
-    g_array_free(s->touched, TRUE);
+    g_free(s->touched);
     g_string_free(s->buf, TRUE);
     g_string_free(s->prev, TRUE);
     g_string_free(s->low, TRUE);
@@ -550,9 +554,9 @@ void tp_topic_scratch_free(TpTopicScratch *s) {
 }
 
 void tp_topic_scratch_reset(TpTopicScratch *s) {
-    for (guint i = 0; i < s->touched->len; i++)
-        s->counts[g_array_index(s->touched, guint32, i)] = 0;
-    g_array_set_size(s->touched, 0);
+    for (guint i = 0; i < s->n_touched; i++)
+        s->counts[s->touched[i]] = 0;
+    s->n_touched = 0;
     g_string_truncate(s->prev, 0);
     s->n_occurrences = 0;
     /* Between documents only, so that stem ids hold within one. */
@@ -585,7 +589,7 @@ static void count_feature(TpTopicScratch *s, const char *feat) {
         return;
     guint32 fi = *v;
     if (s->counts[fi] == 0)
-        g_array_append_val(s->touched, fi);
+        s->touched[s->n_touched++] = fi;
     if (s->counts[fi] < G_MAXUINT16)
         s->counts[fi]++;
 }
@@ -606,10 +610,8 @@ static void count_index(TpTopicScratch *s, gint32 fi) {
     s->n_occurrences++;
     if (fi < 0)
         return;
-    if (s->counts[fi] == 0) {
-        guint32 u = (guint32)fi;
-        g_array_append_val(s->touched, u);
-    }
+    if (s->counts[fi] == 0)
+        s->touched[s->n_touched++] = (guint32)fi;
     if (s->counts[fi] < G_MAXUINT16)
         s->counts[fi]++;
 }
@@ -821,8 +823,8 @@ const TpTopic *tp_topic_scores(TpTopicScratch *s, double min_score, gsize max, g
     const double *logs = count_logs();
     double root = sqrt((double)MAX(s->n_occurrences, 1));
     gboolean norm = m->scaling == TP_TOPIC_SCALING_LOG_NORM;
-    for (guint i = 0; i < s->touched->len; i++) {
-        guint32 fi = g_array_index(s->touched, guint32, i);
+    for (guint i = 0; i < s->n_touched; i++) {
+        guint32 fi = s->touched[i];
         double x = count_value(logs, s->counts[fi], norm, root);
         guint32 a = TP_VEC_AT(m->feat_first, guint32, fi);
         guint32 b = TP_VEC_AT(m->feat_first, guint32, fi + 1);
@@ -895,7 +897,7 @@ void tp_topic_explain(TpTopicScratch *s, gsize max_topics, gsize max_features, G
             s->counts[slot.val])
             names[slot.val] = mstr(m, slot.key);
     }
-    g_autofree Moved *moved = g_new0(Moved, s->touched->len + 1);
+    g_autofree Moved *moved = g_new0(Moved, s->n_touched + 1);
     for (gsize i = 0; i < n; i++) {
         guint k = 0;
         while (k < m->topics.len && mstr(m, model_topic(m, k)->label) != ts[i].label)
@@ -907,8 +909,8 @@ void tp_topic_explain(TpTopicScratch *s, gsize max_topics, gsize max_features, G
             g_string_append_printf(out, ", threshold %.2f", mt->threshold);
         g_string_append(out, ")\n");
         guint nm = 0;
-        for (guint t = 0; t < s->touched->len; t++) {
-            guint32 fi = g_array_index(s->touched, guint32, t);
+        for (guint t = 0; t < s->n_touched; t++) {
+            guint32 fi = s->touched[t];
             double x = tp_topic_feature_value(m->scaling, s->counts[fi], s->n_occurrences);
             guint32 a = TP_VEC_AT(m->feat_first, guint32, fi);
             guint32 b = TP_VEC_AT(m->feat_first, guint32, fi + 1);
