@@ -481,8 +481,25 @@ static TpEntity make_entity(const TpTagger *t, guint first, guint last, TpEntity
                       .end_cp = b->end_cp};
 }
 
+/* The gazetteer's own resolution of the names (its candidates kept
+ * longest first in t->cands and t->gaz_taken), as matches indexed in `out`. */
+static void gazetteer_reading(TpTagger *tagger, TpMatchIndex *out) {
+    GArray *gaz = tagger->cands;
+    gazetteer_candidates(tagger, gaz);
+    g_array_set_size(tagger->gaz_kept, 0);
+    for (guint i = 0; i < gaz->len; i++) {
+        const Candidate *c = &g_array_index(gaz, Candidate, i);
+        TpGazMatch m = {c->first, c->last, c->value,
+                        tp_gazetteer_value_type(tagger->k->gaz, c->value)};
+        g_array_append_val(tagger->gaz_kept, m);
+    }
+    tp_array_sort_stable(tagger->gaz_kept, sizeof(TpGazMatch), cmp_match_first);
+    *out = (TpMatchIndex){tagger->gaz_kept, tagger->kept_start};
+    tp_match_index_build(out, tagger->tt.toks->len);
+}
+
 /* Steps 1 and 2 of tagging a text: tokens, gazetteer matches (`all` indexes
- * them), the gazetteer-only resolution (`kept`) and offices. */
+ * them), the gazetteer-only resolution (`kept`, unless NULL) and offices. */
 static gboolean find_matches(TpTagger *tagger, const char *text, gssize len, gboolean valid,
                              TpMatchIndex *out_all, TpMatchIndex *out_kept, GError **error) {
     gsize n = len < 0 ? strlen(text) : (gsize)len;
@@ -508,23 +525,14 @@ static gboolean find_matches(TpTagger *tagger, const char *text, gssize len, gbo
     tp_gazetteer_lexicon_tokens(tagger->k->gaz, tt, tagger->word_cache);
     guint n_tok = tt->toks->len;
 
-    /* 1. Every gazetteer alias, and the gazetteer's own reading of the names. */
+    /* 1. Every gazetteer alias, and the gazetteer's own reading of the names
+     * (`out_kept`: only the hand-set cues read it, not the entity model). */
     g_array_set_size(tagger->matches, 0);
     tp_gazetteer_match(tagger->k->gaz, text, tt, tagger->shape, tagger->matches);
-    GArray *gaz = tagger->cands;
-    gazetteer_candidates(tagger, gaz);
     *out_all = (TpMatchIndex){tagger->matches, tagger->match_start};
     tp_match_index_build(out_all, n_tok);
-    g_array_set_size(tagger->gaz_kept, 0);
-    for (guint i = 0; i < gaz->len; i++) {
-        const Candidate *c = &g_array_index(gaz, Candidate, i);
-        TpGazMatch m = {c->first, c->last, c->value,
-                        tp_gazetteer_value_type(tagger->k->gaz, c->value)};
-        g_array_append_val(tagger->gaz_kept, m);
-    }
-    tp_array_sort_stable(tagger->gaz_kept, sizeof(TpGazMatch), cmp_match_first);
-    *out_kept = (TpMatchIndex){tagger->gaz_kept, tagger->kept_start};
-    tp_match_index_build(out_kept, n_tok);
+    if (out_kept)
+        gazetteer_reading(tagger, out_kept);
 
     /* 2. Offices, a layer of their own: "US" stays a place inside "US defence secretary". */
     g_array_set_size(tagger->offices, 0);
@@ -567,8 +575,7 @@ static void find_candidates(TpTagger *t, const char *text, const TpMatchIndex *a
  * caller keeps while it reads `cx`. */
 static gboolean text_candidates(TpTagger *tagger, const char *text, gssize len, TpMatchIndex *all,
                                 TpCandContext *cx, GError **error) {
-    TpMatchIndex kept;
-    if (!find_matches(tagger, text, len, FALSE, all, &kept, error))
+    if (!find_matches(tagger, text, len, FALSE, all, NULL, error))
         return FALSE;
     find_candidates(tagger, text, all, cx);
     return TRUE;
@@ -808,10 +815,10 @@ static gboolean tag_text(TpTagger *tagger, const char *text, gssize len, gboolea
                          const TpEntity **out_entities, gsize *out_n, GError **error) {
     /* 1-2. Tokens, gazetteer matches and offices. */
     TpMatchIndex all, kept;
-    if (!find_matches(tagger, text, len, valid, &all, &kept, error))
+    gboolean fitted = tagger->k->entities != NULL;
+    if (!find_matches(tagger, text, len, valid, &all, fitted ? NULL : &kept, error))
         return FALSE;
     /* 3-4. The names: one fitted decision per candidate, or the hand-set cues. */
-    gboolean fitted = tagger->k->entities != NULL;
     if (fitted)
         fitted_names(tagger, text, &all);
     else
