@@ -96,27 +96,34 @@ with open(out, "w", encoding="utf-8") as o:
             n += len(l.encode())
 PY
 size=$(wc -c < "$tmp/corpus.jsonl")
-# run LABEL ARGS...: the best of REPEAT timings of tagging the corpus (a shared
-# machine's noise only ever adds time), and the largest peak RSS.
-REPEAT=${REPEAT:-3}
-run() {
-    label=$1
-    shift
-    best= peak=0
+# pair THREADS: REPEAT rounds, each timing the shipped data alone and then
+# with the user gazetteer, at THREADS threads; the best of each (a shared
+# machine's noise only ever adds time) and the largest peak RSS. Alternating
+# the two keeps a slow minute from landing on one side only.
+REPEAT=${REPEAT:-5}
+pair() {
+    j=$1
+    best_s= best_u= peak_s=0 peak_u=0
     for _ in $(seq "$REPEAT"); do
-        /usr/bin/time -f "%e %M" -o "$tmp/t" "$T" "$@" < "$tmp/corpus.jsonl" > /dev/null
+        /usr/bin/time -f "%e %M" -o "$tmp/t" "$T" --threads "$j" < "$tmp/corpus.jsonl" > /dev/null
         read -r s kb < "$tmp/t"
-        best=$(python3 -c "print(min(float('$s'), float('${best:-$s}')))")
-        [ "$kb" -gt "$peak" ] && peak=$kb
+        best_s=$(python3 -c "print(min(float('$s'), float('${best_s:-$s}')))")
+        [ "$kb" -gt "$peak_s" ] && peak_s=$kb
+        /usr/bin/time -f "%e %M" -o "$tmp/t" "$T" --threads "$j" -g "$tmp/user.tsv" \
+            < "$tmp/corpus.jsonl" > /dev/null
+        read -r s kb < "$tmp/t"
+        best_u=$(python3 -c "print(min(float('$s'), float('${best_u:-$s}')))")
+        [ "$kb" -gt "$peak_u" ] && peak_u=$kb
     done
-    mbs=$(python3 -c "print(f'{$size/1048576/max($best,0.001):.2f}')")
-    echo "  $label: ${best} s, $mbs MB/s, peak $((peak / 1024)) MB"
-    eval "mbs_$(echo "$label" | tr -c 'a-z0-9\n' '_')=$mbs"
+    for side in shipped user; do
+        if [ "$side" = shipped ]; then b=$best_s p=$peak_s; else b=$best_u p=$peak_u; fi
+        mbs=$(python3 -c "print(f'{$size/1048576/max($b,0.001):.2f}')")
+        echo "  $side-j$j: ${b} s, $mbs MB/s, peak $((p / 1024)) MB"
+        eval "mbs_${side}_j$j=$mbs"
+    done
 }
-echo "throughput on $(python3 -c "print(f'{$size/1048576:.1f}')") MB of news JSON lines (best of $REPEAT):"
-run shipped-j1 --threads 1
-run user-j1 --threads 1 -g "$tmp/user.tsv"
-run shipped-j2 --threads 2
-run user-j2 --threads 2 -g "$tmp/user.tsv"
+echo "throughput on $(python3 -c "print(f'{$size/1048576:.1f}')") MB of news JSON lines (best of $REPEAT, alternating):"
+pair 1
+pair 2
 # shellcheck disable=SC2154
 echo "  user / shipped: $(python3 -c "print(f'{$mbs_user_j1/$mbs_shipped_j1:.2f}')") at 1 thread, $(python3 -c "print(f'{$mbs_user_j2/$mbs_shipped_j2:.2f}')") at 2"
