@@ -34,18 +34,9 @@ void tp_emit_string(GString *out, const char *s, gsize len) {
      * at a time and copied whole with their quotes, where the byte loop
      * below was 3% of a line's instructions. */
     if (!needs_escape(s, len)) {
-        if (G_LIKELY(out->len + len + 2 < out->allocated_len)) {
-            char *p = out->str + out->len;
-            p[0] = '"';
-            memcpy(p + 1, s, len);
-            p[len + 1] = '"';
-            p[len + 2] = '\0';
-            out->len += len + 2;
-        } else {
-            g_string_append_c(out, '"');
-            g_string_append_len(out, s, (gssize)len);
-            g_string_append_c(out, '"');
-        }
+        tp_append(out, "\"", 1);
+        tp_append(out, s, len);
+        tp_append(out, "\"", 1);
         return;
     }
     static const char hex[] = "0123456789ABCDEF";

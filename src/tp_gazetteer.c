@@ -153,11 +153,12 @@ static LexWord *word_or_new(TpGazetteer *gaz, const char *key) {
     return w;
 }
 
-static guint32 token_id_or_new(TpGazetteer *gaz, const char *key) {
+/* The word of `key` as a token of an alias: with a token id, given if new. */
+static LexWord *token_word_or_new(TpGazetteer *gaz, const char *key) {
     LexWord *w = word_or_new(gaz, key);
     if (w->token_id == G_MAXUINT32)
         w->token_id = gaz->n_tokens++;
-    return w->token_id;
+    return w;
 }
 
 guint32 tp_gazetteer_first_value(const TpGazetteer *gaz, guint32 node) {
@@ -340,9 +341,10 @@ static void add_alias(TpGazetteer *gaz, guint32 entry_index, const char *alias, 
     guint32 node = 0;
     for (guint k = 0; k < gaz->tt.toks->len; k++) {
         const TpToken *t = tp_tok(&gaz->tt, k);
-        node = child_or_new(gaz, node, token_id_or_new(gaz, tp_tok_key(&gaz->tt, t)));
+        LexWord *w = token_word_or_new(gaz, tp_tok_key(&gaz->tt, t));
+        node = child_or_new(gaz, node, w->token_id); /* adds nodes and edges, no word */
         if (k == 0)
-            word_or_new(gaz, tp_tok_key(&gaz->tt, t))->root = node;
+            w->root = node;
     }
     if (first_letter_upper(alias))
         flags |= TP_ALIAS_UPPER;
@@ -656,11 +658,6 @@ void tp_word_cache_stats(const TpWordCache *cache, guint64 *hits, guint64 *misse
     *misses = cache->misses;
 }
 
-/* The trie's node word `w` leads to from the root, or 0. */
-static guint32 root_child(const LexWord *w) {
-    return w ? w->root : 0;
-}
-
 /* The word of `key` (`len` bytes, NUL-terminated), through the cache. */
 static const LexWord *word_get_cached(const TpGazetteer *gaz, TpWordCache *cache, const char *key,
                                       gsize len) {
@@ -695,7 +692,7 @@ void tp_gazetteer_lexicon_tokens(const TpGazetteer *gaz, TpTokens *tt, TpWordCac
         const char *key = tt->keys->str + t->key;
         gsize len = memchr(key, '\0', t->key_len) ? strlen(key) : t->key_len;
         const LexWord *w = word_get_cached(gaz, cache, key, len);
-        t->gaz_root = root_child(w);
+        t->gaz_root = w ? w->root : 0;
         t->lex = w == NULL                  ? 0
                  : (t->flags & TP_TOK_WORD) ? w->classes
                                             : w->classes & TP_LEX_FUNCTION;
